@@ -1,0 +1,395 @@
+package io.github.vaespark.nn;
+
+import breeze.linalg.DenseMatrix;
+import breeze.linalg.DenseMatrix$mcF$sp;
+import dev.ludovic.netlib.blas.BLAS;
+
+/**
+ * {@link Kernels} computing in 32-bit floating point.
+ *
+ * <p>This file is the single source of both widths: the build derives {@code Float64Kernels} from
+ * it by replacing the element type (see {@code vae-spark/pom.xml}, "generate-float64-kernels"), so
+ * every loop below is written once. Keep literals free of width suffixes and cast with
+ * {@code (float)} so that the derived file compiles.
+ */
+public final class Float32Kernels implements Kernels<float[]> {
+    private static final long serialVersionUID = 1L;
+
+    /** The stateless shared instance. */
+    public static final Float32Kernels INSTANCE = new Float32Kernels();
+
+    private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+    /** Products of up to this many factors in (1, 2] stay far below Double.MAX_VALUE. */
+    private static final int LOG_PRODUCT_RUN = 64;
+
+    private Float32Kernels() {
+    }
+
+    private Object readResolve() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.FLOAT32;
+    }
+
+    @Override
+    public float[] allocate(int length) {
+        return new float[length];
+    }
+
+    @Override
+    public int length(float[] array) {
+        return array.length;
+    }
+
+    @Override
+    public DenseMatrix<?> matrix(float[] data, int offset, int rows, int cols) {
+        if (offset < 0 || (long) offset + (long) rows * cols > data.length) {
+            throw new IllegalArgumentException("A " + rows + "x" + cols + " view at " + offset
+                    + " does not fit in " + data.length + " elements");
+        }
+        return new DenseMatrix$mcF$sp(rows, cols, data, offset, Math.max(rows, 1), false);
+    }
+
+    @Override
+    public float[] data(DenseMatrix<?> m) {
+        return (float[]) m.data();
+    }
+
+    @Override
+    public float[] fromDoubles(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    @Override
+    public void addTo(float[] values, double[] target) {
+        for (int i = 0; i < values.length; i++) {
+            target[i] += values[i];
+        }
+    }
+
+    @Override
+    public void zero(float[] array) {
+        java.util.Arrays.fill(array, (float) 0);
+    }
+
+    @Override
+    public void setColumn(DenseMatrix<?> m, int col, double[] values) {
+        float[] d = data(m);
+        int base = m.offset() + col * m.majorStride();
+        for (int i = 0; i < m.rows(); i++) {
+            d[base + i] = (float) values[i];
+        }
+    }
+
+    @Override
+    public void getColumn(DenseMatrix<?> m, int col, double[] out) {
+        float[] d = data(m);
+        int base = m.offset() + col * m.majorStride();
+        for (int i = 0; i < m.rows(); i++) {
+            out[i] = d[base + i];
+        }
+    }
+
+    @Override
+    public void copyColumn(DenseMatrix<?> src, int srcCol, DenseMatrix<?> dst, int dstCol) {
+        System.arraycopy(data(src), src.offset() + srcCol * src.majorStride(),
+                data(dst), dst.offset() + dstCol * dst.majorStride(), src.rows());
+    }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
+                     double beta, DenseMatrix<?> c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("GEMM shapes do not match: " + m + "x" + k + " * " + kb + "x" + n
+                    + " -> " + c.rows() + "x" + c.cols());
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            scale(c, beta);
+            return;
+        }
+        BLAS.getInstance().sgemm(transA ? "T" : "N", transB ? "T" : "N", m, n, k, (float) alpha,
+                data(a), a.offset(), a.majorStride(), data(b), b.offset(), b.majorStride(),
+                (float) beta, data(c), c.offset(), c.majorStride());
+    }
+
+    private void scale(DenseMatrix<?> c, double beta) {
+        float[] d = data(c);
+        for (int j = 0; j < c.cols(); j++) {
+            int base = c.offset() + j * c.majorStride();
+            for (int i = 0; i < c.rows(); i++) {
+                d[base + i] = beta == 0 ? (float) 0 : (float) (beta * d[base + i]);
+            }
+        }
+    }
+
+    @Override
+    public void addBiasActivate(DenseMatrix<?> m, float[] params, int biasOffset, Activation act) {
+        float[] d = data(m);
+        int rows = m.rows();
+        for (int j = 0; j < m.cols(); j++) {
+            int base = m.offset() + j * m.majorStride();
+            if (act == null) {
+                for (int i = 0; i < rows; i++) {
+                    d[base + i] += params[biasOffset + i];
+                }
+                continue;
+            }
+            switch (act) {
+                case RELU -> {
+                    for (int i = 0; i < rows; i++) {
+                        float v = d[base + i] + params[biasOffset + i];
+                        d[base + i] = v > 0 ? v : 0;
+                    }
+                }
+                case TANH -> {
+                    for (int i = 0; i < rows; i++) {
+                        double v = d[base + i] + params[biasOffset + i];
+                        d[base + i] = (float) tanh(v);
+                    }
+                }
+                case SIGMOID -> {
+                    for (int i = 0; i < rows; i++) {
+                        double v = d[base + i] + params[biasOffset + i];
+                        d[base + i] = (float) (1 / (1 + Math.exp(-v)));
+                    }
+                }
+                default -> throw new IllegalStateException(act.name());
+            }
+        }
+    }
+
+    /** tanh through the exp intrinsic: 1 - 2 / (e^{2v} + 1); exact at ±∞. */
+    private static double tanh(double v) {
+        return 1 - 2 / (Math.exp(2 * v) + 1);
+    }
+
+    @Override
+    public void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act, float[] grad,
+                                   int biasOffset) {
+        float[] d = data(delta);
+        float[] a = data(y);
+        int rows = delta.rows();
+        for (int j = 0; j < delta.cols(); j++) {
+            int db = delta.offset() + j * delta.majorStride();
+            int yb = y.offset() + j * y.majorStride();
+            switch (act) {
+                case RELU -> {
+                    for (int i = 0; i < rows; i++) {
+                        float g = a[yb + i] > 0 ? d[db + i] : 0;
+                        d[db + i] = g;
+                        grad[biasOffset + i] += g;
+                    }
+                }
+                case TANH -> {
+                    for (int i = 0; i < rows; i++) {
+                        float t = a[yb + i];
+                        float g = d[db + i] * (1 - t * t);
+                        d[db + i] = g;
+                        grad[biasOffset + i] += g;
+                    }
+                }
+                case SIGMOID -> {
+                    for (int i = 0; i < rows; i++) {
+                        float s = a[yb + i];
+                        float g = d[db + i] * s * (1 - s);
+                        d[db + i] = g;
+                        grad[biasOffset + i] += g;
+                    }
+                }
+                default -> throw new IllegalStateException(act.name());
+            }
+        }
+    }
+
+    @Override
+    public void addRowSums(DenseMatrix<?> m, float[] grad, int offset) {
+        float[] d = data(m);
+        for (int j = 0; j < m.cols(); j++) {
+            int base = m.offset() + j * m.majorStride();
+            for (int i = 0; i < m.rows(); i++) {
+                grad[offset + i] += d[base + i];
+            }
+        }
+    }
+
+    @Override
+    public double sampleLatent(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> z, double[] klPerColumn) {
+        float[] h = data(head);
+        float[] e = data(eps);
+        float[] out = data(z);
+        int latent = z.rows();
+        double total = 0;
+        for (int j = 0; j < z.cols(); j++) {
+            int hb = head.offset() + j * head.majorStride();
+            int eb = eps.offset() + j * eps.majorStride();
+            int zb = z.offset() + j * z.majorStride();
+            double kl = 0;
+            for (int i = 0; i < latent; i++) {
+                double mu = h[hb + i];
+                double logVar = h[hb + latent + i];
+                double var = Math.exp(logVar);
+                out[zb + i] = (float) (mu + Math.sqrt(var) * e[eb + i]);
+                kl += mu * mu + var - 1 - logVar;
+            }
+            kl *= 0.5;
+            total += kl;
+            if (klPerColumn != null) {
+                klPerColumn[j] += kl;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void latentBackward(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> dz, double beta,
+                               DenseMatrix<?> dHead) {
+        float[] h = data(head);
+        float[] e = data(eps);
+        float[] g = data(dz);
+        float[] out = data(dHead);
+        int latent = dz.rows();
+        for (int j = 0; j < dz.cols(); j++) {
+            int hb = head.offset() + j * head.majorStride();
+            int eb = eps.offset() + j * eps.majorStride();
+            int gb = dz.offset() + j * dz.majorStride();
+            int ob = dHead.offset() + j * dHead.majorStride();
+            for (int i = 0; i < latent; i++) {
+                double mu = h[hb + i];
+                double var = Math.exp(h[hb + latent + i]);
+                double dzi = g[gb + i];
+                out[ob + i] = (float) (dzi + beta * mu);
+                out[ob + latent + i] = (float) (0.5 * dzi * e[eb + i] * Math.sqrt(var) + 0.5 * beta * (var - 1));
+            }
+        }
+    }
+
+    @Override
+    public void addLatentLogWeight(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> z, double[] out) {
+        float[] h = data(head);
+        float[] e = data(eps);
+        float[] zz = data(z);
+        int latent = z.rows();
+        for (int j = 0; j < z.cols(); j++) {
+            int hb = head.offset() + j * head.majorStride();
+            int eb = eps.offset() + j * eps.majorStride();
+            int zb = z.offset() + j * z.majorStride();
+            double sum = 0;
+            for (int i = 0; i < latent; i++) {
+                double zi = zz[zb + i];
+                double ei = e[eb + i];
+                sum += ei * ei + h[hb + latent + i] - zi * zi;
+            }
+            out[j] += 0.5 * sum;
+        }
+    }
+
+    @Override
+    public double bernoulliNll(DenseMatrix<?> logits, DenseMatrix<?> x, boolean gradient, double[] perColumn) {
+        float[] l = data(logits);
+        float[] xs = data(x);
+        int rows = logits.rows();
+        double total = 0;
+        for (int j = 0; j < logits.cols(); j++) {
+            int lb = logits.offset() + j * logits.majorStride();
+            int xb = x.offset() + j * x.majorStride();
+            // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}); the logs of a run of factors
+            // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
+            double linear = 0;
+            double logs = 0;
+            double product = 1;
+            for (int i = 0; i < rows; i++) {
+                double o = l[lb + i];
+                double xi = xs[xb + i];
+                double e = Math.exp(-Math.abs(o));
+                linear += (o > 0 ? o : 0) - xi * o;
+                product *= 1 + e;
+                if ((i + 1) % LOG_PRODUCT_RUN == 0) {
+                    logs += Math.log(product);
+                    product = 1;
+                }
+                if (gradient) {
+                    double inv = 1 / (1 + e);
+                    double s = o >= 0 ? inv : e * inv;
+                    l[lb + i] = (float) (s - xi);
+                }
+            }
+            double nll = linear + logs + Math.log(product);
+            total += nll;
+            if (perColumn != null) {
+                perColumn[j] += nll;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public double gaussianNll(DenseMatrix<?> mean, DenseMatrix<?> x, float[] params, int logVarOffset,
+                              float[] grad, double[] perColumn) {
+        float[] m = data(mean);
+        float[] xs = data(x);
+        int rows = mean.rows();
+        double[] precision = new double[rows];
+        double constant = 0;
+        for (int i = 0; i < rows; i++) {
+            double s = params[logVarOffset + i];
+            precision[i] = Math.exp(-s);
+            constant += HALF_LOG_2PI + 0.5 * s;
+        }
+        double total = 0;
+        for (int j = 0; j < mean.cols(); j++) {
+            int mb = mean.offset() + j * mean.majorStride();
+            int xb = x.offset() + j * x.majorStride();
+            double quadratic = 0;
+            for (int i = 0; i < rows; i++) {
+                double r = m[mb + i] - xs[xb + i];
+                double rp = r * precision[i];
+                quadratic += r * rp;
+                if (grad != null) {
+                    m[mb + i] = (float) rp;
+                    grad[logVarOffset + i] += (float) (0.5 - 0.5 * r * rp);
+                }
+            }
+            double nll = constant + 0.5 * quadratic;
+            total += nll;
+            if (perColumn != null) {
+                perColumn[j] += nll;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void sigmoid(DenseMatrix<?> m) {
+        float[] d = data(m);
+        for (int j = 0; j < m.cols(); j++) {
+            int base = m.offset() + j * m.majorStride();
+            for (int i = 0; i < m.rows(); i++) {
+                d[base + i] = (float) (1 / (1 + Math.exp(-d[base + i])));
+            }
+        }
+    }
+
+    @Override
+    public boolean allFinite(float[] array) {
+        for (float v : array) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

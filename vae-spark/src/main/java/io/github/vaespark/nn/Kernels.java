@@ -1,0 +1,106 @@
+package io.github.vaespark.nn;
+
+import breeze.linalg.DenseMatrix;
+import java.io.Serializable;
+
+/**
+ * The element-wise and GEMM kernels of the VAE for one floating-point width.
+ *
+ * <p>Matrices are Breeze {@link DenseMatrix} views (column-major, leading dimension = rows, any
+ * offset) over primitive arrays of type {@code A} ({@code float[]} or {@code double[]}); one
+ * column holds one data row. GEMM goes to netlib BLAS (native OpenBLAS when the system provides
+ * it), as Spark's {@code ml.ann} does. Loss sums are accumulated in double whatever the width.
+ *
+ * @param <A> the primitive array type
+ */
+public interface Kernels<A> extends Serializable {
+
+    /** The width these kernels compute in. */
+    Precision precision();
+
+    /** A zero-filled array. */
+    A allocate(int length);
+
+    /** Length of an array of this width. */
+    int length(A array);
+
+    /** A column-major view of {@code rows × cols} elements starting at {@code offset}. */
+    DenseMatrix<?> matrix(A data, int offset, int rows, int cols);
+
+    /** The array behind a matrix made by {@link #matrix}. */
+    A data(DenseMatrix<?> m);
+
+    /** Converts doubles to this width. */
+    A fromDoubles(double[] values);
+
+    /** {@code target[i] += values[i]}. */
+    void addTo(A values, double[] target);
+
+    /** Sets every element to zero. */
+    void zero(A array);
+
+    /** Writes {@code values} into column {@code col} of {@code m}. */
+    void setColumn(DenseMatrix<?> m, int col, double[] values);
+
+    /** Copies column {@code col} of {@code m} into {@code out} as doubles. */
+    void getColumn(DenseMatrix<?> m, int col, double[] out);
+
+    /** Copies column {@code srcCol} of {@code src} into column {@code dstCol} of {@code dst}. */
+    void copyColumn(DenseMatrix<?> src, int srcCol, DenseMatrix<?> dst, int dstCol);
+
+    /** C = alpha·op(A)·op(B) + beta·C through BLAS GEMM. */
+    void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
+              double beta, DenseMatrix<?> c);
+
+    /** m[:, j] = act(m[:, j] + bias) for every column; {@code act == null} adds the bias only. */
+    void addBiasActivate(DenseMatrix<?> m, A params, int biasOffset, Activation act);
+
+    /**
+     * delta *= act'(y) element-wise, where y holds the layer's activations, and
+     * grad[biasOffset + i] += Σ_j delta[i, j].
+     */
+    void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act, A grad, int biasOffset);
+
+    /** grad[offset + i] += Σ_j m[i, j]. */
+    void addRowSums(DenseMatrix<?> m, A grad, int offset);
+
+    /**
+     * The reparameterisation z = μ + exp(½ log σ²)·ε for every column of {@code head} = [μ; log σ²].
+     *
+     * @param klPerColumn if non-null, receives KL(q(z|x) ‖ N(0, I)) of each column (added)
+     * @return the sum of the KL terms over all columns
+     */
+    double sampleLatent(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> z, double[] klPerColumn);
+
+    /**
+     * Gradient of (loss through z) + beta·KL with respect to the head [μ; log σ²], given dz.
+     */
+    void latentBackward(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> dz, double beta,
+                        DenseMatrix<?> dHead);
+
+    /** Adds log p(z) - log q(z|x) of each column (ε and z from {@link #sampleLatent}) to {@code out}. */
+    void addLatentLogWeight(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> z, double[] out);
+
+    /**
+     * Bernoulli negative log-likelihood of {@code x} under logits; if {@code gradient} is set the
+     * logits are overwritten by d(-log p)/d logits = sigmoid(logits) - x.
+     *
+     * @param perColumn if non-null, receives each column's negative log-likelihood (added)
+     * @return the sum over all elements
+     */
+    double bernoulliNll(DenseMatrix<?> logits, DenseMatrix<?> x, boolean gradient, double[] perColumn);
+
+    /**
+     * Gaussian negative log-likelihood with per-feature log-variances params[logVarOffset + i];
+     * if {@code grad} is non-null the means are overwritten by d(-log p)/d mean and the
+     * log-variance gradients are added to grad[logVarOffset + i].
+     */
+    double gaussianNll(DenseMatrix<?> mean, DenseMatrix<?> x, A params, int logVarOffset, A grad,
+                       double[] perColumn);
+
+    /** m = sigmoid(m) element-wise. */
+    void sigmoid(DenseMatrix<?> m);
+
+    /** Whether every element is finite. */
+    boolean allFinite(A array);
+}

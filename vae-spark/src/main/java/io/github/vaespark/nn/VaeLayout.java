@@ -1,0 +1,232 @@
+package io.github.vaespark.nn;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The shape of a VAE and where each weight lives in its single flat parameter vector.
+ *
+ * <p>Order in the vector: encoder hidden layers, the encoder head (2·latentDim outputs: rows
+ * [0, latentDim) are the mean μ, rows [latentDim, 2·latentDim) the log-variance), decoder hidden
+ * layers, the decoder output layer, and for the Gaussian likelihood the per-feature log-variances.
+ * Each dense layer stores its weight matrix (out × in, column-major) followed by its bias (out).
+ */
+public final class VaeLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** One dense layer's place in the parameter vector. */
+    public record Dense(int in, int out, int weightOffset, int biasOffset) implements Serializable {
+        /** Number of weights and biases. */
+        public int size() {
+            return in * out + out;
+        }
+    }
+
+    private final int inputDim;
+    private final int latentDim;
+    private final int[] encoderHidden;
+    private final int[] decoderHidden;
+    private final Activation activation;
+    private final Likelihood likelihood;
+
+    private final Dense[] encoder;
+    private final Dense head;
+    private final Dense[] decoder;
+    private final Dense output;
+    private final int logVarianceOffset;
+    private final int numParams;
+
+    public VaeLayout(int inputDim, int[] encoderHidden, int latentDim, int[] decoderHidden,
+                     Activation activation, Likelihood likelihood) {
+        requirePositive("inputDim", inputDim);
+        requirePositive("latentDim", latentDim);
+        for (int h : encoderHidden) {
+            requirePositive("encoderLayers entry", h);
+        }
+        for (int h : decoderHidden) {
+            requirePositive("decoderLayers entry", h);
+        }
+        this.inputDim = inputDim;
+        this.latentDim = latentDim;
+        this.encoderHidden = encoderHidden.clone();
+        this.decoderHidden = decoderHidden.clone();
+        this.activation = Objects.requireNonNull(activation, "activation");
+        this.likelihood = Objects.requireNonNull(likelihood, "likelihood");
+
+        long offset = 0;
+        encoder = new Dense[encoderHidden.length];
+        int in = inputDim;
+        for (int i = 0; i < encoderHidden.length; i++) {
+            encoder[i] = dense(in, encoderHidden[i], offset);
+            offset += encoder[i].size();
+            in = encoderHidden[i];
+        }
+        head = dense(in, 2 * latentDim, offset);
+        offset += head.size();
+        decoder = new Dense[decoderHidden.length];
+        in = latentDim;
+        for (int i = 0; i < decoderHidden.length; i++) {
+            decoder[i] = dense(in, decoderHidden[i], offset);
+            offset += decoder[i].size();
+            in = decoderHidden[i];
+        }
+        output = dense(in, inputDim, offset);
+        offset += output.size();
+        if (likelihood == Likelihood.GAUSSIAN) {
+            logVarianceOffset = (int) offset;
+            offset += inputDim;
+        } else {
+            logVarianceOffset = -1;
+        }
+        if (offset > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("The network has " + offset + " parameters; at most "
+                    + (Integer.MAX_VALUE - 8) + " are supported. Reduce encoderLayers/decoderLayers.");
+        }
+        numParams = (int) offset;
+    }
+
+    private static Dense dense(int in, int out, long offset) {
+        long weights = (long) in * out;
+        if (offset + weights + out > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("Layer " + in + "x" + out + " does not fit in one parameter vector");
+        }
+        return new Dense(in, out, (int) offset, (int) (offset + weights));
+    }
+
+    private static void requirePositive(String what, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(what + " must be >= 1 but was " + value);
+        }
+    }
+
+    public int inputDim() {
+        return inputDim;
+    }
+
+    public int latentDim() {
+        return latentDim;
+    }
+
+    public int[] encoderHidden() {
+        return encoderHidden.clone();
+    }
+
+    public int[] decoderHidden() {
+        return decoderHidden.clone();
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public Likelihood likelihood() {
+        return likelihood;
+    }
+
+    /** Encoder hidden layers, input side first. */
+    public Dense encoderLayer(int i) {
+        return encoder[i];
+    }
+
+    public int encoderDepth() {
+        return encoder.length;
+    }
+
+    /** The layer producing [μ; log σ²]. */
+    public Dense head() {
+        return head;
+    }
+
+    /** Decoder hidden layers, latent side first. */
+    public Dense decoderLayer(int i) {
+        return decoder[i];
+    }
+
+    public int decoderDepth() {
+        return decoder.length;
+    }
+
+    /** The layer producing logits (Bernoulli) or means (Gaussian). */
+    public Dense output() {
+        return output;
+    }
+
+    /** Offset of the Gaussian per-feature log-variances, or -1 for Bernoulli. */
+    public int logVarianceOffset() {
+        return logVarianceOffset;
+    }
+
+    /** Length of the flat parameter vector. */
+    public int numParams() {
+        return numParams;
+    }
+
+    /** The widest activation of any layer, used to size the backward buffers. */
+    public int maxWidth() {
+        int w = Math.max(inputDim, 2 * latentDim);
+        for (int h : encoderHidden) {
+            w = Math.max(w, h);
+        }
+        for (int h : decoderHidden) {
+            w = Math.max(w, h);
+        }
+        return w;
+    }
+
+    /** Multiply-adds per row of one forward pass (encoder and decoder). */
+    public long forwardMultiplyAdds() {
+        long sum = 0;
+        for (Dense d : allDense()) {
+            sum += (long) d.in() * d.out();
+        }
+        return sum;
+    }
+
+    /** All dense layers in parameter order. */
+    public List<Dense> allDense() {
+        List<Dense> all = new ArrayList<>(Arrays.asList(encoder));
+        all.add(head);
+        all.addAll(Arrays.asList(decoder));
+        all.add(output);
+        return all;
+    }
+
+    /** A short description such as {@code 784-512-256-20 (relu, bernoulli)}. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder().append(inputDim);
+        for (int h : encoderHidden) {
+            sb.append('-').append(h);
+        }
+        sb.append('-').append(latentDim);
+        for (int h : decoderHidden) {
+            sb.append('-').append(h);
+        }
+        sb.append('-').append(inputDim);
+        return sb + " (" + activation.paramName() + ", " + likelihood.paramName() + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof VaeLayout other)) {
+            return false;
+        }
+        return inputDim == other.inputDim && latentDim == other.latentDim
+                && Arrays.equals(encoderHidden, other.encoderHidden)
+                && Arrays.equals(decoderHidden, other.decoderHidden)
+                && activation == other.activation && likelihood == other.likelihood;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(inputDim, latentDim, Arrays.hashCode(encoderHidden), Arrays.hashCode(decoderHidden),
+                activation, likelihood);
+    }
+
+    @Override
+    public String toString() {
+        return "VaeLayout[" + describe() + ", " + numParams + " parameters]";
+    }
+}

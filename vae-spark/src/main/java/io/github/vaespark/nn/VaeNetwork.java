@@ -1,0 +1,209 @@
+package io.github.vaespark.nn;
+
+import breeze.linalg.DenseMatrix;
+
+/**
+ * Forward and backward passes of a VAE over a block of rows stacked as matrix columns, with all
+ * layer products done as GEMM. Stateless apart from its layout and kernels: parameters, gradients
+ * and buffers are passed in, so one instance serves every thread.
+ *
+ * <p>The objective for a row x with noise ε is the negative ELBO
+ * -log p(x | z) + β·KL(q(z|x) ‖ N(0, I)) with z = μ(x) + σ(x)·ε.
+ *
+ * @param <A> the primitive array type of the kernels
+ */
+public final class VaeNetwork<A> {
+    private final VaeLayout layout;
+    private final Kernels<A> k;
+
+    public VaeNetwork(VaeLayout layout, Kernels<A> kernels) {
+        this.layout = layout;
+        this.k = kernels;
+    }
+
+    public VaeLayout layout() {
+        return layout;
+    }
+
+    public Kernels<A> kernels() {
+        return k;
+    }
+
+    /** A workspace sized for this network. */
+    public Workspace<A> newWorkspace(int capacity) {
+        return new Workspace<>(layout, k, capacity);
+    }
+
+    private DenseMatrix<?> weights(A params, VaeLayout.Dense d) {
+        return k.matrix(params, d.weightOffset(), d.out(), d.in());
+    }
+
+    private void dense(A params, VaeLayout.Dense d, DenseMatrix<?> in, DenseMatrix<?> out, Activation act) {
+        k.gemm(false, false, 1, weights(params, d), in, 0, out);
+        k.addBiasActivate(out, params, d.biasOffset(), act);
+    }
+
+    /** Runs the encoder; returns [μ; log σ²] (2·latentDim × n) in the workspace. */
+    public DenseMatrix<?> encode(A params, DenseMatrix<?> x, Workspace<A> ws) {
+        int n = x.cols();
+        DenseMatrix<?> a = x;
+        for (int i = 0; i < layout.encoderDepth(); i++) {
+            DenseMatrix<?> out = ws.encoder(i, n);
+            dense(params, layout.encoderLayer(i), a, out, layout.activation());
+            a = out;
+        }
+        DenseMatrix<?> head = ws.head(n);
+        dense(params, layout.head(), a, head, null);
+        return head;
+    }
+
+    /**
+     * Runs the decoder on {@code z} (latentDim × n); returns its raw output (logits or means) in
+     * the workspace.
+     */
+    public DenseMatrix<?> decodeRaw(A params, DenseMatrix<?> z, Workspace<A> ws) {
+        int n = z.cols();
+        DenseMatrix<?> a = z;
+        for (int i = 0; i < layout.decoderDepth(); i++) {
+            DenseMatrix<?> out = ws.decoder(i, n);
+            dense(params, layout.decoderLayer(i), a, out, layout.activation());
+            a = out;
+        }
+        DenseMatrix<?> out = ws.output(n);
+        dense(params, layout.output(), a, out, null);
+        return out;
+    }
+
+    /** The decoder mean E[x | z]: probabilities (Bernoulli) or means (Gaussian), in the workspace. */
+    public DenseMatrix<?> decodeMean(A params, DenseMatrix<?> z, Workspace<A> ws) {
+        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        if (layout.likelihood() == Likelihood.BERNOULLI) {
+            k.sigmoid(out);
+        }
+        return out;
+    }
+
+    /** Copies μ out of [μ; log σ²] into the workspace's latent buffer and returns it. */
+    public DenseMatrix<?> latentMean(DenseMatrix<?> head, Workspace<A> ws) {
+        int n = head.cols();
+        int l = layout.latentDim();
+        DenseMatrix<?> z = ws.latent(n);
+        A h = k.data(head);
+        A out = k.data(z);
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(h, head.offset() + j * head.majorStride(), out, z.offset() + j * l, l);
+        }
+        return z;
+    }
+
+    /**
+     * Reconstruction term -log p(x|z) for the decoder output in the workspace; with {@code grad}
+     * set, the output buffer is replaced by its gradient (and Gaussian log-variance gradients are
+     * added to {@code grad}).
+     */
+    private double reconstruction(A params, DenseMatrix<?> out, DenseMatrix<?> x, A grad, double[] perRow) {
+        if (layout.likelihood() == Likelihood.BERNOULLI) {
+            return k.bernoulliNll(out, x, grad != null, perRow);
+        }
+        return k.gaussianNll(out, x, params, layout.logVarianceOffset(), grad, perRow);
+    }
+
+    /**
+     * Loss sums of the columns of {@code x} with the noise already in {@code ws.epsilon(n)}, and
+     * their gradient added to {@code grad} (sums over rows, not means).
+     *
+     * @return the reconstruction and KL sums (the objective is reconstruction + beta·KL)
+     */
+    public LossSums accumulateGradient(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad) {
+        int n = x.cols();
+        if (n == 0) {
+            return new LossSums();
+        }
+        DenseMatrix<?> head = encode(params, x, ws);
+        DenseMatrix<?> eps = ws.epsilon(n);
+        DenseMatrix<?> z = ws.latent(n);
+        double kl = k.sampleLatent(head, eps, z, null);
+        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        double recon = reconstruction(params, out, x, grad, null);
+
+        // Decoder: out now holds d(loss)/d(output pre-activation).
+        DenseMatrix<?> delta = out;
+        boolean useA = true;
+        for (int i = layout.decoderDepth(); i >= 0; i--) {
+            VaeLayout.Dense d = i == layout.decoderDepth() ? layout.output() : layout.decoderLayer(i);
+            if (i < layout.decoderDepth()) {
+                k.activationBackward(delta, ws.decoder(i, n), layout.activation(), grad, d.biasOffset());
+            } else {
+                k.addRowSums(delta, grad, d.biasOffset());
+            }
+            DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
+            k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
+            DenseMatrix<?> next = ws.delta(useA, d.in(), n);
+            k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+            delta = next;
+            useA = !useA;
+        }
+
+        // Latent: delta = d(loss)/dz; add the KL gradient and go through the reparameterisation.
+        DenseMatrix<?> dHead = ws.delta(useA, 2 * layout.latentDim(), n);
+        useA = !useA;
+        k.latentBackward(head, eps, delta, beta, dHead);
+        delta = dHead;
+
+        // Encoder: the head, then the hidden layers.
+        for (int i = layout.encoderDepth(); i >= 0; i--) {
+            VaeLayout.Dense d = i == layout.encoderDepth() ? layout.head() : layout.encoderLayer(i);
+            if (i < layout.encoderDepth()) {
+                k.activationBackward(delta, ws.encoder(i, n), layout.activation(), grad, d.biasOffset());
+            } else {
+                k.addRowSums(delta, grad, d.biasOffset());
+            }
+            DenseMatrix<?> input = i == 0 ? x : ws.encoder(i - 1, n);
+            k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
+            if (i > 0) {
+                DenseMatrix<?> next = ws.delta(useA, d.in(), n);
+                k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+                delta = next;
+                useA = !useA;
+            }
+        }
+        return new LossSums(recon, kl, n);
+    }
+
+    /**
+     * Loss sums without gradient, with the noise already in {@code ws.epsilon(n)}; per-row terms
+     * are added to the optional arrays.
+     */
+    public LossSums evaluate(A params, DenseMatrix<?> x, Workspace<A> ws, double[] reconPerRow, double[] klPerRow) {
+        int n = x.cols();
+        if (n == 0) {
+            return new LossSums();
+        }
+        DenseMatrix<?> head = encode(params, x, ws);
+        DenseMatrix<?> z = ws.latent(n);
+        double kl = k.sampleLatent(head, ws.epsilon(n), z, klPerRow);
+        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        double recon = reconstruction(params, out, x, null, reconPerRow);
+        return new LossSums(recon, kl, n);
+    }
+
+    /**
+     * One importance sample of each column: adds log p(x|z) + log p(z) - log q(z|x) to
+     * {@code logWeights}, for z drawn with the noise in {@code ws.epsilon(n)} around the encoder
+     * output {@code head} of a previous {@link #encode} (kept in the workspace).
+     */
+    public void addLogImportanceWeight(A params, DenseMatrix<?> x, DenseMatrix<?> head, Workspace<A> ws,
+                                       double[] logWeights) {
+        int n = x.cols();
+        DenseMatrix<?> z = ws.latent(n);
+        DenseMatrix<?> eps = ws.epsilon(n);
+        k.sampleLatent(head, eps, z, null);
+        k.addLatentLogWeight(head, eps, z, logWeights);
+        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        double[] nll = new double[n];
+        reconstruction(params, out, x, null, nll);
+        for (int j = 0; j < n; j++) {
+            logWeights[j] -= nll[j];
+        }
+    }
+}
