@@ -22,6 +22,15 @@ public final class LatentNoise {
         kernels.setColumn(eps, col, scratch);
     }
 
+    /** A 64-bit key of a row's values, for noise that depends only on the row itself. */
+    public static long contentKey(double[] values) {
+        long h = 0x243F6A8885A308D3L;
+        for (double v : values) {
+            h = mix(h, Double.doubleToLongBits(v == 0 ? 0.0 : v));
+        }
+        return h;
+    }
+
     /** A well-mixed 64-bit combination of two values (SplitMix64 finaliser). */
     public static long mix(long a, long b) {
         long z = a * 0x9E3779B97F4A7C15L + b + 0x632BE59BD9B4E019L;

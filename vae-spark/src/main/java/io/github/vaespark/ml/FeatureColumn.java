@@ -1,0 +1,176 @@
+package io.github.vaespark.ml;
+
+import io.github.vaespark.nn.Likelihood;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.Seq;
+
+/**
+ * Reads and validates one features column: an ml {@code Vector} (dense or sparse),
+ * {@code array<double>} or {@code array<float>}. A value is invalid if it is null, has the wrong
+ * size, holds NaN or ±Inf, or (Bernoulli likelihood) lies outside [0, 1].
+ */
+final class FeatureColumn implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The accepted SQL types. */
+    enum Kind { VECTOR, DOUBLE_ARRAY, FLOAT_ARRAY }
+
+    private final String name;
+    private final Kind kind;
+    private final int dim;
+    private final boolean unitInterval;
+    private final boolean skipInvalid;
+
+    FeatureColumn(String name, Kind kind, int dim, Likelihood likelihood, boolean skipInvalid) {
+        this.name = name;
+        this.kind = kind;
+        this.dim = dim;
+        this.unitInterval = likelihood == Likelihood.BERNOULLI;
+        this.skipInvalid = skipInvalid;
+    }
+
+    String name() {
+        return name;
+    }
+
+    int dim() {
+        return dim;
+    }
+
+    /** The kind of {@code column} in {@code schema}, or an error naming the column and its type. */
+    static Kind kindOf(StructType schema, String column) {
+        StructField field = field(schema, column);
+        DataType type = field.dataType();
+        if (type instanceof VectorUDT) {
+            return Kind.VECTOR;
+        }
+        if (type instanceof ArrayType array) {
+            if (array.elementType().equals(DataTypes.DoubleType)) {
+                return Kind.DOUBLE_ARRAY;
+            }
+            if (array.elementType().equals(DataTypes.FloatType)) {
+                return Kind.FLOAT_ARRAY;
+            }
+        }
+        throw new InvalidInputException("Column '" + column + "' must be of type vector, array<double> or "
+                + "array<float> but is " + type.simpleString() + ". Assemble numeric columns with VectorAssembler.");
+    }
+
+    /** The field named {@code column}, or an error listing the available columns. */
+    static StructField field(StructType schema, String column) {
+        for (StructField f : schema.fields()) {
+            if (f.name().equals(column)) {
+                return f;
+            }
+        }
+        throw new InvalidInputException("Column '" + column + "' does not exist. Available columns: "
+                + String.join(", ", schema.fieldNames()));
+    }
+
+    /** The vector size recorded in the column's ML attribute metadata, or -1. */
+    static int sizeFromMetadata(StructType schema, String column) {
+        StructField f = field(schema, column);
+        if (f.dataType() instanceof VectorUDT) {
+            return AttributeGroup.fromStructField(f).size();
+        }
+        return -1;
+    }
+
+    /** The input size: from metadata, else from the first non-null value (one small Spark job). */
+    static int inferDim(Dataset<?> dataset, String column) {
+        int fromMetadata = sizeFromMetadata(dataset.schema(), column);
+        if (fromMetadata > 0) {
+            return fromMetadata;
+        }
+        List<Row> first = dataset.select(functions.col(column)).where(functions.col(column).isNotNull())
+                .limit(1).collectAsList();
+        if (first.isEmpty()) {
+            throw new InvalidInputException("Column '" + column + "' has no non-null values: cannot fit a "
+                    + "VariationalAutoencoder on an empty dataset.");
+        }
+        Object value = first.get(0).get(0);
+        int size = value instanceof Vector v ? v.size() : ((Seq<?>) value).size();
+        if (size < 1) {
+            throw new InvalidInputException("Column '" + column + "' holds empty vectors: nothing to learn.");
+        }
+        return size;
+    }
+
+    /**
+     * The values of field {@code index} of {@code row} as doubles, or null when the row is invalid
+     * and invalid rows are skipped.
+     *
+     * @param where a description of the row for error messages, such as "row 17 of partition 3"
+     * @throws InvalidInputException when the row is invalid and not skipped
+     */
+    double[] read(Row row, int index, String where) {
+        if (row.isNullAt(index)) {
+            return invalid(where, "is null");
+        }
+        double[] values = new double[dim];
+        switch (kind) {
+            case VECTOR -> {
+                Vector v = row.getAs(index);
+                if (v.size() != dim) {
+                    return invalid(where, "has size " + v.size() + " but " + dim + " was expected");
+                }
+                if (v instanceof SparseVector sv) {
+                    int[] idx = sv.indices();
+                    double[] val = sv.values();
+                    for (int k = 0; k < idx.length; k++) {
+                        values[idx[k]] = val[k];
+                    }
+                } else {
+                    System.arraycopy(((DenseVector) v).values(), 0, values, 0, dim);
+                }
+            }
+            case DOUBLE_ARRAY, FLOAT_ARRAY -> {
+                List<Object> list = row.getList(index);
+                if (list.size() != dim) {
+                    return invalid(where, "has " + list.size() + " elements but " + dim + " were expected");
+                }
+                for (int k = 0; k < dim; k++) {
+                    Object o = list.get(k);
+                    if (o == null) {
+                        return invalid(where, "has a null element at position " + k);
+                    }
+                    values[k] = ((Number) o).doubleValue();
+                }
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+        for (int k = 0; k < dim; k++) {
+            double x = values[k];
+            if (!Double.isFinite(x)) {
+                return invalid(where, "has " + x + " at position " + k);
+            }
+            if (unitInterval && (x < 0 || x > 1)) {
+                return invalid(where, "has " + x + " at position " + k + ", outside [0, 1] as the bernoulli "
+                        + "likelihood requires (scale the data to [0, 1] or use likelihood=gaussian)");
+            }
+        }
+        return values;
+    }
+
+    private double[] invalid(String where, String problem) {
+        if (skipInvalid) {
+            return null;
+        }
+        throw new InvalidInputException("Column '" + name + "' " + where + " " + problem
+                + ". Fix the data or set handleInvalid=skip to drop such rows.");
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.vaespark.ml;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.function.Predicate;
+import scala.Function1;
+import scala.runtime.AbstractFunction1;
+
+/** Serializable Spark param validators written in Java. */
+final class ParamChecks {
+    private ParamChecks() {
+    }
+
+    /** A predicate that can travel with a serialized stage. */
+    interface SerializablePredicate<T> extends Predicate<T>, Serializable {
+    }
+
+    private static final class Validator<T> extends AbstractFunction1<T, Object> implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final SerializablePredicate<T> predicate;
+
+        Validator(SerializablePredicate<T> predicate) {
+            this.predicate = predicate;
+        }
+
+        @Override
+        public Object apply(T value) {
+            return predicate.test(value);
+        }
+    }
+
+    static <T> Function1<T, Object> of(SerializablePredicate<T> predicate) {
+        return new Validator<>(predicate);
+    }
+
+    static Function1<Object, Object> intAtLeast(int min) {
+        return of(v -> (Integer) v >= min);
+    }
+
+    static Function1<Object, Object> longAny() {
+        return of(v -> true);
+    }
+
+    static Function1<Object, Object> doubleAtLeast(double min) {
+        return of(v -> Double.isFinite((Double) v) && (Double) v >= min);
+    }
+
+    static Function1<Object, Object> doublePositive() {
+        return of(v -> Double.isFinite((Double) v) && (Double) v > 0);
+    }
+
+    static Function1<int[], Object> allPositive() {
+        return of(a -> a != null && Arrays.stream(a).allMatch(x -> x >= 1));
+    }
+
+    static Function1<String, Object> oneOf(String... allowed) {
+        return of(s -> s != null && Arrays.stream(allowed).anyMatch(a -> a.equalsIgnoreCase(s)));
+    }
+
+    static Function1<String, Object> notNull() {
+        return of(s -> s != null);
+    }
+}

@@ -1,0 +1,139 @@
+package io.github.vaespark.ml;
+
+import io.github.vaespark.nn.Activation;
+import java.io.Serializable;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * Internal: the param objects of one VariationalAutoencoder or VariationalAutoencoderModel, created for
+ * (and owned by) that stage, with their docs, validators and defaults. Stages expose them
+ * through {@link VaeParams}.
+ */
+public final class VaeParamSet implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final Param<String> featuresCol;
+    final Param<String> latentMeanCol;
+    final Param<String> reconstructionCol;
+    final Param<String> elboCol;
+    final IntParam elboSamples;
+    final Param<String> latentColsPrefix;
+    final Param<String> handleInvalid;
+    final IntParam latentDim;
+    final IntArrayParam encoderLayers;
+    final IntArrayParam decoderLayers;
+    final Param<String> activation;
+    final Param<String> likelihood;
+    final Param<String> precision;
+    final DoubleParam beta;
+    final IntParam klWarmupEpochs;
+    final IntParam maxEpochs;
+    final IntParam batchSize;
+    final DoubleParam stepSize;
+    final DoubleParam maxGradNorm;
+    final LongParam seed;
+    final Param<String> validationIndicatorCol;
+    final IntParam patience;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
+    final IntParam maxPartitions;
+
+    VaeParamSet(Params owner) {
+        featuresCol = new Param<>(owner, "featuresCol",
+                "input column: ml Vector (dense or sparse), array<double> or array<float>", ParamChecks.notNull());
+        latentMeanCol = new Param<>(owner, "latentMeanCol",
+                "output column for the encoder mean μ(x), a vector of size latentDim (empty: not added)",
+                ParamChecks.notNull());
+        reconstructionCol = new Param<>(owner, "reconstructionCol",
+                "output column for the decoder mean of x decoded from μ(x): probabilities (bernoulli) or means "
+                        + "(gaussian) (empty: not added)", ParamChecks.notNull());
+        elboCol = new Param<>(owner, "elboCol",
+                "optional output column: the row's ELBO in nats (higher = more typical), usable as an anomaly "
+                        + "score; unset or empty: not added", ParamChecks.notNull());
+        elboSamples = new IntParam(owner, "elboSamples",
+                "Monte-Carlo samples averaged for elboCol; the noise is fixed by the row's values, so a row "
+                        + "always gets the same score (>= 1)", ParamChecks.intAtLeast(1));
+        latentColsPrefix = new Param<>(owner, "latentColsPrefix",
+                "optional prefix of flat double columns <prefix>0 … <prefix>{latentDim-1} holding μ(x) for SQL "
+                        + "and BI tools; unset or empty: not added", ParamChecks.notNull());
+        handleInvalid = new Param<>(owner, "handleInvalid",
+                "how to handle invalid rows (null, wrong size, NaN/Inf, outside [0,1] for bernoulli): "
+                        + "'error' fails naming the row, 'skip' drops the row (and counts it)",
+                ParamChecks.oneOf("error", "skip"));
+        latentDim = new IntParam(owner, "latentDim", "dimension of the latent space (>= 1)",
+                ParamChecks.intAtLeast(1));
+        encoderLayers = new IntArrayParam(owner, "encoderLayers",
+                "hidden layer sizes of the encoder, input side first (each >= 1; may be empty)",
+                ParamChecks.allPositive());
+        decoderLayers = new IntArrayParam(owner, "decoderLayers",
+                "hidden layer sizes of the decoder, latent side first (each >= 1; default: encoderLayers "
+                        + "reversed)", ParamChecks.allPositive());
+        activation = new Param<>(owner, "activation", "hidden-layer activation: "
+                + String.join(", ", Activation.paramNames()), ParamChecks.oneOf(Activation.paramNames()));
+        likelihood = new Param<>(owner, "likelihood",
+                "decoder distribution p(x|z): 'bernoulli' (x in [0,1], -log p = Σ softplus(l) - x·l over "
+                        + "logits l) or 'gaussian' (real x, mean m and a learned log-variance s_j per feature: "
+                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)])",
+                ParamChecks.oneOf("bernoulli", "gaussian"));
+        precision = new Param<>(owner, "precision",
+                "floating-point width of cached data and matrix products: 'float32' or 'float64' "
+                        + "(optimiser state is always double)", ParamChecks.oneOf("float32", "float64"));
+        beta = new DoubleParam(owner, "beta", "weight of the KL term in the loss (>= 0; 1 is the ELBO)",
+                ParamChecks.doubleAtLeast(0));
+        klWarmupEpochs = new IntParam(owner, "klWarmupEpochs",
+                "epochs over which the KL weight ramps linearly from 0 to beta (>= 0; 0: no warm-up)",
+                ParamChecks.intAtLeast(0));
+        maxEpochs = new IntParam(owner, "maxEpochs", "maximum number of passes over the data (>= 1)",
+                ParamChecks.intAtLeast(1));
+        batchSize = new IntParam(owner, "batchSize",
+                "global mini-batch size: rows per optimisation step summed over all partitions (>= 1)",
+                ParamChecks.intAtLeast(1));
+        stepSize = new DoubleParam(owner, "stepSize", "Adam learning rate (> 0)", ParamChecks.doublePositive());
+        maxGradNorm = new DoubleParam(owner, "maxGradNorm",
+                "clip the global gradient L2 norm to this value before each update (>= 0; 0: no clipping)",
+                ParamChecks.doubleAtLeast(0));
+        seed = new LongParam(owner, "seed", "random seed (initial weights, shuffles, noise)",
+                ParamChecks.longAny());
+        validationIndicatorCol = new Param<>(owner, "validationIndicatorCol",
+                "optional boolean column: rows with true are held out, their ELBO is tracked per epoch, and "
+                        + "training stops after 'patience' epochs without improvement, keeping the best weights",
+                ParamChecks.notNull());
+        patience = new IntParam(owner, "patience",
+                "with validationIndicatorCol, epochs without improvement before stopping (>= 0; 0: never stop)",
+                ParamChecks.intAtLeast(0));
+        checkpointDir = new Param<>(owner, "checkpointDir",
+                "optional directory (any Hadoop file system) for training checkpoints; fitting again with the "
+                        + "same directory resumes from the newest one", ParamChecks.notNull());
+        checkpointInterval = new IntParam(owner, "checkpointInterval",
+                "with checkpointDir, save a checkpoint every this many epochs (>= 1)", ParamChecks.intAtLeast(1));
+        maxPartitions = new IntParam(owner, "maxPartitions",
+                "at most this many partitions train (more are coalesced without a shuffle); 0: Spark's default "
+                        + "parallelism, one partition per core", ParamChecks.intAtLeast(0));
+
+        owner.setDefault(featuresCol, "features");
+        owner.setDefault(latentMeanCol, "latentMean");
+        owner.setDefault(reconstructionCol, "reconstruction");
+        owner.setDefault(elboSamples, 1);
+        owner.setDefault(handleInvalid, "error");
+        owner.setDefault(latentDim, 10);
+        owner.setDefault(encoderLayers, new int[] {256, 128});
+        owner.setDefault(activation, "relu");
+        owner.setDefault(likelihood, "gaussian");
+        owner.setDefault(precision, "float32");
+        owner.setDefault(beta, 1.0);
+        owner.setDefault(klWarmupEpochs, 0);
+        owner.setDefault(maxEpochs, 10);
+        owner.setDefault(batchSize, 128);
+        owner.setDefault(stepSize, 1e-3);
+        owner.setDefault(maxGradNorm, 0.0);
+        owner.setDefault(seed, (long) "io.github.vaespark.ml.VariationalAutoencoder".hashCode());
+        owner.setDefault(patience, 5);
+        owner.setDefault(checkpointInterval, 1);
+        owner.setDefault(maxPartitions, 0);
+    }
+}

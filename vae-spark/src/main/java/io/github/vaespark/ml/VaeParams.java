@@ -1,0 +1,247 @@
+package io.github.vaespark.ml;
+
+import io.github.vaespark.nn.Activation;
+import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.nn.Precision;
+import io.github.vaespark.nn.VaeLayout;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.Params;
+
+/**
+ * The params shared by {@link VariationalAutoencoder} and {@link VariationalAutoencoderModel}:
+ * one public accessor per param (which is how Spark finds them for copy, explainParams and
+ * persistence) and its getter. The model carries the estimator's params as they were at fit time.
+ */
+public interface VaeParams extends Params {
+
+    /** The param objects of this stage. */
+    VaeParamSet paramSet();
+
+    default Param<String> featuresCol() {
+        return paramSet().featuresCol;
+    }
+
+    default String getFeaturesCol() {
+        return getOrDefault(featuresCol());
+    }
+
+    default Param<String> latentMeanCol() {
+        return paramSet().latentMeanCol;
+    }
+
+    default String getLatentMeanCol() {
+        return getOrDefault(latentMeanCol());
+    }
+
+    default Param<String> reconstructionCol() {
+        return paramSet().reconstructionCol;
+    }
+
+    default String getReconstructionCol() {
+        return getOrDefault(reconstructionCol());
+    }
+
+    default Param<String> elboCol() {
+        return paramSet().elboCol;
+    }
+
+    /** The ELBO column name, or "" when none is added. */
+    default String getElboCol() {
+        return isDefined(elboCol()) ? getOrDefault(elboCol()) : "";
+    }
+
+    default IntParam elboSamples() {
+        return paramSet().elboSamples;
+    }
+
+    default int getElboSamples() {
+        return (Integer) getOrDefault(elboSamples());
+    }
+
+    default Param<String> latentColsPrefix() {
+        return paramSet().latentColsPrefix;
+    }
+
+    /** The flat latent column prefix, or "" when none are added. */
+    default String getLatentColsPrefix() {
+        return isDefined(latentColsPrefix()) ? getOrDefault(latentColsPrefix()) : "";
+    }
+
+    default Param<String> handleInvalid() {
+        return paramSet().handleInvalid;
+    }
+
+    default String getHandleInvalid() {
+        return getOrDefault(handleInvalid());
+    }
+
+    default IntParam latentDim() {
+        return paramSet().latentDim;
+    }
+
+    default int getLatentDim() {
+        return (Integer) getOrDefault(latentDim());
+    }
+
+    default IntArrayParam encoderLayers() {
+        return paramSet().encoderLayers;
+    }
+
+    default int[] getEncoderLayers() {
+        return getOrDefault(encoderLayers()).clone();
+    }
+
+    default IntArrayParam decoderLayers() {
+        return paramSet().decoderLayers;
+    }
+
+    /** The decoder's hidden sizes: as set, or else the encoder's reversed. */
+    default int[] getDecoderLayers() {
+        if (isDefined(decoderLayers())) {
+            return getOrDefault(decoderLayers()).clone();
+        }
+        int[] enc = getEncoderLayers();
+        int[] dec = new int[enc.length];
+        for (int i = 0; i < enc.length; i++) {
+            dec[i] = enc[enc.length - 1 - i];
+        }
+        return dec;
+    }
+
+    default Param<String> activation() {
+        return paramSet().activation;
+    }
+
+    default String getActivation() {
+        return getOrDefault(activation());
+    }
+
+    default Param<String> likelihood() {
+        return paramSet().likelihood;
+    }
+
+    default String getLikelihood() {
+        return getOrDefault(likelihood());
+    }
+
+    default Param<String> precision() {
+        return paramSet().precision;
+    }
+
+    default String getPrecision() {
+        return getOrDefault(precision());
+    }
+
+    default DoubleParam beta() {
+        return paramSet().beta;
+    }
+
+    default double getBeta() {
+        return (Double) getOrDefault(beta());
+    }
+
+    default IntParam klWarmupEpochs() {
+        return paramSet().klWarmupEpochs;
+    }
+
+    default int getKlWarmupEpochs() {
+        return (Integer) getOrDefault(klWarmupEpochs());
+    }
+
+    default IntParam maxEpochs() {
+        return paramSet().maxEpochs;
+    }
+
+    default int getMaxEpochs() {
+        return (Integer) getOrDefault(maxEpochs());
+    }
+
+    default IntParam batchSize() {
+        return paramSet().batchSize;
+    }
+
+    default int getBatchSize() {
+        return (Integer) getOrDefault(batchSize());
+    }
+
+    default DoubleParam stepSize() {
+        return paramSet().stepSize;
+    }
+
+    default double getStepSize() {
+        return (Double) getOrDefault(stepSize());
+    }
+
+    default DoubleParam maxGradNorm() {
+        return paramSet().maxGradNorm;
+    }
+
+    default double getMaxGradNorm() {
+        return (Double) getOrDefault(maxGradNorm());
+    }
+
+    default LongParam seed() {
+        return paramSet().seed;
+    }
+
+    default long getSeed() {
+        return (Long) getOrDefault(seed());
+    }
+
+    default Param<String> validationIndicatorCol() {
+        return paramSet().validationIndicatorCol;
+    }
+
+    /** The validation indicator column, or "" when there is none. */
+    default String getValidationIndicatorCol() {
+        return isDefined(validationIndicatorCol()) ? getOrDefault(validationIndicatorCol()) : "";
+    }
+
+    default IntParam patience() {
+        return paramSet().patience;
+    }
+
+    default int getPatience() {
+        return (Integer) getOrDefault(patience());
+    }
+
+    default Param<String> checkpointDir() {
+        return paramSet().checkpointDir;
+    }
+
+    /** The checkpoint directory, or "" when checkpoints are off. */
+    default String getCheckpointDir() {
+        return isDefined(checkpointDir()) ? getOrDefault(checkpointDir()) : "";
+    }
+
+    default IntParam checkpointInterval() {
+        return paramSet().checkpointInterval;
+    }
+
+    default int getCheckpointInterval() {
+        return (Integer) getOrDefault(checkpointInterval());
+    }
+
+    default IntParam maxPartitions() {
+        return paramSet().maxPartitions;
+    }
+
+    default int getMaxPartitions() {
+        return (Integer) getOrDefault(maxPartitions());
+    }
+
+    /** The network shape these params describe, for input vectors of {@code inputDim}. */
+    default VaeLayout layoutFor(int inputDim) {
+        return new VaeLayout(inputDim, getEncoderLayers(), getLatentDim(), getDecoderLayers(),
+                Activation.fromParam(getActivation()), Likelihood.fromParam(getLikelihood()));
+    }
+
+    /** The precision param as an enum. */
+    default Precision precisionValue() {
+        return Precision.fromParam(getPrecision());
+    }
+}

@@ -1,0 +1,301 @@
+package io.github.vaespark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vaespark.nn.Precision;
+import io.github.vaespark.nn.VaeLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.Model;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A trained variational autoencoder. {@link #transform} appends the encoder mean μ(x)
+ * ({@code latentMeanCol}) and the decoder mean of μ(x) ({@code reconstructionCol}), and
+ * optionally the row's ELBO ({@code elboCol}) and flat latent columns ({@code latentColsPrefix}).
+ * Rows are processed in batches with GEMM; batch and streaming DataFrames are both accepted.
+ */
+public final class VariationalAutoencoderModel extends Model<VariationalAutoencoderModel>
+        implements VaeParams, MLWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final VaeParamSet paramSet;
+    private final VaeLayout layout;
+    private final double[] weights;
+    private transient VariationalAutoencoderSummary summary;
+    private transient Broadcast<?> broadcastWeights;
+
+    /** A model with the given network and flat parameter vector (see {@link VaeLayout} for the order). */
+    public VariationalAutoencoderModel(String uid, VaeLayout layout, double[] weights) {
+        this.uid = uid;
+        this.paramSet = new VaeParamSet(this);
+        this.layout = layout;
+        this.weights = weights == null ? null : weights.clone();
+        if (layout != null && (weights == null || weights.length != layout.numParams())) {
+            throw new IllegalArgumentException("Expected " + layout.numParams() + " weights for " + layout.describe());
+        }
+        if (layout != null) {
+            set(latentDim(), layout.latentDim());
+            set(encoderLayers(), layout.encoderHidden());
+            set(decoderLayers(), layout.decoderHidden());
+            set(activation(), layout.activation().paramName());
+            set(likelihood(), layout.likelihood().paramName());
+        }
+    }
+
+    /**
+     * An empty placeholder, for Spark's service loading (Spark Connect) only: it has no weights and
+     * cannot transform. Obtain real models from {@link VariationalAutoencoder#fit} or {@link #load}.
+     */
+    public VariationalAutoencoderModel() {
+        this(Identifiable.randomUID("vaeModel"), null, null);
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    @Override
+    public VaeParamSet paramSet() {
+        return paramSet;
+    }
+
+    /** The network shape. */
+    public VaeLayout layout() {
+        return requireWeights();
+    }
+
+    /** Size of the input vectors. */
+    public int numFeatures() {
+        return requireWeights().inputDim();
+    }
+
+    /** A copy of the flat parameter vector. */
+    public double[] weights() {
+        requireWeights();
+        return weights.clone();
+    }
+
+    double[] weightsNoCopy() {
+        requireWeights();
+        return weights;
+    }
+
+    private VaeLayout requireWeights() {
+        if (layout == null) {
+            throw new IllegalStateException("This VariationalAutoencoderModel has no weights: obtain one from "
+                    + "VariationalAutoencoder.fit or VariationalAutoencoderModel.load.");
+        }
+        return layout;
+    }
+
+    public VariationalAutoencoderModel setFeaturesCol(String value) {
+        set(featuresCol(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setLatentMeanCol(String value) {
+        set(latentMeanCol(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setReconstructionCol(String value) {
+        set(reconstructionCol(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setElboCol(String value) {
+        set(elboCol(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setElboSamples(int value) {
+        set(elboSamples(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setLatentColsPrefix(String value) {
+        set(latentColsPrefix(), value);
+        return this;
+    }
+
+    public VariationalAutoencoderModel setHandleInvalid(String value) {
+        set(handleInvalid(), value);
+        return this;
+    }
+
+    /** Sets the width used by transform ("float32" or "float64"). */
+    public VariationalAutoencoderModel setPrecision(String value) {
+        set(precision(), value);
+        return this;
+    }
+
+    /** Whether a training summary is attached (only on the model returned by fit). */
+    public boolean hasSummary() {
+        return summary != null;
+    }
+
+    /** The training summary of the fit that produced this model. */
+    public VariationalAutoencoderSummary summary() {
+        if (summary == null) {
+            throw new NoSuchElementException("No training summary: it exists only on the model returned by fit.");
+        }
+        return summary;
+    }
+
+    VariationalAutoencoderModel setSummary(VariationalAutoencoderSummary value) {
+        this.summary = value;
+        return this;
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        VaeLayout l = requireWeights();
+        FeatureColumn.kindOf(schema, getFeaturesCol());
+        int size = FeatureColumn.sizeFromMetadata(schema, getFeaturesCol());
+        if (size > 0 && size != l.inputDim()) {
+            throw new InvalidInputException("Column '" + getFeaturesCol() + "' holds vectors of size " + size
+                    + " but the model was trained on size " + l.inputDim() + ".");
+        }
+        StructType out = schema;
+        for (StructField f : outputFields(l)) {
+            if (schema.getFieldIndex(f.name()).isDefined()) {
+                throw new InvalidInputException("Output column '" + f.name() + "' already exists in the input. "
+                        + "Choose another name (setLatentMeanCol, setReconstructionCol, setElboCol, "
+                        + "setLatentColsPrefix) or drop the column.");
+            }
+            if (out.getFieldIndex(f.name()).isDefined()) {
+                throw new InvalidInputException("Output column '" + f.name() + "' is requested twice; give the "
+                        + "output columns distinct names.");
+            }
+            out = out.add(f);
+        }
+        return out;
+    }
+
+    private java.util.List<StructField> outputFields(VaeLayout l) {
+        java.util.List<StructField> fields = new java.util.ArrayList<>();
+        if (!getLatentMeanCol().isEmpty()) {
+            fields.add(vectorField(getLatentMeanCol(), l.latentDim()));
+        }
+        if (!getReconstructionCol().isEmpty()) {
+            fields.add(vectorField(getReconstructionCol(), l.inputDim()));
+        }
+        if (!getElboCol().isEmpty()) {
+            fields.add(DataTypes.createStructField(getElboCol(), DataTypes.DoubleType, false));
+        }
+        if (!getLatentColsPrefix().isEmpty()) {
+            for (int i = 0; i < l.latentDim(); i++) {
+                fields.add(DataTypes.createStructField(getLatentColsPrefix() + i, DataTypes.DoubleType, false));
+            }
+        }
+        return fields;
+    }
+
+    private static StructField vectorField(String name, int size) {
+        return new AttributeGroup(name, size).toStructField();
+    }
+
+    @Override
+    public Dataset<Row> transform(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        VaeLayout l = requireWeights();
+        String column = getFeaturesCol();
+        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
+                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
+        RowTransformer.Outputs outputs = new RowTransformer.Outputs(!getLatentMeanCol().isEmpty(),
+                !getReconstructionCol().isEmpty(), !getElboCol().isEmpty(), getElboSamples(),
+                !getLatentColsPrefix().isEmpty(), getSeed());
+        RowTransformer function = new RowTransformer(l, precisionValue(), broadcastWeights(dataset.sparkSession()),
+                features, dataset.schema().fieldIndex(column), outputs);
+        return dataset.toDF().mapPartitions(function, Encoders.row(outSchema));
+    }
+
+    private synchronized Broadcast<?> broadcastWeights(SparkSession spark) {
+        Precision p = precisionValue();
+        if (broadcastWeights == null || !broadcastWeights.isValid()
+                || p.kernels().precision() != precisionOf(broadcastWeights.value())) {
+            broadcastWeights = JavaSparkContext.fromSparkContext(spark.sparkContext())
+                    .broadcast(p.kernels().fromDoubles(weights));
+        }
+        return broadcastWeights;
+    }
+
+    private static Precision precisionOf(Object array) {
+        return array instanceof float[] ? Precision.FLOAT32 : Precision.FLOAT64;
+    }
+
+    @Override
+    public VariationalAutoencoderModel copy(ParamMap extra) {
+        VariationalAutoencoderModel copy = new VariationalAutoencoderModel(uid, layout, weights);
+        copyValues(copy, extra);
+        copy.summary = summary;
+        return copy.setParent(parent());
+    }
+
+    @Override
+    public MLWriter write() {
+        requireWeights();
+        return new MLWriter() {
+            @Override
+            public void saveImpl(String path) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("inputDim", layout.inputDim());
+                details.put("numParams", layout.numParams());
+                details.put("layout", layout.describe());
+                Persistence.saveMetadata(VariationalAutoencoderModel.this, path, sparkSession(), details);
+                Persistence.saveWeights(layout, weights, path, sparkSession());
+            }
+        };
+    }
+
+    /** A reader for models saved with {@link #write()}. */
+    public static MLReader<VariationalAutoencoderModel> read() {
+        return new MLReader<>() {
+            @Override
+            public VariationalAutoencoderModel load(String path) {
+                JsonNode metadata = Persistence.loadMetadata(path, sparkSession(), VariationalAutoencoderModel.class);
+                VariationalAutoencoder shape = new VariationalAutoencoder(metadata.get("uid").asText());
+                Persistence.applyParams(shape, metadata, path);
+                int inputDim = metadata.path("vaeSpark").path("details").path("inputDim").asInt(-1);
+                if (inputDim < 1) {
+                    throw new InvalidInputException("Cannot load VariationalAutoencoderModel from " + path
+                            + ": the metadata lacks the input size.");
+                }
+                VaeLayout layout = shape.layoutFor(inputDim);
+                double[] weights = Persistence.loadWeights(layout, path, sparkSession());
+                VariationalAutoencoderModel model = new VariationalAutoencoderModel(shape.uid(), layout, weights);
+                Persistence.applyParams(model, metadata, path);
+                return model;
+            }
+        };
+    }
+
+    /** Loads a model saved with {@code write().save(path)}. */
+    public static VariationalAutoencoderModel load(String path) {
+        return read().load(path);
+    }
+
+    @Override
+    public String toString() {
+        return "VariationalAutoencoderModel: uid=" + uid + (layout == null ? ", no weights"
+                : ", " + layout.describe() + ", " + layout.numParams() + " parameters");
+    }
+}

@@ -1,0 +1,24 @@
+package io.github.vaespark.nn;
+
+/**
+ * One reusable workspace per thread, so that repeated calls on an executor thread (steps,
+ * transform batches) do not reallocate buffers. A thread keeps only its most recent workspace.
+ */
+public final class WorkspaceCache {
+    private static final ThreadLocal<Workspace<?>> CURRENT = new ThreadLocal<>();
+
+    private WorkspaceCache() {
+    }
+
+    /** This thread's workspace for the network and capacity, allocated on first use. */
+    @SuppressWarnings("unchecked")
+    public static <A> Workspace<A> forCurrentThread(VaeNetwork<A> network, int capacity) {
+        Workspace<?> ws = CURRENT.get();
+        if (ws == null || ws.capacity() != capacity || ws.kernels() != network.kernels()
+                || !ws.layout().equals(network.layout())) {
+            ws = network.newWorkspace(capacity);
+            CURRENT.set(ws);
+        }
+        return (Workspace<A>) ws;
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.vaespark.train;
+
+import java.io.Serializable;
+
+/**
+ * One epoch of training, with losses per row in nats.
+ *
+ * @param epoch                  1-based epoch number
+ * @param steps                  optimisation steps in this epoch
+ * @param rows                   training rows visited
+ * @param negativeElbo           mean of reconstruction + KL over the epoch's batches (β = 1)
+ * @param reconstruction         mean -log p(x|z)
+ * @param kl                     mean KL(q(z|x) ‖ N(0, I))
+ * @param beta                   KL weight at the end of the epoch
+ * @param validationNegativeElbo mean negative ELBO of the validation rows after the epoch, or NaN
+ * @param seconds                wall time of the epoch
+ * @param computeSeconds         sum over steps of the slowest partition's computation time
+ */
+public record EpochSummary(int epoch, int steps, long rows, double negativeElbo, double reconstruction,
+                           double kl, double beta, double validationNegativeElbo, double seconds,
+                           double computeSeconds) implements Serializable {
+
+    /** Training rows per second of wall time. */
+    public double rowsPerSecond() {
+        return seconds > 0 ? rows / seconds : Double.NaN;
+    }
+
+    /** Share of the epoch's time not spent computing on executors (scheduling, broadcast, aggregation, update). */
+    public double overheadFraction() {
+        return seconds > 0 ? Math.max(0, 1 - computeSeconds / seconds) : Double.NaN;
+    }
+}

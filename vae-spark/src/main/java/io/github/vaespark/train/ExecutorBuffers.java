@@ -1,0 +1,40 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.nn.VaeNetwork;
+import io.github.vaespark.nn.Workspace;
+import io.github.vaespark.nn.WorkspaceCache;
+
+/**
+ * Per-thread buffers reused across the steps of a fit on an executor: a workspace and a gradient
+ * array. A task's result is serialised by its own thread before that thread runs another task,
+ * so handing out the same gradient array every step is safe.
+ */
+final class ExecutorBuffers<A> {
+    private static final ThreadLocal<Object> GRADIENT = new ThreadLocal<>();
+
+    final VaeNetwork<A> network;
+    final Workspace<A> workspace;
+    final A gradient;
+    final double[] noiseScratch;
+
+    @SuppressWarnings("unchecked")
+    private ExecutorBuffers(VaeLayout layout, Kernels<A> kernels, int capacity) {
+        this.network = new VaeNetwork<>(layout, kernels);
+        this.workspace = WorkspaceCache.forCurrentThread(network, capacity);
+        Object g = GRADIENT.get();
+        if (g == null || g.getClass() != kernels.allocate(0).getClass()
+                || kernels.length((A) g) != layout.numParams()) {
+            g = kernels.allocate(layout.numParams());
+            GRADIENT.set(g);
+        }
+        this.gradient = (A) g;
+        this.noiseScratch = new double[layout.latentDim()];
+    }
+
+    /** This thread's buffers for the layout, precision and capacity. */
+    static <A> ExecutorBuffers<A> get(VaeLayout layout, Kernels<A> kernels, int capacity) {
+        return new ExecutorBuffers<>(layout, kernels, capacity);
+    }
+}

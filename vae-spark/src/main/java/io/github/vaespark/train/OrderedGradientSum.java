@@ -1,0 +1,67 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LossSums;
+import java.util.HashMap;
+import java.util.Map;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.BoxedUnit;
+
+/**
+ * Driver-side sum of the partial gradients of one step in ascending partition order, whatever
+ * order the tasks finish in (or are retried in), so floating-point results are reproducible.
+ * Results that arrive early wait in a stash until their predecessors are added.
+ */
+final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradient, BoxedUnit> {
+    private final Kernels<A> kernels;
+    private final int[] partitions;
+    private final double[] sum;
+    private final LossSums loss = new LossSums();
+    private final Map<Integer, PartialGradient> early = new HashMap<>();
+    private int next;
+    private long maxComputeNanos;
+
+    /**
+     * @param partitions the partitions of this step's job in ascending order
+     * @param sum        zeroed accumulator of length numParams
+     */
+    OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum) {
+        this.kernels = kernels;
+        this.partitions = partitions;
+        this.sum = sum;
+    }
+
+    /** Called by Spark with the index of the partition within {@code partitions}. */
+    @Override
+    public synchronized BoxedUnit apply(Object index, PartialGradient result) {
+        early.put((Integer) index, result);
+        while (early.containsKey(next)) {
+            add(early.remove(next));
+            next++;
+        }
+        return BoxedUnit.UNIT;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void add(PartialGradient result) {
+        maxComputeNanos = Math.max(maxComputeNanos, result.computeNanos());
+        if (result.gradient() != null) {
+            kernels.addTo((A) result.gradient(), sum);
+        }
+        loss.add(result.loss());
+    }
+
+    /** Whether every partition's result was added. */
+    synchronized boolean complete() {
+        return next == partitions.length;
+    }
+
+    synchronized LossSums loss() {
+        return loss;
+    }
+
+    /** The longest executor computation among the partitions. */
+    synchronized long maxComputeNanos() {
+        return maxComputeNanos;
+    }
+}

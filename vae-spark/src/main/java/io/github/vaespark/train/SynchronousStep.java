@@ -1,0 +1,54 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LossSums;
+import java.util.Arrays;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * One synchronous step as one Spark job: broadcast the weights, compute every partition's
+ * gradient sum, and add the sums on the driver in partition order. The broadcast is destroyed
+ * before returning.
+ */
+final class SynchronousStep {
+    private static final ClassTag<PartialGradient> RESULT_TAG = ClassTag$.MODULE$.apply(PartialGradient.class);
+
+    /** Loss sums of the step and the slowest partition's compute time. */
+    record Outcome(LossSums loss, long maxComputeNanos) {
+    }
+
+    private SynchronousStep() {
+    }
+
+    /**
+     * Computes the summed (not yet averaged) gradient of {@code step} into {@code gradientSum}.
+     */
+    static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientTask.Setup setup, double[] params,
+                           int epoch, int step, double beta, double[] gradientSum) {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
+        int[] partitions = partitionsWithRows(setup.plan(), step);
+        Arrays.fill(gradientSum, 0);
+        OrderedGradientSum<A> sum = new OrderedGradientSum<>(kernels, partitions, gradientSum);
+        Broadcast<A> weights = jsc.broadcast(kernels.fromDoubles(params));
+        try {
+            jsc.sc().runJob(data.blocks().rdd(), new GradientTask(setup, weights, epoch, step, beta),
+                    SparkSeqs.ints(partitions), sum, RESULT_TAG);
+        } finally {
+            weights.destroy();
+        }
+        if (!sum.complete()) {
+            throw new IllegalStateException("Step " + (step + 1) + " of epoch " + (epoch + 1)
+                    + " ended without every partition's gradient");
+        }
+        return new Outcome(sum.loss(), sum.maxComputeNanos());
+    }
+
+    /** The partitions that contribute rows to {@code step}, ascending. */
+    static int[] partitionsWithRows(BatchPlan plan, int step) {
+        return java.util.stream.IntStream.range(0, plan.numPartitions())
+                .filter(p -> plan.share(p, step) > 0).toArray();
+    }
+}

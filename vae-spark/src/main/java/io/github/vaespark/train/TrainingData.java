@@ -1,0 +1,140 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Precision;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Training rows converted once into cached {@link PartitionData} blocks, with the row count of
+ * every partition (which fixes each partition's share of a global batch and each row's key).
+ */
+public final class TrainingData {
+    /** Target size of one cached block. */
+    static final long BLOCK_BYTES = 4L << 20;
+
+    private final JavaRDD<PartitionData> blocks;
+    private final int dim;
+    private final Precision precision;
+    private final int[] partitionRows;
+    private final long[] partitionOffsets;
+    private final long rows;
+    private final long skipped;
+    private final long valueBytes;
+
+    private TrainingData(JavaRDD<PartitionData> blocks, int dim, Precision precision, int[] partitionRows,
+                         long skipped, long valueBytes) {
+        this.blocks = blocks;
+        this.dim = dim;
+        this.precision = precision;
+        this.partitionRows = partitionRows;
+        this.partitionOffsets = new long[partitionRows.length];
+        long total = 0;
+        for (int p = 0; p < partitionRows.length; p++) {
+            partitionOffsets[p] = total;
+            total += partitionRows[p];
+        }
+        this.rows = total;
+        this.skipped = skipped;
+        this.valueBytes = valueBytes;
+    }
+
+    /**
+     * Stacks {@code rows} into blocks, caches them and counts them (one Spark job).
+     *
+     * @param rows          feature rows of length {@code dim}; a null element is an invalid row that was skipped
+     * @param maxPartitions if the input has more partitions, they are coalesced (without a shuffle) to this many
+     * @param name          shown in the Spark UI's storage tab
+     */
+    public static TrainingData cache(JavaRDD<double[]> rows, int dim, Precision precision, int maxPartitions,
+                                     StorageLevel storageLevel, String name) {
+        JavaRDD<double[]> input = rows.getNumPartitions() > maxPartitions ? rows.coalesce(maxPartitions) : rows;
+        int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
+        JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
+            PartitionData.Builder builder = new PartitionData.Builder(precision, dim, blockRows);
+            while (it.hasNext()) {
+                double[] row = it.next();
+                if (row == null) {
+                    builder.skip();
+                } else {
+                    builder.add(row);
+                }
+            }
+            return List.of(builder.build()).iterator();
+        }, true);
+        blocks.setName(name).persist(storageLevel);
+        try {
+            List<long[]> counts = blocks.map(p -> new long[] {p.rows(), p.skipped(), p.valueBytes()}).collect();
+            int[] partitionRows = new int[counts.size()];
+            long skipped = 0;
+            long bytes = 0;
+            for (int p = 0; p < counts.size(); p++) {
+                partitionRows[p] = (int) counts.get(p)[0];
+                skipped += counts.get(p)[1];
+                bytes += counts.get(p)[2];
+            }
+            return new TrainingData(blocks, dim, precision, partitionRows, skipped, bytes);
+        } catch (RuntimeException e) {
+            blocks.unpersist(false);
+            throw e;
+        }
+    }
+
+    /** The cached blocks, one {@link PartitionData} per partition. */
+    public JavaRDD<PartitionData> blocks() {
+        return blocks;
+    }
+
+    public int dim() {
+        return dim;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public int numPartitions() {
+        return partitionRows.length;
+    }
+
+    /** Rows held by partition {@code p}. */
+    public int partitionRows(int p) {
+        return partitionRows[p];
+    }
+
+    /** Row counts of all partitions (a copy). */
+    public int[] partitionRows() {
+        return partitionRows.clone();
+    }
+
+    /** Key of the first row of partition {@code p}: rows are keyed 0 … rows-1 in partition order. */
+    public long partitionOffset(int p) {
+        return partitionOffsets[p];
+    }
+
+    /** Keys of the first row of every partition (a copy). */
+    public long[] partitionOffsets() {
+        return partitionOffsets.clone();
+    }
+
+    /** Number of rows kept. */
+    public long rows() {
+        return rows;
+    }
+
+    /** Number of invalid rows skipped. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /** Bytes of the cached values (rows × dim × element size). */
+    public long valueBytes() {
+        return valueBytes;
+    }
+
+    /** Drops the cached blocks. */
+    public void unpersist() {
+        blocks.unpersist(false);
+    }
+}

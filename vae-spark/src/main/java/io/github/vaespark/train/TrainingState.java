@@ -1,0 +1,40 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Adam;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything that determines how training continues after a completed epoch: weights, optimiser
+ * state, history and early-stopping bookkeeping. Noise and shuffles are pure functions of
+ * (seed, epoch, …), so the epoch number is the whole random-number position.
+ */
+public final class TrainingState {
+    final double[] params;
+    final Adam adam;
+    final List<EpochSummary> history;
+    int epochsDone;
+    long globalStep;
+    double[] bestParams;
+    double bestValidation = Double.POSITIVE_INFINITY;
+    int bestEpoch;
+    int epochsWithoutImprovement;
+
+    TrainingState(double[] params, Adam adam, List<EpochSummary> history, int epochsDone, long globalStep) {
+        this.params = params;
+        this.adam = adam;
+        this.history = new ArrayList<>(history);
+        this.epochsDone = epochsDone;
+        this.globalStep = globalStep;
+    }
+
+    /** Epochs completed. */
+    public int epochsDone() {
+        return epochsDone;
+    }
+
+    /** Optimisation steps applied. */
+    public long globalStep() {
+        return globalStep;
+    }
+}
