@@ -100,6 +100,16 @@ public final class VariationalAutoencoderSummary implements Serializable {
         return result.resumedFromEpoch();
     }
 
+    /** Bytes Spark reported for the cached training blocks (memory plus disk), or -1 if unknown. */
+    public long cachedBytes() {
+        return result.cachedBytes();
+    }
+
+    /** The training data's size as raw float32 values (rows × features × 4 bytes). */
+    public long rawFloat32Bytes() {
+        return result.rawFloat32Bytes();
+    }
+
     /** The history as a DataFrame, one row per epoch, e.g. for plotting in a notebook. */
     public Dataset<Row> historyDataFrame(SparkSession spark) {
         StructType schema = new StructType()
@@ -132,6 +142,8 @@ public final class VariationalAutoencoderSummary implements Serializable {
         json.put("bestEpoch", bestEpoch());
         json.put("stoppedEarly", stoppedEarly());
         json.put("resumedFromEpoch", resumedFromEpoch());
+        json.put("cachedBytes", cachedBytes());
+        json.put("rawFloat32Bytes", rawFloat32Bytes());
         json.put("history", history());
         try {
             return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);

@@ -48,12 +48,14 @@ public final class Adam implements Serializable {
         double correction1 = 1 - Math.pow(BETA1, step);
         double sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
         double stepSize = learningRate / correction1;
-        for (int i = 0; i < params.length; i++) {
-            double g = gradient[i];
-            m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-            v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-            params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / sqrtCorrection2 + EPSILON);
-        }
+        Chunks.forEach(params.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double g = gradient[i];
+                m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+                v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+                params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / sqrtCorrection2 + EPSILON);
+            }
+        });
     }
 
     public double learningRate() {

@@ -3,6 +3,9 @@ package io.github.vaespark.nn;
 import breeze.linalg.DenseMatrix;
 import breeze.linalg.DenseMatrix$mcF$sp;
 import dev.ludovic.netlib.blas.BLAS;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * {@link Kernels} computing in 32-bit floating point.
@@ -61,17 +64,50 @@ public final class Float32Kernels implements Kernels<float[]> {
     @Override
     public float[] fromDoubles(double[] values) {
         float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
+        Chunks.forEach(values.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                out[i] = (float) values[i];
+            }
+        });
         return out;
     }
 
     @Override
-    public void addTo(float[] values, double[] target) {
-        for (int i = 0; i < values.length; i++) {
-            target[i] += values[i];
+    public byte[] toBytes(double[] values) {
+        byte[] out = new byte[values.length * Float.BYTES];
+        Chunks.forEach(values.length, (from, to) -> {
+            FloatBuffer view = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = from; i < to; i++) {
+                view.put(i, (float) values[i]);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void fromBytes(byte[] bytes, float[] out) {
+        if (bytes.length != out.length * Float.BYTES) {
+            throw new IllegalArgumentException(bytes.length + " bytes do not hold " + out.length + " values");
         }
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+    }
+
+    @Override
+    public void copyTo(float[] values, double[] target) {
+        Chunks.forEach(values.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                target[i] = values[i];
+            }
+        });
+    }
+
+    @Override
+    public void addTo(float[] values, double[] target) {
+        Chunks.forEach(values.length, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                target[i] += values[i];
+            }
+        });
     }
 
     @Override

@@ -33,6 +33,15 @@ public interface Kernels<A> extends Serializable {
     /** Converts doubles to this width. */
     A fromDoubles(double[] values);
 
+    /** The values in this width as little-endian bytes (compact to broadcast). */
+    byte[] toBytes(double[] values);
+
+    /** Decodes {@link #toBytes} output into {@code out}. */
+    void fromBytes(byte[] bytes, A out);
+
+    /** {@code target[i] = values[i]}. */
+    void copyTo(A values, double[] target);
+
     /** {@code target[i] += values[i]}. */
     void addTo(A values, double[] target);
 

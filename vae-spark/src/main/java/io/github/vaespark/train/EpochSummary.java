@@ -15,10 +15,14 @@ import java.io.Serializable;
  * @param validationNegativeElbo mean negative ELBO of the validation rows after the epoch, or NaN
  * @param seconds                wall time of the epoch
  * @param computeSeconds         sum over steps of the slowest partition's computation time
+ * @param broadcastSeconds       time spent creating the weight broadcasts
+ * @param jobSeconds             time spent in the step jobs (computation, scheduling, result transfer and sum)
+ * @param updateSeconds          time spent in the driver's averaging, checks and Adam updates
  */
 public record EpochSummary(int epoch, int steps, long rows, double negativeElbo, double reconstruction,
                            double kl, double beta, double validationNegativeElbo, double seconds,
-                           double computeSeconds) implements Serializable {
+                           double computeSeconds, double broadcastSeconds, double jobSeconds,
+                           double updateSeconds) implements Serializable {
 
     /** Training rows per second of wall time. */
     public double rowsPerSecond() {

@@ -7,30 +7,36 @@ import io.github.vaespark.nn.Workspace;
 import io.github.vaespark.nn.WorkspaceCache;
 
 /**
- * Per-thread buffers reused across the steps of a fit on an executor: a workspace and a gradient
- * array. A task's result is serialised by its own thread before that thread runs another task,
+ * Per-thread buffers reused across the steps of a fit on an executor: a workspace, the decoded
+ * weights and a gradient array. A task's result is serialised by its own thread before that thread runs another task,
  * so handing out the same gradient array every step is safe.
  */
 final class ExecutorBuffers<A> {
     private static final ThreadLocal<Object> GRADIENT = new ThreadLocal<>();
+    private static final ThreadLocal<Object> WEIGHTS = new ThreadLocal<>();
 
     final VaeNetwork<A> network;
     final Workspace<A> workspace;
     final A gradient;
+    final A weights;
     final double[] noiseScratch;
 
-    @SuppressWarnings("unchecked")
     private ExecutorBuffers(VaeLayout layout, Kernels<A> kernels, int capacity) {
         this.network = new VaeNetwork<>(layout, kernels);
         this.workspace = WorkspaceCache.forCurrentThread(network, capacity);
-        Object g = GRADIENT.get();
-        if (g == null || g.getClass() != kernels.allocate(0).getClass()
-                || kernels.length((A) g) != layout.numParams()) {
-            g = kernels.allocate(layout.numParams());
-            GRADIENT.set(g);
-        }
-        this.gradient = (A) g;
+        this.gradient = reuse(GRADIENT, kernels, layout.numParams());
+        this.weights = reuse(WEIGHTS, kernels, layout.numParams());
         this.noiseScratch = new double[layout.latentDim()];
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A> A reuse(ThreadLocal<Object> slot, Kernels<A> kernels, int length) {
+        Object a = slot.get();
+        if (a == null || a.getClass() != kernels.allocate(0).getClass() || kernels.length((A) a) != length) {
+            a = kernels.allocate(length);
+            slot.set(a);
+        }
+        return (A) a;
     }
 
     /** This thread's buffers for the layout, precision and capacity. */

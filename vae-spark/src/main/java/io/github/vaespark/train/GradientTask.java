@@ -27,12 +27,12 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     }
 
     private final Setup setup;
-    private final Broadcast<?> params;
+    private final Broadcast<byte[]> params;
     private final int epoch;
     private final int step;
     private final double beta;
 
-    GradientTask(Setup setup, Broadcast<?> params, int epoch, int step, double beta) {
+    GradientTask(Setup setup, Broadcast<byte[]> params, int epoch, int step, double beta) {
         this.setup = setup;
         this.params = params;
         this.epoch = epoch;
@@ -48,7 +48,6 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
         return compute(setup.precision().kernels(), partition, rows);
     }
 
-    @SuppressWarnings("unchecked")
     private <A> PartialGradient compute(Kernels<A> kernels, int partition, PartitionData rows) {
         long start = System.nanoTime();
         BatchPlan plan = setup.plan();
@@ -57,8 +56,9 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
         if (end == begin) {
             return new PartialGradient(null, new LossSums(), 0);
         }
-        A weights = (A) params.value();
         ExecutorBuffers<A> buffers = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
+        A weights = buffers.weights;
+        kernels.fromBytes(params.value(), weights);
         kernels.zero(buffers.gradient);
         int[] perm = Permutations.of(setup.seed(), epoch, partition, rows.rows());
         long noiseSeed = noiseSeed(setup.seed(), epoch);

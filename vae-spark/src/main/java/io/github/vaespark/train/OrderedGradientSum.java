@@ -19,11 +19,12 @@ final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradi
     private final LossSums loss = new LossSums();
     private final Map<Integer, PartialGradient> early = new HashMap<>();
     private int next;
+    private boolean first = true;
     private long maxComputeNanos;
 
     /**
      * @param partitions the partitions of this step's job in ascending order
-     * @param sum        zeroed accumulator of length numParams
+     * @param sum        accumulator of length numParams (overwritten by the first result)
      */
     OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum) {
         this.kernels = kernels;
@@ -46,9 +47,19 @@ final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradi
     private void add(PartialGradient result) {
         maxComputeNanos = Math.max(maxComputeNanos, result.computeNanos());
         if (result.gradient() != null) {
-            kernels.addTo((A) result.gradient(), sum);
+            if (first) {
+                kernels.copyTo((A) result.gradient(), sum);
+                first = false;
+            } else {
+                kernels.addTo((A) result.gradient(), sum);
+            }
         }
         loss.add(result.loss());
+    }
+
+    /** Whether no partition contributed a gradient (the accumulator was never written). */
+    synchronized boolean empty() {
+        return first;
     }
 
     /** Whether every partition's result was added. */

@@ -16,8 +16,12 @@ import scala.reflect.ClassTag$;
 final class SynchronousStep {
     private static final ClassTag<PartialGradient> RESULT_TAG = ClassTag$.MODULE$.apply(PartialGradient.class);
 
-    /** Loss sums of the step and the slowest partition's compute time. */
-    record Outcome(LossSums loss, long maxComputeNanos) {
+    /**
+     * Loss sums of the step, and where its time went: creating the broadcast, the Spark job
+     * (scheduling, tasks, result transfer and summation) and, within the job, the slowest
+     * partition's computation.
+     */
+    record Outcome(LossSums loss, long broadcastNanos, long jobNanos, long maxComputeNanos) {
     }
 
     private SynchronousStep() {
@@ -30,20 +34,25 @@ final class SynchronousStep {
                            int epoch, int step, double beta, double[] gradientSum) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int[] partitions = partitionsWithRows(setup.plan(), step);
-        Arrays.fill(gradientSum, 0);
         OrderedGradientSum<A> sum = new OrderedGradientSum<>(kernels, partitions, gradientSum);
-        Broadcast<A> weights = jsc.broadcast(kernels.fromDoubles(params));
+        long start = System.nanoTime();
+        Broadcast<byte[]> weights = jsc.broadcast(kernels.toBytes(params));
+        long broadcastDone = System.nanoTime();
         try {
             jsc.sc().runJob(data.blocks().rdd(), new GradientTask(setup, weights, epoch, step, beta),
                     SparkSeqs.ints(partitions), sum, RESULT_TAG);
         } finally {
             weights.destroy();
         }
+        long jobDone = System.nanoTime();
         if (!sum.complete()) {
             throw new IllegalStateException("Step " + (step + 1) + " of epoch " + (epoch + 1)
                     + " ended without every partition's gradient");
         }
-        return new Outcome(sum.loss(), sum.maxComputeNanos());
+        if (sum.empty()) {
+            Arrays.fill(gradientSum, 0);
+        }
+        return new Outcome(sum.loss(), broadcastDone - start, jobDone - broadcastDone, sum.maxComputeNanos());
     }
 
     /** The partitions that contribute rows to {@code step}, ascending. */

@@ -1,6 +1,7 @@
 package io.github.vaespark.train;
 
 import io.github.vaespark.nn.Adam;
+import io.github.vaespark.nn.Chunks;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.nn.ParameterInit;
@@ -62,6 +63,7 @@ public final class Trainer {
         LOG.info("vae-spark: training {} on {} rows in {} partitions ({} skipped), {} steps per epoch, {}",
                 config.layout().describe(), data.rows(), data.numPartitions(), data.skipped(),
                 plan.stepsPerEpoch(), config.precision().paramName());
+        warnAboutResultSize(sc);
         try {
             while (state.epochsDone < config.maxEpochs() && !shouldStop(state)) {
                 runEpoch(kernels, sc, plan, setup, state, gradient);
@@ -79,7 +81,23 @@ public final class Trainer {
         long skipped = data.skipped() + (validation == null ? 0 : validation.skipped());
         return new TrainingResult(kept, List.copyOf(state.history), state.globalStep,
                 (System.nanoTime() - start) / 1e9, data.rows(), skipped,
-                validation == null ? 0 : validation.rows(), bestEpoch, stoppedEarly, resumedFrom);
+                validation == null ? 0 : validation.rows(), bestEpoch, stoppedEarly, resumedFrom,
+                data.storedBytes(), data.rows() * data.dim() * 4L);
+    }
+
+    /**
+     * Partial gradients above spark.task.maxDirectResultSize go through the block manager, a
+     * detour that costs every step several milliseconds; say how to avoid it.
+     */
+    private void warnAboutResultSize(SparkContext sc) {
+        long gradientBytes = (long) config.layout().numParams() * config.precision().bytes();
+        long direct = sc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m");
+        if (gradientBytes + 4096 > direct) {
+            LOG.warn("vae-spark: each partition returns a {} KiB gradient per step, above "
+                    + "spark.task.maxDirectResultSize ({} KiB), so Spark routes it through the block manager and "
+                    + "every step gets slower. Start Spark with --conf spark.task.maxDirectResultSize={}m.",
+                    gradientBytes >> 10, direct >> 10, Math.max(16, 2 * ((gradientBytes >> 20) + 1)));
+        }
     }
 
     private TrainingState initialState() {
@@ -106,6 +124,9 @@ public final class Trainer {
         int steps = plan.stepsPerEpoch();
         LossSums epochLoss = new LossSums();
         long computeNanos = 0;
+        long broadcastNanos = 0;
+        long jobNanos = 0;
+        long updateNanos = 0;
         double beta = config.beta();
         for (int step = 0; step < steps; step++) {
             beta = config.betaAt(state.globalStep, steps);
@@ -114,9 +135,13 @@ public final class Trainer {
             SynchronousStep.Outcome outcome = SynchronousStep.run(kernels, data, setup, state.params, epoch, step,
                     beta, gradient);
             LossSums loss = outcome.loss();
+            long updateStart = System.nanoTime();
             applyUpdate(state, gradient, loss, epoch, step, steps);
+            updateNanos += System.nanoTime() - updateStart;
             epochLoss.add(loss);
             computeNanos += outcome.maxComputeNanos();
+            broadcastNanos += outcome.broadcastNanos();
+            jobNanos += outcome.jobNanos();
         }
         state.epochsDone++;
         double validationLoss = Double.NaN;
@@ -128,7 +153,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         EpochSummary summary = new EpochSummary(state.epochsDone, steps, epochLoss.rows(),
                 epochLoss.meanNegativeElbo(), epochLoss.meanReconstruction(), epochLoss.meanKl(), beta,
-                validationLoss, seconds, computeNanos / 1e9);
+                validationLoss, seconds, computeNanos / 1e9, broadcastNanos / 1e9, jobNanos / 1e9, updateNanos / 1e9);
         state.history.add(summary);
         logEpoch(summary);
         for (TrainingListener listener : listeners) {
@@ -140,20 +165,25 @@ public final class Trainer {
                              int steps) {
         double objective = loss.reconstruction() + loss.kl();
         double scale = 1.0 / loss.rows();
-        double squaredNorm = 0;
-        for (int i = 0; i < gradient.length; i++) {
-            gradient[i] *= scale;
-            squaredNorm += gradient[i] * gradient[i];
-        }
+        double squaredNorm = Chunks.sum(gradient.length, (from, to) -> {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                gradient[i] *= scale;
+                s += gradient[i] * gradient[i];
+            }
+            return s;
+        });
         if (!Double.isFinite(objective) || !Double.isFinite(squaredNorm)) {
             throw diverged(Double.isFinite(objective) ? "gradient" : "loss", epoch, step, steps);
         }
         double norm = Math.sqrt(squaredNorm);
         if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
             double clip = config.maxGradNorm() / norm;
-            for (int i = 0; i < gradient.length; i++) {
-                gradient[i] *= clip;
-            }
+            Chunks.forEach(gradient.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    gradient[i] *= clip;
+                }
+            });
         }
         state.adam.update(state.params, gradient);
         state.globalStep++;

@@ -4,6 +4,7 @@ import io.github.vaespark.nn.Precision;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -22,9 +23,10 @@ public final class TrainingData {
     private final long rows;
     private final long skipped;
     private final long valueBytes;
+    private final long storedBytes;
 
     private TrainingData(JavaRDD<PartitionData> blocks, int dim, Precision precision, int[] partitionRows,
-                         long skipped, long valueBytes) {
+                         long skipped, long valueBytes, long storedBytes) {
         this.blocks = blocks;
         this.dim = dim;
         this.precision = precision;
@@ -38,6 +40,7 @@ public final class TrainingData {
         this.rows = total;
         this.skipped = skipped;
         this.valueBytes = valueBytes;
+        this.storedBytes = storedBytes;
     }
 
     /**
@@ -74,7 +77,7 @@ public final class TrainingData {
                 skipped += counts.get(p)[1];
                 bytes += counts.get(p)[2];
             }
-            return new TrainingData(blocks, dim, precision, partitionRows, skipped, bytes);
+            return new TrainingData(blocks, dim, precision, partitionRows, skipped, bytes, storedBytes(blocks));
         } catch (RuntimeException e) {
             blocks.unpersist(false);
             throw e;
@@ -131,6 +134,20 @@ public final class TrainingData {
     /** Bytes of the cached values (rows × dim × element size). */
     public long valueBytes() {
         return valueBytes;
+    }
+
+    /** Bytes Spark's block manager reports for the cached blocks (memory plus disk), or -1. */
+    public long storedBytes() {
+        return storedBytes;
+    }
+
+    private static long storedBytes(JavaRDD<PartitionData> blocks) {
+        for (RDDInfo info : blocks.context().getRDDStorageInfo()) {
+            if (info.id() == blocks.id()) {
+                return info.memSize() + info.diskSize();
+            }
+        }
+        return -1;
     }
 
     /** Drops the cached blocks. */

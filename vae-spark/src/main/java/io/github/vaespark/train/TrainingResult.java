@@ -16,8 +16,11 @@ import java.util.List;
  * @param bestEpoch       epoch whose weights were kept (the last one without validation)
  * @param stoppedEarly    whether early stopping ended training before maxEpochs
  * @param resumedFromEpoch epochs restored from a checkpoint (0 for a fresh start)
+ * @param cachedBytes     bytes Spark reported for the cached training blocks (-1 if unknown)
+ * @param rawFloat32Bytes rows × features × 4: the training data as raw float32
  */
 public record TrainingResult(double[] params, List<EpochSummary> history, long totalSteps, double seconds,
                              long rows, long skippedRows, long validationRows, int bestEpoch,
-                             boolean stoppedEarly, int resumedFromEpoch) implements Serializable {
+                             boolean stoppedEarly, int resumedFromEpoch, long cachedBytes,
+                             long rawFloat32Bytes) implements Serializable {
 }

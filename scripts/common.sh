@@ -1,0 +1,33 @@
+# Shared helpers for the scripts in this folder; source it, do not run it.
+# Sets ROOT, MODULE, JVM_OPTS and provides vae_build, vae_classpath, vae_java.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+MODULE="$ROOT/vae-spark"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # one BLAS thread per Spark task
+
+# Builds the library jar and test classes (no tests) unless they are already there.
+vae_build() {
+  if [ ! -f "$MODULE/target/jvm.options" ] || [ ! -d "$MODULE/target/test-classes" ] \
+      || ! ls "$MODULE"/target/vae-spark-*.jar >/dev/null 2>&1 || [ "${VAE_REBUILD:-0}" = 1 ]; then
+    echo "Building vae-spark (mvn -DskipTests package)..." >&2
+    (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+  fi
+  if [ ! -f "$MODULE/target/classpath.txt" ]; then
+    (cd "$MODULE" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
+      -Dmdep.includeScope=test) >&2
+  fi
+  JVM_OPTS="$(tr -s ' \n' ' ' < "$MODULE/target/jvm.options")"
+}
+
+# The library jar built by vae_build.
+vae_jar() {
+  ls "$MODULE"/target/vae-spark-*.jar | grep -v -E 'sources|original' | head -n 1
+}
+
+# Runs a main class with Spark, the library and the test classes on the class path.
+vae_java() {
+  local main="$1"; shift
+  # shellcheck disable=SC2086
+  java ${VAE_HEAP:--Xmx8g} $JVM_OPTS -cp "$MODULE/target/classes:$MODULE/target/test-classes:$(cat "$MODULE/target/classpath.txt")" \
+    "$main" "$@"
+}

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""PyTorch reference for vae-spark: the same VAE, data, optimiser and metrics, on the CPU.
+
+Trains an MLP VAE (Gaussian encoder, Bernoulli decoder with logits) on Fashion-MNIST IDX files
+with Adam, then prints one JSON line: training samples/s, test negative ELBO per sample (one
+noise draw per row, like vae-spark), and inference rows/s (encoder mean + decoder mean).
+"""
+import argparse
+import gzip
+import json
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+def read_idx_images(path):
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    magic, count, rows, cols = np.frombuffer(data[:16], dtype=">i4")
+    assert magic == 0x803, f"{path} is not an IDX image file"
+    pixels = np.frombuffer(data[16:], dtype=np.uint8).reshape(count, rows * cols)
+    return torch.from_numpy(pixels.astype(np.float32) / 255.0)
+
+
+class Vae(nn.Module):
+    def __init__(self, dim, hidden, latent):
+        super().__init__()
+        enc, last = [], dim
+        for h in hidden:
+            enc += [nn.Linear(last, h), nn.ReLU()]
+            last = h
+        self.encoder = nn.Sequential(*enc)
+        self.head = nn.Linear(last, 2 * latent)  # [mu; logvar], as vae-spark's head layer
+        dec, last = [], latent
+        for h in reversed(hidden):
+            dec += [nn.Linear(last, h), nn.ReLU()]
+            last = h
+        dec.append(nn.Linear(last, dim))
+        self.decoder = nn.Sequential(*dec)
+        self.latent = latent
+
+    def encode(self, x):
+        h = self.head(self.encoder(x))
+        return h[:, : self.latent], h[:, self.latent:]
+
+    def loss_sums(self, x):
+        mu, logvar = self.encode(x)
+        z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        logits = self.decoder(z)
+        recon = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+        kl = 0.5 * torch.sum(mu * mu + logvar.exp() - 1 - logvar)
+        return recon, kl
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch", type=int, default=128)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--hidden", default="512,256")
+    p.add_argument("--latent", type=int, default=20)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--train-limit", type=int, default=0)
+    args = p.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    train = read_idx_images(os.path.join(args.data, "train-images-idx3-ubyte.gz"))
+    test = read_idx_images(os.path.join(args.data, "t10k-images-idx3-ubyte.gz"))
+    if args.train_limit:
+        train = train[: args.train_limit]
+    hidden = [int(h) for h in args.hidden.split(",") if h]
+    model = Vae(train.shape[1], hidden, args.latent)
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+
+    history = []
+    start = time.perf_counter()
+    for epoch in range(args.epochs):
+        perm = torch.randperm(train.shape[0])
+        total = 0.0
+        for i in range(0, train.shape[0], args.batch):
+            x = train[perm[i : i + args.batch]]
+            recon, kl = model.loss_sums(x)
+            loss = (recon + kl) / x.shape[0]
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += float(recon + kl)
+        history.append(total / train.shape[0])
+    train_seconds = time.perf_counter() - start
+
+    model.eval()
+    with torch.no_grad():
+        recon_sum = kl_sum = 0.0
+        for i in range(0, test.shape[0], 1024):
+            r, k = model.loss_sums(test[i : i + 1024])
+            recon_sum += float(r)
+            kl_sum += float(k)
+        t0 = time.perf_counter()
+        for i in range(0, train.shape[0], 1024):
+            mu, _ = model.encode(train[i : i + 1024])
+            torch.sigmoid(model.decoder(mu))
+        infer_seconds = time.perf_counter() - t0
+
+    print(json.dumps({
+        "impl": "pytorch",
+        "torch": torch.__version__,
+        "blas": torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0].strip() if "BLAS_INFO=" in torch.__config__.show() else "unknown",
+        "threads": torch.get_num_threads(),
+        "batch": args.batch,
+        "epochs": args.epochs,
+        "train_rows": int(train.shape[0]),
+        "train_seconds": train_seconds,
+        "train_samples_per_second": train.shape[0] * args.epochs / train_seconds,
+        "train_negative_elbo_history": history,
+        "test_negative_elbo": (recon_sum + kl_sum) / test.shape[0],
+        "test_reconstruction": recon_sum / test.shape[0],
+        "test_kl": kl_sum / test.shape[0],
+        "inference_rows_per_second": train.shape[0] / infer_seconds,
+    }))
+
+
+if __name__ == "__main__":
+    main()

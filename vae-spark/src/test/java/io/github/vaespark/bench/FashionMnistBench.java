@@ -1,0 +1,114 @@
+package io.github.vaespark.bench;
+
+import io.github.vaespark.io.IdxDataset;
+import io.github.vaespark.ml.VariationalAutoencoder;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
+import io.github.vaespark.ml.VariationalAutoencoderSummary;
+import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.train.EpochSummary;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Trains the Fashion-MNIST VAE with vae-spark and prints one JSON line of figures (the vae-spark
+ * half of scripts/benchmark.sh): training samples/s, test negative ELBO, transform rows/s, the
+ * split of step time into executor compute and Spark overhead, achieved GFLOP/s and cache size.
+ * Not a unit test. Usage: FashionMnistBench [--key value]... (see the defaults below).
+ */
+public final class FashionMnistBench {
+    private FashionMnistBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = BenchArgs.parse(argv,
+                "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
+                "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
+                "train-limit", "0", "seed", "1", "conf", "");
+        SparkSession.Builder builder = SparkSession.builder();
+        for (String kv : a.get("conf").split(",")) {
+            if (kv.contains("=")) {
+                builder = builder.config(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        SparkSession spark = builder.master(a.get("master")).appName("vae-spark benchmark")
+                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
+                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        int partitions = spark.sparkContext().defaultParallelism();
+        String dir = a.get("data");
+        Dataset<Row> train = IdxDataset.read(spark, dir + "/train-images-idx3-ubyte.gz",
+                dir + "/train-labels-idx1-ubyte.gz", partitions, Integer.parseInt(a.get("train-limit"))).cache();
+        Dataset<Row> test = IdxDataset.read(spark, dir + "/t10k-images-idx3-ubyte.gz",
+                dir + "/t10k-labels-idx1-ubyte.gz", partitions, 0).cache();
+        long trainRows = train.count();
+        test.count();
+
+        int[] hidden = Arrays.stream(a.get("hidden").split(",")).filter(s -> !s.isEmpty())
+                .mapToInt(Integer::parseInt).toArray();
+        VariationalAutoencoder vae = new VariationalAutoencoder().setLikelihood("bernoulli")
+                .setEncoderLayers(hidden).setLatentDim(Integer.parseInt(a.get("latent")))
+                .setBatchSize(Integer.parseInt(a.get("batch"))).setStepSize(Double.parseDouble(a.get("lr")))
+                .setMaxEpochs(Integer.parseInt(a.get("epochs"))).setPrecision(a.get("precision"))
+                .setSeed(Long.parseLong(a.get("seed")));
+        TaskTimeline timeline = new TaskTimeline();
+        spark.sparkContext().addSparkListener(timeline);
+        long t0 = System.nanoTime();
+        VariationalAutoencoderModel model = vae.fit(train);
+        spark.sparkContext().removeSparkListener(timeline);
+        double fitSeconds = (System.nanoTime() - t0) / 1e9;
+        VariationalAutoencoderSummary s = model.summary();
+
+        double trainSeconds = s.history().stream().mapToDouble(EpochSummary::seconds).sum();
+        double computeSeconds = s.history().stream().mapToDouble(EpochSummary::computeSeconds).sum();
+        long samples = s.history().stream().mapToLong(EpochSummary::rows).sum();
+        VaeLayout layout = model.layout();
+        long macsPerSample = 3 * layout.forwardMultiplyAdds()
+                - (long) layout.inputDim() * layout.encoderLayer(0).out();
+        double flops = 2.0 * macsPerSample * samples;
+
+        Row elbo = model.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("elbo").setLatentMeanCol("")
+                .setReconstructionCol("").transform(test)
+                .agg(functions.avg("elbo")).first();
+        double testNegativeElbo = -elbo.getDouble(0);
+
+        model.transform(train).write().format("noop").mode("overwrite").save(); // warm-up
+        long t1 = System.nanoTime();
+        model.transform(train).write().format("noop").mode("overwrite").save();
+        double transformSeconds = (System.nanoTime() - t1) / 1e9;
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("impl", "vae-spark");
+        out.put("master", a.get("master"));
+        out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+        out.put("precision", a.get("precision"));
+        out.put("batch", vae.getBatchSize());
+        out.put("epochs", s.epochs());
+        out.put("partitions", partitions);
+        out.put("train_rows", trainRows);
+        out.put("fit_seconds", fitSeconds);
+        out.put("train_seconds", trainSeconds);
+        out.put("train_samples_per_second", samples / trainSeconds);
+        out.put("compute_seconds", computeSeconds);
+        out.put("overhead_fraction", 1 - computeSeconds / trainSeconds);
+        out.put("broadcast_seconds", s.history().stream().mapToDouble(EpochSummary::broadcastSeconds).sum());
+        out.put("job_seconds", s.history().stream().mapToDouble(EpochSummary::jobSeconds).sum());
+        out.put("update_seconds", s.history().stream().mapToDouble(EpochSummary::updateSeconds).sum());
+        out.put("steps", s.totalSteps());
+        out.put("spark_timeline", timeline.averages());
+        out.put("ms_per_step", 1000 * trainSeconds / s.totalSteps());
+        out.put("achieved_gflops", flops / trainSeconds / 1e9);
+        out.put("train_negative_elbo_history", s.negativeElboHistory());
+        out.put("test_negative_elbo", testNegativeElbo);
+        out.put("transform_rows_per_second", trainRows / transformSeconds);
+        out.put("cached_bytes", s.cachedBytes());
+        out.put("raw_float32_bytes", s.rawFloat32Bytes());
+        out.put("cache_ratio", (double) s.cachedBytes() / s.rawFloat32Bytes());
+        System.out.println(BenchArgs.json(out));
+        spark.stop();
+    }
+}
