@@ -10,6 +10,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -240,6 +242,115 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
     private static Precision precisionOf(Object array) {
         return array instanceof float[] ? Precision.FLOAT32 : Precision.FLOAT64;
+    }
+
+    // ---- Generation, single vectors and likelihood estimates ----
+
+    /**
+     * {@code n} rows generated from the prior: columns {@code id}, {@code latent} (z ~ N(0, I)) and
+     * {@code sample} (the decoder mean of z), computed on the executors in batches.
+     */
+    public Dataset<Row> sample(SparkSession spark, long n, long seed) {
+        return sample(spark, n, seed, false);
+    }
+
+    /**
+     * Like {@link #sample(SparkSession, long, long)}; with {@code drawObservation} the {@code sample}
+     * column holds a draw from p(x|z) (0/1 pixels for Bernoulli, mean plus noise for Gaussian)
+     * instead of the mean.
+     */
+    public Dataset<Row> sample(SparkSession spark, long n, long seed, boolean drawObservation) {
+        VaeLayout l = requireWeights();
+        if (n < 0) {
+            throw new IllegalArgumentException("n must be >= 0 but was " + n);
+        }
+        int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
+                (n + RowTransformer.BATCH_ROWS - 1) / RowTransformer.BATCH_ROWS));
+        double[] logVariance = new double[l.inputDim()];
+        if (l.logVarianceOffset() >= 0) {
+            System.arraycopy(weights, l.logVarianceOffset(), logVariance, 0, l.inputDim());
+        }
+        StructType schema = new StructType()
+                .add("id", DataTypes.LongType, false)
+                .add(vectorField("latent", l.latentDim()))
+                .add(vectorField("sample", l.inputDim()));
+        return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
+                new Generation(l, precisionValue(), broadcastWeights(spark), logVariance, seed, drawObservation),
+                Encoders.row(schema));
+    }
+
+    private LocalInference local() {
+        return new LocalInference(requireWeights(), weights);
+    }
+
+    /** The encoder mean μ(x) of one vector, computed on the driver. */
+    public Vector encode(Vector features) {
+        return local().encode(features);
+    }
+
+    /** The decoder mean E[x | z] of one latent vector, computed on the driver. */
+    public Vector decode(Vector latent) {
+        return local().decode(latent);
+    }
+
+    /** decode(encode(x)): what transform puts in the reconstruction column. */
+    public Vector reconstruct(Vector features) {
+        return decode(encode(features));
+    }
+
+    /**
+     * Decoder means along the straight line from μ(a) to μ(b) in latent space: {@code steps}
+     * points including both ends (steps &gt;= 2).
+     */
+    public java.util.List<Vector> interpolate(Vector a, Vector b, int steps) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("steps must be >= 2 but was " + steps);
+        }
+        double[] za = encode(a).toArray();
+        double[] zb = encode(b).toArray();
+        java.util.List<Vector> out = new java.util.ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            double t = (double) s / (steps - 1);
+            double[] z = new double[za.length];
+            for (int i = 0; i < z.length; i++) {
+                z[i] = (1 - t) * za[i] + t * zb[i];
+            }
+            out.add(decode(Vectors.dense(z)));
+        }
+        return out;
+    }
+
+    /**
+     * The importance-weighted estimate (Burda et al., IWAE) of the mean log-likelihood log p(x) per
+     * row of {@code dataset}'s features column, in nats, with {@code k} samples per row, computed
+     * on the executors. It is a lower bound of log p(x) that tightens as k grows; k = 1 is an ELBO
+     * estimate. Invalid rows follow handleInvalid.
+     */
+    public double logLikelihood(Dataset<?> dataset, int k) {
+        VaeLayout l = requireWeights();
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1 but was " + k);
+        }
+        String column = getFeaturesCol();
+        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
+                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
+        java.util.List<double[]> parts;
+        try {
+            parts = dataset.select(column).toJavaRDD().mapPartitions(new ImportanceSampling(l, precisionValue(),
+                    broadcastWeights(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
+        } catch (Exception e) {
+            throw VariationalAutoencoder.translate(e);
+        }
+        double sum = 0;
+        double rows = 0;
+        for (double[] p : parts) {
+            sum += p[0];
+            rows += p[1];
+        }
+        if (rows == 0) {
+            throw new InvalidInputException("Column '" + column + "' has no valid rows to score.");
+        }
+        return sum / rows;
     }
 
     @Override

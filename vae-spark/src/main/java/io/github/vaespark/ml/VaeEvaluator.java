@@ -1,0 +1,223 @@
+package io.github.vaespark.ml;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Scores the output of {@link VariationalAutoencoderModel#transform} so that
+ * {@code CrossValidator} and {@code TrainValidationSplit} can tune a VAE:
+ * <ul>
+ *   <li>{@code "elbo"} (default): the mean of {@code elboCol}, the per-row ELBO in nats; larger is
+ *       better. The model must add that column: set {@code elboCol} on the estimator.</li>
+ *   <li>{@code "reconstructionError"}: the mean squared difference between {@code featuresCol} and
+ *       {@code reconstructionCol} per feature; smaller is better.</li>
+ * </ul>
+ */
+public final class VaeEvaluator extends Evaluator implements MLWritable {
+    private static final long serialVersionUID = 1L;
+
+    private final String uid;
+    private final Param<String> metricName;
+    private final Param<String> featuresCol;
+    private final Param<String> reconstructionCol;
+    private final Param<String> elboCol;
+
+    public VaeEvaluator(String uid) {
+        this.uid = uid;
+        metricName = new Param<>(this, "metricName",
+                "metric: 'elbo' (mean of elboCol, larger is better) or 'reconstructionError' (mean squared error "
+                        + "between featuresCol and reconstructionCol, smaller is better)",
+                ParamChecks.oneOf("elbo", "reconstructionError"));
+        featuresCol = new Param<>(this, "featuresCol", "input features column", ParamChecks.notNull());
+        reconstructionCol = new Param<>(this, "reconstructionCol", "reconstruction column added by the model",
+                ParamChecks.notNull());
+        elboCol = new Param<>(this, "elboCol", "per-row ELBO column added by the model", ParamChecks.notNull());
+        setDefault(metricName, "elbo");
+        setDefault(featuresCol, "features");
+        setDefault(reconstructionCol, "reconstruction");
+        setDefault(elboCol, "elbo");
+    }
+
+    public VaeEvaluator() {
+        this(Identifiable.randomUID("vaeEval"));
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    public Param<String> metricName() {
+        return metricName;
+    }
+
+    public String getMetricName() {
+        return getOrDefault(metricName);
+    }
+
+    public VaeEvaluator setMetricName(String value) {
+        set(metricName, value);
+        return this;
+    }
+
+    public Param<String> featuresCol() {
+        return featuresCol;
+    }
+
+    public String getFeaturesCol() {
+        return getOrDefault(featuresCol);
+    }
+
+    public VaeEvaluator setFeaturesCol(String value) {
+        set(featuresCol, value);
+        return this;
+    }
+
+    public Param<String> reconstructionCol() {
+        return reconstructionCol;
+    }
+
+    public String getReconstructionCol() {
+        return getOrDefault(reconstructionCol);
+    }
+
+    public VaeEvaluator setReconstructionCol(String value) {
+        set(reconstructionCol, value);
+        return this;
+    }
+
+    public Param<String> elboCol() {
+        return elboCol;
+    }
+
+    public String getElboCol() {
+        return getOrDefault(elboCol);
+    }
+
+    public VaeEvaluator setElboCol(String value) {
+        set(elboCol, value);
+        return this;
+    }
+
+    @Override
+    public double evaluate(Dataset<?> dataset) {
+        if ("elbo".equals(getMetricName())) {
+            String col = getElboCol();
+            if (!dataset.schema().getFieldIndex(col).isDefined()) {
+                throw new InvalidInputException("Column '" + col + "' does not exist: set elboCol on the "
+                        + "VariationalAutoencoder (e.g. setElboCol(\"" + col + "\")) so that transform adds the "
+                        + "per-row ELBO, or use metricName=reconstructionError.");
+            }
+            if (!dataset.schema().apply(col).dataType().equals(DataTypes.DoubleType)) {
+                throw new InvalidInputException("Column '" + col + "' must be double.");
+            }
+            Row r = dataset.agg(functions.avg(col)).first();
+            if (r.isNullAt(0)) {
+                throw new InvalidInputException("Column '" + col + "' has no rows to evaluate.");
+            }
+            return r.getDouble(0);
+        }
+        return reconstructionError(dataset);
+    }
+
+    private double reconstructionError(Dataset<?> dataset) {
+        String x = getFeaturesCol();
+        String r = getReconstructionCol();
+        FeatureColumn.Kind kind = FeatureColumn.kindOf(dataset.schema(), x);
+        FeatureColumn.kindOf(dataset.schema(), r);
+        List<double[]> parts = dataset.select(x, r).toJavaRDD().mapPartitions(rows -> {
+            double sum = 0;
+            long count = 0;
+            while (rows.hasNext()) {
+                Row row = rows.next();
+                if (row.isNullAt(0) || row.isNullAt(1)) {
+                    continue;
+                }
+                double[] a = values(row, 0, kind);
+                double[] b = ((Vector) row.get(1)).toArray();
+                if (a.length != b.length) {
+                    throw new InvalidInputException("Columns '" + x + "' and '" + r + "' hold vectors of sizes "
+                            + a.length + " and " + b.length + ".");
+                }
+                for (int i = 0; i < a.length; i++) {
+                    sum += (a[i] - b[i]) * (a[i] - b[i]);
+                }
+                count += a.length;
+            }
+            return List.of(new double[] {sum, count}).iterator();
+        }).collect();
+        double sum = 0;
+        double count = 0;
+        for (double[] p : parts) {
+            sum += p[0];
+            count += p[1];
+        }
+        if (count == 0) {
+            throw new InvalidInputException("No rows to evaluate in columns '" + x + "' and '" + r + "'.");
+        }
+        return sum / count;
+    }
+
+    private static double[] values(Row row, int i, FeatureColumn.Kind kind) {
+        if (kind == FeatureColumn.Kind.VECTOR) {
+            return ((Vector) row.get(i)).toArray();
+        }
+        List<Object> list = row.getList(i);
+        double[] out = new double[list.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = ((Number) list.get(k)).doubleValue();
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isLargerBetter() {
+        return "elbo".equals(getMetricName());
+    }
+
+    @Override
+    public VaeEvaluator copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    @Override
+    public MLWriter write() {
+        return new MLWriter() {
+            @Override
+            public void saveImpl(String path) {
+                Persistence.saveMetadata(VaeEvaluator.this, path, sparkSession(), Map.of());
+            }
+        };
+    }
+
+    /** A reader for evaluators saved with {@link #write()}. */
+    public static MLReader<VaeEvaluator> read() {
+        return new MLReader<>() {
+            @Override
+            public VaeEvaluator load(String path) {
+                JsonNode metadata = Persistence.loadMetadata(path, sparkSession(), VaeEvaluator.class);
+                VaeEvaluator evaluator = new VaeEvaluator(metadata.get("uid").asText());
+                Persistence.applyParams(evaluator, metadata, path);
+                return evaluator;
+            }
+        };
+    }
+
+    /** Loads an evaluator saved with {@code write().save(path)}. */
+    public static VaeEvaluator load(String path) {
+        return read().load(path);
+    }
+}
