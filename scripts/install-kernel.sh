@@ -11,6 +11,7 @@
 #   VAE_KERNEL_JAVA   java executable (default $JAVA_HOME/bin/java, else java on PATH; needs 17+)
 #   VAE_KERNEL_HEAP   heap option (default -Xmx4g)
 #   VAE_RJK_VERSION   rapaio-jupyter-kernel version (default 3.0.1)
+#   VAE_KERNEL_LOG_LEVEL  log4j2 root level inside the kernel (default warn)
 #
 # The class path and JVM options are written into the installed kernel.json (machine-specific, never
 # committed), so notebooks need no %jar magic and carry no absolute paths. Re-run after the
@@ -46,15 +47,42 @@ vae_build  # library jar, target/jvm.options, target/classpath.txt; sets JVM_OPT
 mkdir -p "$SPEC_DIR"
 rm -f "$SPEC_DIR"/rapaio-jupyter-kernel-*.jar
 # Runs outside the project so Maven does not load its pom; uses ~/.m2 when the jar is already there.
-(cd "$SPEC_DIR" && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-  -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$SPEC_DIR") >&2
+if ! mvn_log="$(cd "$SPEC_DIR" && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+    -Dartifact="$RJK_ARTIFACT" -DoutputDirectory="$SPEC_DIR" 2>&1)"; then
+  echo "$mvn_log" >&2
+  echo "install-kernel.sh: could not fetch $RJK_ARTIFACT from Maven" >&2
+  exit 1
+fi
 KERNEL_JAR="$SPEC_DIR/rapaio-jupyter-kernel-$RJK_VERSION.jar"
 [ -f "$KERNEL_JAR" ] || { echo "install-kernel.sh: $RJK_ARTIFACT was not fetched" >&2; exit 1; }
+
+# Logging configuration found first on the class path. The kernel reads "logging.properties" as a class
+# path resource and its own sets java.util.logging to FINEST: Spark routes j.u.l. into SLF4J, and Janino's
+# FINER tracing of Spark's generated code then crashes in the bridge ("Failed to compile the generated
+# Java code", StringIndexOutOfBoundsException in Descriptor.toClassName). log4j2.properties keeps Spark's
+# INFO chatter out of the notebook outputs.
+mkdir -p "$SPEC_DIR/conf"
+cat > "$SPEC_DIR/conf/logging.properties" <<'EOF_JUL'
+handlers = java.util.logging.ConsoleHandler
+.level = INFO
+java.util.logging.ConsoleHandler.level = INFO
+java.util.logging.ConsoleHandler.formatter = java.util.logging.SimpleFormatter
+java.util.logging.SimpleFormatter.format = [%1$tF %1$tT] [%4$-7s] %5$s %n
+EOF_JUL
+cat > "$SPEC_DIR/conf/log4j2.properties" <<EOF_LOG4J
+rootLogger.level = ${VAE_KERNEL_LOG_LEVEL:-warn}
+rootLogger.appenderRef.stderr.ref = console
+appender.console.type = Console
+appender.console.name = console
+appender.console.target = SYSTEM_ERR
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
+EOF_LOG4J
 
 # The project's jars go on the JVM class path (not only on JShell's): Spark then loads everything from
 # the application class loader, and JShell's compiler sees java.class.path. They come before the kernel
 # jar, which bundles unshaded commons-codec/httpclient, so Spark gets the versions it was built with.
-CLASSPATH_ALL="$(vae_jar):$(cat "$MODULE/target/classpath.txt"):$KERNEL_JAR"
+CLASSPATH_ALL="$SPEC_DIR/conf:$(vae_jar):$(cat "$MODULE/target/classpath.txt"):$KERNEL_JAR"
 
 # shellcheck disable=SC2086  # JVM_OPTS is a whitespace-separated option list
 KERNEL_NAME="$KERNEL_NAME" SPEC_DIR="$SPEC_DIR" JAVA_BIN="$JAVA_BIN" CLASSPATH_ALL="$CLASSPATH_ALL" \
@@ -74,6 +102,8 @@ spec = {
         "RJK_TIMEOUT_MILLIS": "-1",
         "RJK_MIMA_CACHE": os.path.join(env["SPEC_DIR"], "mima_cache"),
         "OPENBLAS_NUM_THREADS": env.get("OPENBLAS_NUM_THREADS", "1"),
+        # local[*] sessions need no routable address; avoids Spark's hostname warning
+        "SPARK_LOCAL_IP": env.get("SPARK_LOCAL_IP", "127.0.0.1"),
     },
     "metadata": {"vae_spark": {"kernel": "rapaio-jupyter-kernel"}},
 }
