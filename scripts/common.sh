@@ -12,9 +12,10 @@ vae_build() {
     echo "Building vae-spark (mvn -DskipTests package)..." >&2
     (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
   fi
-  if [ ! -f "$MODULE/target/classpath.txt" ]; then
+  if [ ! -f "$MODULE/target/classpath.txt" ] || [ ! -f "$MODULE/target/spark-classpath.txt" ]; then
     (cd "$MODULE" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-      -Dmdep.includeScope=test) >&2
+      -Dmdep.includeScope=test && mvn -q -B dependency:build-classpath \
+      -Dmdep.outputFile=target/spark-classpath.txt -Dmdep.includeScope=provided) >&2
   fi
   JVM_OPTS="$(tr -s ' \n' ' ' < "$MODULE/target/jvm.options")"
 }
@@ -22,6 +23,17 @@ vae_build() {
 # The library jar built by vae_build.
 vae_jar() {
   ls "$MODULE"/target/vae-spark-*.jar | grep -v -E 'sources|original' | head -n 1
+}
+
+# Runs Spark's own SparkSubmit (what the spark-submit script runs) on the library jar, with the
+# Maven-resolved Spark jars as the Spark installation: vae_submit [spark-submit options] -- job args.
+vae_submit() {
+  local opts=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+  [ "${1:-}" = "--" ] && shift
+  # shellcheck disable=SC2086
+  java ${VAE_HEAP:--Xmx8g} $JVM_OPTS -cp "$(cat "$MODULE/target/spark-classpath.txt")" \
+    org.apache.spark.deploy.SparkSubmit --class io.github.vaespark.cli.VaeJob "${opts[@]}" "$(vae_jar)" "$@"
 }
 
 # Runs a main class with Spark, the library and the test classes on the class path.

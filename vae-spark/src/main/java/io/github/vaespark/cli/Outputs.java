@@ -1,0 +1,34 @@
+package io.github.vaespark.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Writing small text files on the job's file system. */
+final class Outputs {
+    private Outputs() {
+    }
+
+    /** Writes {@code text} to {@code path} (any Hadoop file system), replacing it when {@code overwrite}. */
+    static void writeText(SparkSession spark, String path, String text, boolean overwrite) {
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (FSDataOutputStream out = fs.create(p, overwrite)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The training-history file written next to a model directory. */
+    static String historyPath(String modelPath) {
+        String trimmed = modelPath.endsWith("/") ? modelPath.substring(0, modelPath.length() - 1) : modelPath;
+        return trimmed + ".history.json";
+    }
+}

@@ -1,0 +1,56 @@
+package io.github.vaespark.cli;
+
+import io.github.vaespark.ml.VariationalAutoencoder;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: fit a VariationalAutoencoder, save it, and write its history next to it. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Fit a VariationalAutoencoder on the input, save the model to --model and the training "
+                + "history to <model>.history.json. Every estimator param is an option below.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    Inputs inputs;
+
+    @Mixin
+    SessionOptions session;
+
+    @Option(names = "--model", required = true, paramLabel = "PATH", description = "Where to save the model.")
+    String model;
+
+    @Option(names = "--overwrite", description = "Replace an existing model and history.")
+    boolean overwrite;
+
+    @Override
+    public Integer call() throws IOException {
+        VariationalAutoencoder vae = new VariationalAutoencoder();
+        ParamOptions.apply(spec, vae);
+        SparkSession spark = session.create("vae-spark train");
+        Dataset<Row> data = inputs.read(spark, vae.getFeaturesCol());
+        vae.addTrainingListener(new ProgressPrinter(System.out));
+        System.out.println("vae-spark train: " + inputs.input + " -> " + model + " (" + spark.sparkContext().master()
+                + ", " + spark.sparkContext().defaultParallelism() + " cores)");
+        VariationalAutoencoderModel fitted = vae.fit(data);
+        (overwrite ? fitted.write().overwrite() : fitted.write()).save(model);
+        String history = Outputs.historyPath(model);
+        Outputs.writeText(spark, history, fitted.summary().toJson(), overwrite);
+        System.out.println(String.format(Locale.ROOT, "saved %s (%s, %d parameters) and %s; %d rows, %d skipped, "
+                        + "%d steps in %.1f s", model, fitted.layout().describe(), fitted.layout().numParams(), history,
+                fitted.summary().trainingRows(), fitted.summary().skippedRows(), fitted.summary().totalSteps(),
+                fitted.summary().seconds()));
+        return 0;
+    }
+}
