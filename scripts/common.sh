@@ -5,17 +5,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULE="$ROOT/vae-spark"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # one BLAS thread per Spark task
 
-# Builds the library jar and test classes (no tests) unless they are already there.
+# Builds the library jar, test classes and class-path files (no tests) unless they are there.
 vae_build() {
   if [ ! -f "$MODULE/target/jvm.options" ] || [ ! -d "$MODULE/target/test-classes" ] \
+      || [ ! -f "$MODULE/target/spark-classpath.txt" ] || [ ! -f "$MODULE/target/classpath.txt" ] \
       || ! ls "$MODULE"/target/vae-spark-*.jar >/dev/null 2>&1 || [ "${VAE_REBUILD:-0}" = 1 ]; then
     echo "Building vae-spark (mvn -DskipTests package)..." >&2
     (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
-  fi
-  if [ ! -f "$MODULE/target/classpath.txt" ] || [ ! -f "$MODULE/target/spark-classpath.txt" ]; then
-    (cd "$MODULE" && mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/classpath.txt \
-      -Dmdep.includeScope=test && mvn -q -B dependency:build-classpath \
-      -Dmdep.outputFile=target/spark-classpath.txt -Dmdep.includeScope=provided) >&2
   fi
   JVM_OPTS="$(tr -s ' \n' ' ' < "$MODULE/target/jvm.options")"
 }

@@ -17,7 +17,7 @@
 # committed), so notebooks need no %jar magic and carry no absolute paths. Re-run after the
 # dependencies change; scripts/run-notebooks.sh does so every time.
 set -euo pipefail
-# shellcheck source=common.sh
+# shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 KERNEL_NAME="${VAE_KERNEL_NAME:-vae-spark-java}"
@@ -56,6 +56,13 @@ fi
 KERNEL_JAR="$SPEC_DIR/rapaio-jupyter-kernel-$RJK_VERSION.jar"
 [ -f "$KERNEL_JAR" ] || { echo "install-kernel.sh: $RJK_ARTIFACT was not fetched" >&2; exit 1; }
 
+# Fix for a start-up race in the kernel's LoopThread (see scripts/kernel/LoopThread.java): the fixed class
+# comes before the kernel jar on the class path.
+JAVAC_BIN="$(dirname "$(readlink -f "$JAVA_BIN")")/javac"
+[ -x "$JAVAC_BIN" ] || JAVAC_BIN="$(command -v javac)"
+rm -rf "$SPEC_DIR/patch"
+"$JAVAC_BIN" --release 17 -nowarn -cp "$KERNEL_JAR" -d "$SPEC_DIR/patch" "$ROOT/scripts/kernel/LoopThread.java"
+
 # Logging configuration found first on the class path. The kernel reads "logging.properties" as a class
 # path resource and its own sets java.util.logging to FINEST: Spark routes j.u.l. into SLF4J, and Janino's
 # FINER tracing of Spark's generated code then crashes in the bridge ("Failed to compile the generated
@@ -82,7 +89,7 @@ EOF_LOG4J
 # The project's jars go on the JVM class path (not only on JShell's): Spark then loads everything from
 # the application class loader, and JShell's compiler sees java.class.path. They come before the kernel
 # jar, which bundles unshaded commons-codec/httpclient, so Spark gets the versions it was built with.
-CLASSPATH_ALL="$SPEC_DIR/conf:$(vae_jar):$(cat "$MODULE/target/classpath.txt"):$KERNEL_JAR"
+CLASSPATH_ALL="$SPEC_DIR/patch:$SPEC_DIR/conf:$(vae_jar):$(cat "$MODULE/target/classpath.txt"):$KERNEL_JAR"
 
 # shellcheck disable=SC2086  # JVM_OPTS is a whitespace-separated option list
 KERNEL_NAME="$KERNEL_NAME" SPEC_DIR="$SPEC_DIR" JAVA_BIN="$JAVA_BIN" CLASSPATH_ALL="$CLASSPATH_ALL" \

@@ -106,6 +106,47 @@ public final class Pictures {
         return img;
     }
 
+    /** A histogram of {@code values} in {@code bins} equal-width bins (non-finite values are ignored). */
+    public static BufferedImage histogram(String title, String xLabel, double[] values, int bins) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        if (!(lo < hi)) {
+            lo = Double.isFinite(lo) ? lo - 0.5 : 0;
+            hi = lo + 1;
+        }
+        int[] counts = new int[bins];
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                counts[Math.min(bins - 1, (int) ((v - lo) / (hi - lo) * bins))]++;
+            }
+        }
+        int max = 1;
+        for (int c : counts) {
+            max = Math.max(max, c);
+        }
+        int w = 720;
+        int h = 420;
+        BufferedImage img = canvas(w, h);
+        Graphics2D g = graphics(img);
+        Axes axes = new Axes(MARGIN, 40, w - 2 * MARGIN, h - 40 - MARGIN, lo, hi, 0, max * 1.05);
+        axes.draw(g, title, xLabel, "rows");
+        g.setColor(PALETTE[0]);
+        for (int b = 0; b < bins; b++) {
+            int x0 = axes.x(lo + b * (hi - lo) / bins);
+            int x1 = axes.x(lo + (b + 1) * (hi - lo) / bins);
+            int y = axes.y(counts[b]);
+            g.fillRect(x0, y, Math.max(1, x1 - x0 - 1), axes.y(0) - y);
+        }
+        g.dispose();
+        return img;
+    }
+
     /**
      * A grid of square grey-level images (values in [0, 1], row-major pixels), {@code columns}
      * per row, each scaled up by {@code zoom}; a title above.

@@ -16,8 +16,13 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -190,20 +195,27 @@ final class Persistence {
     }
 
     /** One stored tensor: its name, shape and place in the flat parameter vector. */
-    record Tensor(String name, int rows, int cols, int offset) {
+    record Tensor(String name, int rows, int cols, int offset) implements java.io.Serializable {
         int size() {
             return rows * cols;
         }
     }
 
+    /** Writes the weights as Parquet; they reach the writing task by broadcast, not inside the task. */
     static void saveWeights(VaeLayout layout, double[] params, String path, SparkSession spark) {
-        List<Row> rows = new ArrayList<>();
-        for (Tensor t : tensors(layout)) {
-            double[] values = new double[t.size()];
-            System.arraycopy(params, t.offset(), values, 0, values.length);
-            rows.add(RowFactory.create(t.name(), t.rows(), t.cols(), values));
+        List<Tensor> tensors = tensors(layout);
+        Broadcast<double[]> values = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(params);
+        try {
+            Dataset<Row> rows = spark.range(0, tensors.size(), 1, 1).toDF().map((MapFunction<Row, Row>) id -> {
+                Tensor t = tensors.get((int) id.getLong(0));
+                double[] v = new double[t.size()];
+                System.arraycopy(values.value(), t.offset(), v, 0, v.length);
+                return RowFactory.create(t.name(), t.rows(), t.cols(), v);
+            }, Encoders.row(WEIGHTS_SCHEMA));
+            rows.write().parquet(new Path(path, "data").toString());
+        } finally {
+            values.destroy();
         }
-        spark.createDataFrame(rows, WEIGHTS_SCHEMA).coalesce(1).write().parquet(new Path(path, "data").toString());
     }
 
     static double[] loadWeights(VaeLayout layout, String path, SparkSession spark) {

@@ -1,0 +1,191 @@
+package io.github.vaespark.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vaespark.SparkTestSession;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The spark-submit job on a real standalone cluster: a master and two workers, each its own JVM
+ * on 127.0.0.1, started by scripts/start-cluster.sh and always stopped again.
+ */
+class StandaloneClusterIT {
+    private static Path work;
+    private static Map<String, String> env;
+    private static String master;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        SparkTestSession.get(); // a local session in this JVM, to load and check what the jobs wrote
+        work = Files.createTempDirectory("vae-cluster-it");
+        env = new HashMap<>();
+        env.put("CLUSTER_DIR", work.resolve("cluster").toString());
+        env.put("MASTER_PORT", Integer.toString(freePort()));
+        env.put("MASTER_UI_PORT", Integer.toString(freePort()));
+        writeCsv(work.resolve("data"));
+        Scripts.Result started = Scripts.run("start-cluster.sh", env, 180);
+        assertEquals(0, started.exitCode(), "start-cluster.sh failed:\n" + started.output());
+        master = started.lines().get(started.lines().size() - 1).trim();
+        assertTrue(master.startsWith("spark://127.0.0.1:"), master);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (env != null) {
+            Scripts.run("stop-cluster.sh", env, 120);
+        }
+    }
+
+    /** Two CSV files (so two input partitions) of rows from a smooth 2-D manifold in 12 columns. */
+    private static void writeCsv(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        SplittableRandom random = new SplittableRandom(5);
+        for (int file = 0; file < 2; file++) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve("part-" + file + ".csv")))) {
+                List<String> header = new ArrayList<>();
+                for (int c = 0; c < 12; c++) {
+                    header.add("c" + c);
+                }
+                out.println(String.join(",", header));
+                for (int r = 0; r < 1500; r++) {
+                    double u = random.nextGaussian();
+                    double v = random.nextGaussian();
+                    List<String> cells = new ArrayList<>();
+                    for (int c = 0; c < 12; c++) {
+                        double x = Math.tanh(u * Math.cos(c) + v * Math.sin(c)) + 0.05 * random.nextGaussian();
+                        cells.add(String.format(Locale.ROOT, "%.6f", x));
+                    }
+                    out.println(String.join(",", cells));
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** spark-submit arguments for the job, with an event log and a fixed driver port. */
+    private static List<String> submit(String eventLog, int driverPort, String... jobArgs) {
+        List<String> args = new ArrayList<>(List.of("--master", master, "--deploy-mode", "client",
+                "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.port=" + driverPort,
+                "--conf", "spark.executor.memory=1g", "--conf", "spark.executor.cores=1",
+                "--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=file://" + eventLog,
+                "--conf", "spark.eventLog.compress=false", "--conf", "spark.eventLog.rolling.enabled=false",
+                "--conf", "spark.executorEnv.OPENBLAS_NUM_THREADS=1",
+                "--class", "io.github.vaespark.cli.VaeJob", Scripts.JAR));
+        args.addAll(List.of(jobArgs));
+        return args;
+    }
+
+    private static String[] train(String model, int epochs) {
+        return new String[] {"train", "--input", work.resolve("data").toString(), "--format", "csv",
+            "--model", model, "--overwrite", "--latent-dim", "2", "--encoder-layers", "32,16", "--activation",
+            "tanh", "--batch-size", "64", "--max-epochs", Integer.toString(epochs), "--seed", "3"};
+    }
+
+    @Test
+    void trainAndTransformRunOnTheExecutorsOfTheCluster() throws Exception {
+        Path events = Files.createDirectories(work.resolve("events-1"));
+        String model = work.resolve("model").toString();
+        Scripts.Result trained = Scripts.run("spark-submit.sh", env, 600,
+                submit(events.toString(), freePort(), train(model, 3)).toArray(new String[0]));
+        assertEquals(0, trained.exitCode(), trained.output());
+        assertTrue(trained.output().contains("epoch 3/3"), "progress lines are printed");
+
+        String output = work.resolve("transformed.parquet").toString();
+        Scripts.Result transformed = Scripts.run("spark-submit.sh", env, 600, submit(events.toString(), freePort(),
+                "transform", "--model", model, "--input", work.resolve("data").toString(), "--format", "csv",
+                "--output", output).toArray(new String[0]));
+        assertEquals(0, transformed.exitCode(), transformed.output());
+
+        VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
+        assertEquals(12, loaded.numFeatures());
+        Dataset<Row> out = SparkTestSession.get().read().parquet(output);
+        assertEquals(3000, out.count());
+        Row first = out.select("latentMean", "reconstruction").first();
+        assertEquals(2, ((Vector) first.get(0)).size());
+        assertEquals(12, ((Vector) first.get(1)).size());
+
+        Map<String, Integer> tasksByExecutor = tasksByExecutor(events);
+        System.out.println("tasks by executor: " + tasksByExecutor);
+        assertTrue(!tasksByExecutor.containsKey("driver"), "no task ran in the driver JVM");
+        assertTrue(tasksByExecutor.size() >= 2, "tasks ran in at least two executor JVMs: " + tasksByExecutor);
+    }
+
+    @Test
+    void losingAnExecutorMidTrainingLeavesTheModelUnchanged() throws Exception {
+        String undisturbed = work.resolve("model-undisturbed").toString();
+        Path events = Files.createDirectories(work.resolve("events-2"));
+        Scripts.Result baseline = Scripts.run("spark-submit.sh", env, 900,
+                submit(events.toString(), freePort(), train(undisturbed, 12)).toArray(new String[0]));
+        assertEquals(0, baseline.exitCode(), baseline.output());
+
+        String disturbed = work.resolve("model-disturbed").toString();
+        int driverPort = freePort();
+        AtomicBoolean killed = new AtomicBoolean();
+        Scripts.Result run = Scripts.run("spark-submit.sh", env, 900, line -> {
+            if (line.startsWith("epoch 3/12") && killed.compareAndSet(false, true)) {
+                killOneExecutor(driverPort);
+            }
+        }, submit(events.toString(), driverPort, train(disturbed, 12)).toArray(new String[0]));
+        assertEquals(0, run.exitCode(), run.output());
+        assertTrue(killed.get(), "an executor was killed during training");
+
+        double[] a = VariationalAutoencoderModel.load(undisturbed).weights();
+        double[] b = VariationalAutoencoderModel.load(disturbed).weights();
+        assertArrayEquals(a, b, "the weights after losing an executor equal those of an undisturbed run");
+    }
+
+    /** Kills (SIGKILL) one executor JVM of the application whose driver listens on {@code driverPort}. */
+    private static void killOneExecutor(int driverPort) {
+        ProcessHandle victim = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")
+                        && c.contains("127.0.0.1:" + driverPort)).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no executor of driver port " + driverPort));
+        System.out.println("killing executor JVM " + victim.pid());
+        victim.destroyForcibly();
+    }
+
+    /** Task counts per executor id, from the Spark event logs in {@code dir}. */
+    private static Map<String, Integer> tasksByExecutor(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Integer> counts = new HashMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    JsonNode event = json.readTree(line);
+                    if ("SparkListenerTaskEnd".equals(event.path("Event").asText())) {
+                        counts.merge(event.path("Task Info").path("Executor ID").asText(), 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        return counts;
+    }
+}
