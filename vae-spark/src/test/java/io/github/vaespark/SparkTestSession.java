@@ -3,7 +3,10 @@ package io.github.vaespark;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-/** The one SparkSession shared by all tests of a test JVM: local[2], UI off, few shuffle partitions. */
+/**
+ * The one SparkSession shared by all tests of a test JVM: local[2] (or the master in the system
+ * property {@code vae.test.master}), UI off, few shuffle partitions.
+ */
 public final class SparkTestSession {
     private static SparkSession session;
 
@@ -14,7 +17,7 @@ public final class SparkTestSession {
     public static synchronized SparkSession get() {
         if (session == null) {
             session = SparkSession.builder()
-                    .master("local[2]")
+                    .master(System.getProperty("vae.test.master", "local[2]"))
                     .appName("vae-spark-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")

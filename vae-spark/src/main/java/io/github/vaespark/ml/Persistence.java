@@ -116,7 +116,8 @@ final class Persistence {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + metadata + ": " + e.getMessage(), e);
+            throw new InvalidInputException("Cannot load " + expected.getSimpleName() + " from " + path
+                    + ": its metadata is unreadable (truncated or corrupt?): " + firstLine(e.getMessage()));
         }
         if (text == null || text.isEmpty()) {
             throw new InvalidInputException("Cannot load " + expected.getSimpleName() + " from " + path
@@ -223,7 +224,7 @@ final class Persistence {
         List<Row> rows;
         try {
             rows = spark.read().parquet(data).collectAsList();
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             throw new InvalidInputException("Cannot load the weights of " + path + " from " + data
                     + " (missing, truncated or not Parquet): " + firstLine(e.getMessage()));
         }

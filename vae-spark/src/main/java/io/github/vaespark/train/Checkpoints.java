@@ -110,9 +110,9 @@ final class Checkpoints {
             try (FSDataInputStream in = fs.open(new Path(dir, "state.json"))) {
                 json = JSON.readTree(in.readAllBytes());
             }
-            Map<String, Object> expected = identity(config, rows);
-            Map<String, Object> actual = JSON.convertValue(json.get("identity"), new TypeReference<>() { });
-            if (!JSON.valueToTree(expected).equals(JSON.valueToTree(actual))) {
+            JsonNode expected = JSON.readTree(JSON.writeValueAsString(identity(config, rows)));
+            JsonNode actual = json.get("identity");
+            if (!expected.equals(actual)) {
                 throw new IllegalArgumentException("checkpointDir " + root + " holds a checkpoint of a different "
                         + "training (" + actual + ", now " + expected + "). Use another checkpointDir or delete it.");
             }

@@ -67,9 +67,14 @@ public final class Trainer {
         try {
             while (state.epochsDone < config.maxEpochs() && !shouldStop(state)) {
                 runEpoch(kernels, sc, plan, setup, state, gradient);
-                if (checkpoints != null && config.checkpointInterval() > 0
-                        && state.epochsDone % config.checkpointInterval() == 0) {
+                boolean last = state.epochsDone == config.maxEpochs() || shouldStop(state);
+                if (checkpoints != null && (last || state.epochsDone % config.checkpointInterval() == 0)) {
                     checkpoints.save(state, config, data.rows());
+                }
+                // After the checkpoint: a listener that stops the fit leaves this epoch resumable.
+                EpochSummary summary = state.history.get(state.history.size() - 1);
+                for (TrainingListener listener : listeners) {
+                    listener.onEpochEnd(summary, config.maxEpochs());
                 }
             }
         } finally {
@@ -156,9 +161,6 @@ public final class Trainer {
                 validationLoss, seconds, computeNanos / 1e9, broadcastNanos / 1e9, jobNanos / 1e9, updateNanos / 1e9);
         state.history.add(summary);
         logEpoch(summary);
-        for (TrainingListener listener : listeners) {
-            listener.onEpochEnd(summary, config.maxEpochs());
-        }
     }
 
     private void applyUpdate(TrainingState state, double[] gradient, LossSums loss, int epoch, int step,
