@@ -24,6 +24,8 @@ public final class Float32Kernels implements Kernels<float[]> {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
     /** Products of up to this many factors in (1, 2] stay far below Double.MAX_VALUE. */
     private static final int LOG_PRODUCT_RUN = 64;
+    /** Turns a ReLU output into a 0/1 mask by multiplication (see activationBackward). */
+    private static final float MASK_SCALE = (float) 1e38;
 
     private Float32Kernels() {
     }
@@ -173,39 +175,45 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
-    public void addBiasActivate(DenseMatrix<?> m, float[] params, int biasOffset, Activation act) {
+    public void fillColumns(DenseMatrix<?> m, float[] params, int biasOffset) {
         float[] d = data(m);
-        int rows = m.rows();
         for (int j = 0; j < m.cols(); j++) {
-            int base = m.offset() + j * m.majorStride();
-            if (act == null) {
-                for (int i = 0; i < rows; i++) {
-                    d[base + i] += params[biasOffset + i];
-                }
-                continue;
-            }
-            switch (act) {
-                case RELU -> {
-                    for (int i = 0; i < rows; i++) {
-                        float v = d[base + i] + params[biasOffset + i];
-                        d[base + i] = v > 0 ? v : 0;
-                    }
-                }
-                case TANH -> {
-                    for (int i = 0; i < rows; i++) {
-                        double v = d[base + i] + params[biasOffset + i];
-                        d[base + i] = (float) tanh(v);
-                    }
-                }
-                case SIGMOID -> {
-                    for (int i = 0; i < rows; i++) {
-                        double v = d[base + i] + params[biasOffset + i];
-                        d[base + i] = (float) (1 / (1 + Math.exp(-v)));
-                    }
-                }
-                default -> throw new IllegalStateException(act.name());
-            }
+            System.arraycopy(params, biasOffset, d, m.offset() + j * m.majorStride(), m.rows());
         }
+    }
+
+    @Override
+    public void activate(DenseMatrix<?> m, Activation act) {
+        float[] d = data(m);
+        int from = m.offset();
+        int to = from + contiguousLength(m);
+        switch (act) {
+            case RELU -> {
+                for (int i = from; i < to; i++) {
+                    d[i] = Math.max(d[i], (float) 0);
+                }
+            }
+            case TANH -> {
+                for (int i = from; i < to; i++) {
+                    d[i] = (float) tanh(d[i]);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = from; i < to; i++) {
+                    d[i] = (float) (1 / (1 + Math.exp(-d[i])));
+                }
+            }
+            default -> throw new IllegalStateException(act.name());
+        }
+    }
+
+    /** Elements of a matrix stored without gaps (leading dimension = rows), else an error. */
+    private static int contiguousLength(DenseMatrix<?> m) {
+        if (m.majorStride() != m.rows() && m.cols() > 1) {
+            throw new IllegalArgumentException("Expected a contiguous matrix, got leading dimension "
+                    + m.majorStride() + " for " + m.rows() + " rows");
+        }
+        return m.rows() * m.cols();
     }
 
     /** tanh through the exp intrinsic: 1 - 2 / (e^{2v} + 1); exact at ±∞. */
@@ -214,52 +222,60 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
-    public void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act, float[] grad,
-                                   int biasOffset) {
+    public void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act) {
         float[] d = data(delta);
         float[] a = data(y);
-        int rows = delta.rows();
-        for (int j = 0; j < delta.cols(); j++) {
-            int db = delta.offset() + j * delta.majorStride();
-            int yb = y.offset() + j * y.majorStride();
-            switch (act) {
-                case RELU -> {
-                    for (int i = 0; i < rows; i++) {
-                        float g = a[yb + i] > 0 ? d[db + i] : 0;
-                        d[db + i] = g;
-                        grad[biasOffset + i] += g;
-                    }
+        int n = contiguousLength(delta);
+        if (contiguousLength(y) != n) {
+            throw new IllegalArgumentException("delta and activations differ in shape");
+        }
+        int dOff = delta.offset();
+        int yOff = y.offset();
+        if (dOff != 0 || yOff != 0) {
+            throw new IllegalArgumentException("activationBackward expects workspace matrices at offset 0");
+        }
+        switch (act) {
+            case RELU -> {
+                // a = max(z, 0) >= 0, so min(a·MAX, 1) is 1 where a > 0 (a >= 1/MAX) and 0 where a = 0:
+                // a branch-free mask the JIT can vectorise.
+                for (int i = 0; i < n; i++) {
+                    d[i] *= Math.min(a[i] * MASK_SCALE, (float) 1);
                 }
-                case TANH -> {
-                    for (int i = 0; i < rows; i++) {
-                        float t = a[yb + i];
-                        float g = d[db + i] * (1 - t * t);
-                        d[db + i] = g;
-                        grad[biasOffset + i] += g;
-                    }
-                }
-                case SIGMOID -> {
-                    for (int i = 0; i < rows; i++) {
-                        float s = a[yb + i];
-                        float g = d[db + i] * s * (1 - s);
-                        d[db + i] = g;
-                        grad[biasOffset + i] += g;
-                    }
-                }
-                default -> throw new IllegalStateException(act.name());
             }
+            case TANH -> {
+                for (int i = 0; i < n; i++) {
+                    d[i] *= 1 - a[i] * a[i];
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < n; i++) {
+                    d[i] *= a[i] * (1 - a[i]);
+                }
+            }
+            default -> throw new IllegalStateException(act.name());
         }
     }
 
     @Override
     public void addRowSums(DenseMatrix<?> m, float[] grad, int offset) {
-        float[] d = data(m);
-        for (int j = 0; j < m.cols(); j++) {
-            int base = m.offset() + j * m.majorStride();
-            for (int i = 0; i < m.rows(); i++) {
-                grad[offset + i] += d[base + i];
-            }
+        if (m.cols() == 0 || m.rows() == 0) {
+            return;
         }
+        BLAS.getInstance().sgemv("N", m.rows(), m.cols(), (float) 1, data(m), m.offset(), m.majorStride(),
+                ones(m.cols()), 0, 1, (float) 1, grad, offset, 1);
+    }
+
+    private static volatile float[] ones = new float[0];
+
+    /** A shared read-only vector of at least {@code n} ones. */
+    private static float[] ones(int n) {
+        float[] o = ones;
+        if (o.length < n) {
+            o = new float[Math.max(n, 2 * o.length)];
+            java.util.Arrays.fill(o, (float) 1);
+            ones = o;
+        }
+        return o;
     }
 
     @Override
@@ -346,24 +362,23 @@ public final class Float32Kernels implements Kernels<float[]> {
             // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
             double linear = 0;
             double logs = 0;
-            double product = 1;
-            for (int i = 0; i < rows; i++) {
-                double o = l[lb + i];
-                double xi = xs[xb + i];
-                double e = Math.exp(-Math.abs(o));
-                linear += (o > 0 ? o : 0) - xi * o;
-                product *= 1 + e;
-                if ((i + 1) % LOG_PRODUCT_RUN == 0) {
-                    logs += Math.log(product);
-                    product = 1;
+            for (int run = 0; run < rows; run += LOG_PRODUCT_RUN) {
+                int end = Math.min(rows, run + LOG_PRODUCT_RUN);
+                double product = 1;
+                for (int i = run; i < end; i++) {
+                    double o = l[lb + i];
+                    double xi = xs[xb + i];
+                    double e = Math.exp(-Math.abs(o));
+                    linear += (o > 0 ? o : 0) - xi * o;
+                    product *= 1 + e;
+                    if (gradient) {
+                        double inv = 1 / (1 + e);
+                        l[lb + i] = (float) ((o >= 0 ? inv : e * inv) - xi);
+                    }
                 }
-                if (gradient) {
-                    double inv = 1 / (1 + e);
-                    double s = o >= 0 ? inv : e * inv;
-                    l[lb + i] = (float) (s - xi);
-                }
+                logs += Math.log(product);
             }
-            double nll = linear + logs + Math.log(product);
+            double nll = linear + logs;
             total += nll;
             if (perColumn != null) {
                 perColumn[j] += nll;

@@ -61,16 +61,16 @@ public interface Kernels<A> extends Serializable {
     void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
               double beta, DenseMatrix<?> c);
 
-    /** m[:, j] = act(m[:, j] + bias) for every column; {@code act == null} adds the bias only. */
-    void addBiasActivate(DenseMatrix<?> m, A params, int biasOffset, Activation act);
+    /** Sets every column of {@code m} to the vector params[biasOffset …] (a bias before a GEMM with beta 1). */
+    void fillColumns(DenseMatrix<?> m, A params, int biasOffset);
 
-    /**
-     * delta *= act'(y) element-wise, where y holds the layer's activations, and
-     * grad[biasOffset + i] += Σ_j delta[i, j].
-     */
-    void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act, A grad, int biasOffset);
+    /** m = act(m) element-wise; m must be contiguous. */
+    void activate(DenseMatrix<?> m, Activation act);
 
-    /** grad[offset + i] += Σ_j m[i, j]. */
+    /** delta *= act'(y) element-wise, where y holds the layer's activations (contiguous, offset 0). */
+    void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act);
+
+    /** grad[offset + i] += Σ_j m[i, j] (one GEMV with a vector of ones). */
     void addRowSums(DenseMatrix<?> m, A grad, int offset);
 
     /**

@@ -39,8 +39,11 @@ public final class VaeNetwork<A> {
     }
 
     private void dense(A params, VaeLayout.Dense d, DenseMatrix<?> in, DenseMatrix<?> out, Activation act) {
-        k.gemm(false, false, 1, weights(params, d), in, 0, out);
-        k.addBiasActivate(out, params, d.biasOffset(), act);
+        k.fillColumns(out, params, d.biasOffset());
+        k.gemm(false, false, 1, weights(params, d), in, 1, out);
+        if (act != null) {
+            k.activate(out, act);
+        }
     }
 
     /** Runs the encoder; returns [μ; log σ²] (2·latentDim × n) in the workspace. */
@@ -132,10 +135,9 @@ public final class VaeNetwork<A> {
         for (int i = layout.decoderDepth(); i >= 0; i--) {
             VaeLayout.Dense d = i == layout.decoderDepth() ? layout.output() : layout.decoderLayer(i);
             if (i < layout.decoderDepth()) {
-                k.activationBackward(delta, ws.decoder(i, n), layout.activation(), grad, d.biasOffset());
-            } else {
-                k.addRowSums(delta, grad, d.biasOffset());
+                k.activationBackward(delta, ws.decoder(i, n), layout.activation());
             }
+            k.addRowSums(delta, grad, d.biasOffset());
             DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
             k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
             DenseMatrix<?> next = ws.delta(useA, d.in(), n);
@@ -154,10 +156,9 @@ public final class VaeNetwork<A> {
         for (int i = layout.encoderDepth(); i >= 0; i--) {
             VaeLayout.Dense d = i == layout.encoderDepth() ? layout.head() : layout.encoderLayer(i);
             if (i < layout.encoderDepth()) {
-                k.activationBackward(delta, ws.encoder(i, n), layout.activation(), grad, d.biasOffset());
-            } else {
-                k.addRowSums(delta, grad, d.biasOffset());
+                k.activationBackward(delta, ws.encoder(i, n), layout.activation());
             }
+            k.addRowSums(delta, grad, d.biasOffset());
             DenseMatrix<?> input = i == 0 ? x : ws.encoder(i - 1, n);
             k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
             if (i > 0) {
