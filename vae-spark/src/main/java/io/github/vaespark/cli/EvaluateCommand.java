@@ -29,8 +29,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A saved model.")
-    String model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--iwae-k", defaultValue = "0", paramLabel = "K",
             description = "Importance samples for the log-likelihood estimate (0: skip; default: ${DEFAULT-VALUE}).")
@@ -39,8 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SparkSession spark = session.create("vae-spark evaluate");
-        Inputs.requireExists(spark, model);
-        VariationalAutoencoderModel vae = VariationalAutoencoderModel.load(model);
+        VariationalAutoencoderModel vae = model.load(spark);
         ParamOptions.apply(spec, vae);
         Dataset<Row> data = inputs.read(spark, vae.getFeaturesCol()).cache();
         Row r = vae.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("vae_elbo").setLatentMeanCol("")

@@ -2,7 +2,6 @@ package io.github.vaespark.cli;
 
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,8 +14,8 @@ final class SampleCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A saved model.")
-    String model;
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--n", defaultValue = "64", paramLabel = "N", description = "Rows to generate (default: ${DEFAULT-VALUE}).")
     long n;
@@ -27,20 +26,15 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--draw", description = "Draw x from p(x|z) instead of writing the decoder mean.")
     boolean draw;
 
-    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Parquet output directory.")
-    String output;
-
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         SparkSession spark = session.create("vae-spark sample");
-        Inputs.requireExists(spark, model);
-        VariationalAutoencoderModel vae = VariationalAutoencoderModel.load(model);
-        vae.sample(spark, n, seed, draw).write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
-                .parquet(output);
-        System.out.println("vae-spark sample: wrote " + n + " rows to " + output);
+        VariationalAutoencoderModel vae = model.load(spark);
+        output.write(vae.sample(spark, n, seed, draw));
+        System.out.println("vae-spark sample: wrote " + n + " rows to " + output.output);
         return 0;
     }
 }

@@ -4,12 +4,10 @@ import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code transform}: append the latent mean and reconstruction columns and write Parquet. */
@@ -25,24 +23,21 @@ final class TransformCommand implements Callable<Integer> {
     @Mixin
     SessionOptions session;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH", description = "A saved model.")
-    String model;
+    @Mixin
+    ModelOptions model;
 
-    @Option(names = "--output", required = true, paramLabel = "PATH", description = "Parquet output directory.")
-    String output;
-
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
+    @Mixin
+    OutputOptions output;
 
     @Override
     public Integer call() {
         SparkSession spark = session.create("vae-spark transform");
-        Inputs.requireExists(spark, model);
-        VariationalAutoencoderModel vae = VariationalAutoencoderModel.load(model);
+        VariationalAutoencoderModel vae = model.load(spark);
         ParamOptions.apply(spec, vae);
         Dataset<Row> data = inputs.read(spark, vae.getFeaturesCol());
-        vae.transform(data).write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
-        System.out.println("vae-spark transform: wrote " + spark.read().parquet(output).count() + " rows to " + output);
+        output.write(vae.transform(data));
+        System.out.println("vae-spark transform: wrote " + spark.read().parquet(output.output).count() + " rows to "
+                + output.output);
         return 0;
     }
 }

@@ -4,7 +4,6 @@ import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.Likelihood;
-import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
@@ -15,7 +14,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -27,18 +25,15 @@ import org.apache.spark.sql.RowFactory;
 final class Generation implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    private final ExecutorModel model;
     private final VaeLayout layout;
-    private final Precision precision;
-    private final Broadcast<?> weights;
     private final double[] logVariance;
     private final long seed;
     private final boolean drawObservation;
 
-    Generation(VaeLayout layout, Precision precision, Broadcast<?> weights, double[] logVariance, long seed,
-               boolean drawObservation) {
-        this.layout = layout;
-        this.precision = precision;
-        this.weights = weights;
+    Generation(ExecutorModel model, double[] logVariance, long seed, boolean drawObservation) {
+        this.model = model;
+        this.layout = model.layout();
         this.logVariance = logVariance;
         this.seed = seed;
         this.drawObservation = drawObservation;
@@ -46,13 +41,12 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
 
     @Override
     public Iterator<Row> call(Iterator<Row> ids) {
-        return generate(precision.kernels(), ids);
+        return generate(model.precision().kernels(), ids);
     }
 
-    @SuppressWarnings("unchecked")
     private <A> Iterator<Row> generate(Kernels<A> k, Iterator<Row> ids) {
-        VaeNetwork<A> network = new VaeNetwork<>(layout, k);
-        A params = (A) weights.value();
+        VaeNetwork<A> network = model.network(k);
+        A params = model.params(k);
         List<Row> out = new ArrayList<>();
         List<Long> batch = new ArrayList<>(RowTransformer.BATCH_ROWS);
         return new Iterator<>() {

@@ -3,7 +3,6 @@ package io.github.vaespark.ml;
 import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
-import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 
 /**
@@ -25,18 +23,15 @@ import org.apache.spark.sql.Row;
 final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[]>, Serializable {
     private static final long serialVersionUID = 1L;
 
+    private final ExecutorModel model;
     private final VaeLayout layout;
-    private final Precision precision;
-    private final Broadcast<?> weights;
     private final FeatureColumn features;
     private final int samples;
     private final long seed;
 
-    ImportanceSampling(VaeLayout layout, Precision precision, Broadcast<?> weights, FeatureColumn features,
-                       int samples, long seed) {
-        this.layout = layout;
-        this.precision = precision;
-        this.weights = weights;
+    ImportanceSampling(ExecutorModel model, FeatureColumn features, int samples, long seed) {
+        this.model = model;
+        this.layout = model.layout();
         this.features = features;
         this.samples = samples;
         this.seed = seed;
@@ -45,13 +40,12 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
     /** One element per partition: {Σ log p̂(x), rows}. */
     @Override
     public Iterator<double[]> call(Iterator<Row> rows) {
-        return List.of(sum(precision.kernels(), rows)).iterator();
+        return List.of(sum(model.precision().kernels(), rows)).iterator();
     }
 
-    @SuppressWarnings("unchecked")
     private <A> double[] sum(Kernels<A> k, Iterator<Row> rows) {
-        VaeNetwork<A> network = new VaeNetwork<>(layout, k);
-        A params = (A) weights.value();
+        VaeNetwork<A> network = model.network(k);
+        A params = model.params(k);
         double total = 0;
         long count = 0;
         long index = 0;

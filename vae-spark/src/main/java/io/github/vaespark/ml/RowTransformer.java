@@ -3,7 +3,6 @@ package io.github.vaespark.ml;
 import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
-import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
@@ -15,7 +14,6 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,18 +36,15 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
         }
     }
 
+    private final ExecutorModel model;
     private final VaeLayout layout;
-    private final Precision precision;
-    private final Broadcast<?> weights;
     private final FeatureColumn features;
     private final int featureIndex;
     private final Outputs outputs;
 
-    RowTransformer(VaeLayout layout, Precision precision, Broadcast<?> weights, FeatureColumn features,
-                   int featureIndex, Outputs outputs) {
-        this.layout = layout;
-        this.precision = precision;
-        this.weights = weights;
+    RowTransformer(ExecutorModel model, FeatureColumn features, int featureIndex, Outputs outputs) {
+        this.model = model;
+        this.layout = model.layout();
         this.features = features;
         this.featureIndex = featureIndex;
         this.outputs = outputs;
@@ -57,7 +52,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
-        return new Batches<>(precision.kernels(), input);
+        return new Batches<>(model.precision().kernels(), input);
     }
 
     private final class Batches<A> implements Iterator<Row> {
@@ -69,11 +64,10 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
         private List<Row> ready = List.of();
         private int next;
 
-        @SuppressWarnings("unchecked")
         Batches(Kernels<A> kernels, Iterator<Row> input) {
             this.input = input;
-            this.network = new VaeNetwork<>(layout, kernels);
-            this.params = (A) weights.value();
+            this.network = model.network(kernels);
+            this.params = model.params(kernels);
             TaskContext context = TaskContext.get();
             this.partition = context == null ? 0 : context.partitionId();
         }

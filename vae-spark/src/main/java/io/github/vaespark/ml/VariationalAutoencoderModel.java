@@ -225,9 +225,14 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         RowTransformer.Outputs outputs = new RowTransformer.Outputs(!getLatentMeanCol().isEmpty(),
                 !getReconstructionCol().isEmpty(), !getElboCol().isEmpty(), getElboSamples(),
                 !getLatentColsPrefix().isEmpty(), getSeed());
-        RowTransformer function = new RowTransformer(l, precisionValue(), broadcastWeights(dataset.sparkSession()),
-                features, dataset.schema().fieldIndex(column), outputs);
+        RowTransformer function = new RowTransformer(executorModel(dataset.sparkSession()), features,
+                dataset.schema().fieldIndex(column), outputs);
         return dataset.toDF().mapPartitions(function, Encoders.row(outSchema));
+    }
+
+    /** The layout, width and weights (broadcast once per width) for executor-side functions. */
+    private ExecutorModel executorModel(SparkSession spark) {
+        return new ExecutorModel(requireWeights(), precisionValue(), broadcastWeights(spark));
     }
 
     private synchronized Broadcast<?> broadcastWeights(SparkSession spark) {
@@ -275,7 +280,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 .add(vectorField("latent", l.latentDim()))
                 .add(vectorField("sample", l.inputDim()));
         return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
-                new Generation(l, precisionValue(), broadcastWeights(spark), logVariance, seed, drawObservation),
+                new Generation(executorModel(spark), logVariance, seed, drawObservation),
                 Encoders.row(schema));
     }
 
@@ -336,8 +341,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
         java.util.List<double[]> parts;
         try {
-            parts = dataset.select(column).toJavaRDD().mapPartitions(new ImportanceSampling(l, precisionValue(),
-                    broadcastWeights(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
+            parts = dataset.select(column).toJavaRDD().mapPartitions(new ImportanceSampling(
+                    executorModel(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
         } catch (Exception e) {
             throw VariationalAutoencoder.translate(e);
         }
