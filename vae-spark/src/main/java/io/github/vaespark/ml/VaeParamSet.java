@@ -112,8 +112,9 @@ public final class VaeParamSet implements Serializable {
         checkpointInterval = new IntParam(owner, "checkpointInterval",
                 "with checkpointDir, save a checkpoint every this many epochs (>= 1)", ParamChecks.intAtLeast(1));
         maxPartitions = new IntParam(owner, "maxPartitions",
-                "at most this many partitions train (more are coalesced without a shuffle); 0: Spark's default "
-                        + "parallelism, one partition per core", ParamChecks.intAtLeast(0));
+                "at most this many partitions train (more are coalesced without a shuffle); 0: one per task slot "
+                        + "(Spark's default parallelism / spark.task.cpus). A task with several CPUs splits its rows "
+                        + "across that many threads", ParamChecks.intAtLeast(0));
 
         owner.setDefault(featuresCol, "features");
         owner.setDefault(latentMeanCol, "latentMean");

@@ -232,8 +232,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             VaeLayout layout = layoutFor(dim);
             FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column), dim,
                     layout.likelihood(), skip);
-            int maxPartitions = getMaxPartitions() > 0 ? getMaxPartitions()
-                    : dataset.sparkSession().sparkContext().defaultParallelism();
+            int maxPartitions = getMaxPartitions() > 0 ? getMaxPartitions() : defaultPartitions(dataset);
             LOG.info("{}: fitting {} ({} parameters) on column '{}' with params {}", uid, layout.describe(),
                     layout.numParams(), column, extractParamMap().toString().replace('\n', ' '));
             String indicator = getValidationIndicatorCol();
@@ -271,6 +270,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                 validation.unpersist();
             }
         }
+    }
+
+    /** One training partition per task slot: default parallelism over spark.task.cpus. */
+    private static int defaultPartitions(Dataset<?> dataset) {
+        org.apache.spark.SparkContext sc = dataset.sparkSession().sparkContext();
+        int taskCpus = Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, sc.defaultParallelism() / taskCpus);
     }
 
     /**

@@ -95,6 +95,13 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
+    public void accumulate(float[] values, float[] target) {
+        for (int i = 0; i < values.length; i++) {
+            target[i] += values[i];
+        }
+    }
+
+    @Override
     public void copyTo(float[] values, double[] target) {
         Chunks.forEach(values.length, (from, to) -> {
             for (int i = from; i < to; i++) {

@@ -39,6 +39,9 @@ public interface Kernels<A> extends Serializable {
     /** Decodes {@link #toBytes} output into {@code out}. */
     void fromBytes(byte[] bytes, A out);
 
+    /** {@code target[i] += values[i]} in this width. */
+    void accumulate(A values, A target);
+
     /** {@code target[i] = values[i]}. */
     void copyTo(A values, double[] target);
 

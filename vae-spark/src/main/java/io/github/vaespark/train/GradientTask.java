@@ -7,6 +7,9 @@ import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
@@ -45,10 +48,26 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
         int partition = context.partitionId();
         PartitionData rows = data.next();
         TaskFaults.beforeStep(epoch, step, partition, context.attemptNumber());
-        return compute(setup.precision().kernels(), partition, rows);
+        return compute(partition, rows, Math.max(1, context.cpus()));
     }
 
-    private <A> PartialGradient compute(Kernels<A> kernels, int partition, PartitionData rows) {
+    /** The partial gradient of one partition, computed with {@code threads} threads. */
+    PartialGradient compute(int partition, PartitionData rows, int threads) {
+        return compute(setup.precision().kernels(), partition, rows, threads);
+    }
+
+    /** Rows a thread should at least get before a task splits its share across threads. */
+    private static final int MIN_ROWS_PER_THREAD = 64;
+
+    /** One thread's part of the share: its gradient buffer and loss sums. */
+    private record Slice<A>(A gradient, LossSums loss) {
+    }
+
+    /**
+     * The gradient of this partition's share, split over {@code threads} threads when Spark gave
+     * the task several CPUs (spark.task.cpus); the threads' sums are added in thread order.
+     */
+    private <A> PartialGradient compute(Kernels<A> kernels, int partition, PartitionData rows, int threads) {
         long start = System.nanoTime();
         BatchPlan plan = setup.plan();
         int begin = plan.begin(partition, step);
@@ -56,26 +75,49 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
         if (end == begin) {
             return new PartialGradient(null, new LossSums(), 0);
         }
-        ExecutorBuffers<A> buffers = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
-        A weights = buffers.weights;
+        ExecutorBuffers<A> main = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
+        A weights = main.weights;
         kernels.fromBytes(params.value(), weights);
-        kernels.zero(buffers.gradient);
         int[] perm = Permutations.of(setup.seed(), epoch, partition, rows.rows());
-        long noiseSeed = noiseSeed(setup.seed(), epoch);
         long keyBase = setup.partitionOffsets()[partition];
+        int parts = Math.max(1, Math.min(threads, (end - begin) / MIN_ROWS_PER_THREAD));
+        List<Future<Slice<A>>> others = new ArrayList<>();
+        for (int t = 1; t < parts; t++) {
+            int from = begin + (int) ((long) t * (end - begin) / parts);
+            int to = begin + (int) ((long) (t + 1) * (end - begin) / parts);
+            others.add(ComputeThreads.submit(parts - 1, () -> {
+                ExecutorBuffers<A> b = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
+                return new Slice<>(b.gradient, accumulate(kernels, b, weights, rows, perm, from, to, keyBase));
+            }));
+        }
+        int firstEnd = begin + (end - begin) / parts;
+        LossSums sums = accumulate(kernels, main, weights, rows, perm, begin, firstEnd, keyBase);
+        for (Future<Slice<A>> f : others) {
+            Slice<A> slice = ComputeThreads.await(f);
+            kernels.accumulate(slice.gradient(), main.gradient);
+            sums.add(slice.loss());
+        }
+        return new PartialGradient(main.gradient, sums, System.nanoTime() - start);
+    }
+
+    /** Sets the buffers' gradient to the gradient sum of positions [from, to) of the permutation. */
+    private <A> LossSums accumulate(Kernels<A> kernels, ExecutorBuffers<A> buffers, A weights, PartitionData rows,
+                                    int[] perm, int from, int to, long keyBase) {
+        kernels.zero(buffers.gradient);
+        long noiseSeed = noiseSeed(setup.seed(), epoch);
         LossSums sums = new LossSums();
-        for (int from = begin; from < end; from += setup.capacity()) {
-            int n = Math.min(setup.capacity(), end - from);
+        for (int chunk = from; chunk < to; chunk += setup.capacity()) {
+            int n = Math.min(setup.capacity(), to - chunk);
             DenseMatrix<?> x = buffers.workspace.input(n);
             DenseMatrix<?> eps = buffers.workspace.epsilon(n);
             for (int j = 0; j < n; j++) {
-                int row = perm[from + j];
+                int row = perm[chunk + j];
                 rows.copyRow(kernels, row, x, j);
                 LatentNoise.fillColumn(kernels, eps, j, noiseSeed, keyBase + row, buffers.noiseScratch);
             }
             sums.add(buffers.network.accumulateGradient(weights, x, buffers.workspace, beta, buffers.gradient));
         }
-        return new PartialGradient(buffers.gradient, sums, System.nanoTime() - start);
+        return sums;
     }
 
     /** The seed of the noise stream of one epoch. */
