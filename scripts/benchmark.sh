@@ -35,6 +35,8 @@ fi
 vae_build
 mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
+# What the CLI sets by default: gradients travel with the task result; weights are not compressed.
+SPARK_CONF="spark.task.maxDirectResultSize=64m,spark.broadcast.compress=false"
 : > "$RESULTS"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB" | tee "$OUT/machine.txt"
@@ -42,7 +44,7 @@ echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)" | t
 
 echo "== GEMM ceiling (float32 1024x1024, netlib in this JVM; and PyTorch on 2 threads)"
 vae_java io.github.vaespark.bench.KernelBench --threads 2 2>/dev/null | grep '^{' | sed 's/^{/{"impl":"gemm-netlib",/' | tee -a "$RESULTS"
-/usr/bin/python3 - <<'PY' | tee -a "$RESULTS"
+OPENBLAS_NUM_THREADS=2 /usr/bin/python3 - <<'PY' | tee -a "$RESULTS"
 import json, time, torch
 torch.set_num_threads(2)
 a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
@@ -54,9 +56,12 @@ PY
 
 for batch in $BATCHES; do
   for rep in $(seq 1 "$REPS"); do
-    echo "== batch $batch, run $rep: vae-spark (local[2], float32)"
+    echo "== batch $batch, run $rep: vae-spark (local[2], float32, two partitions of one thread)"
     vae_java io.github.vaespark.bench.FashionMnistBench --master 'local[2]' --batch "$batch" --epochs "$EPOCHS" \
-      --data "$DATA" --conf spark.task.maxDirectResultSize=64m 2>>"$OUT/spark.log" | grep '^{' | tee -a "$RESULTS"
+      --data "$DATA" --conf "$SPARK_CONF" 2>>"$OUT/spark.log" | grep '^{' | tee -a "$RESULTS"
+    echo "== batch $batch, run $rep: vae-spark (local[2], spark.task.cpus=2: one partition of two threads)"
+    vae_java io.github.vaespark.bench.FashionMnistBench --master 'local[2]' --batch "$batch" --epochs "$EPOCHS" \
+      --data "$DATA" --conf "$SPARK_CONF,spark.task.cpus=2" 2>>"$OUT/spark.log" | grep '^{' | tee -a "$RESULTS"
     echo "== batch $batch, run $rep: PyTorch $( /usr/bin/python3 -c 'import torch; print(torch.__version__)') (2 threads, float32)"
     OPENBLAS_NUM_THREADS=2 /usr/bin/python3 "$ROOT/scripts/torch_vae.py" --batch "$batch" --epochs "$EPOCHS" \
       --threads 2 --data "$DATA" --seed "$rep" | tee -a "$RESULTS"

@@ -30,6 +30,8 @@ final class SessionOptions {
         }
         // A multi-MiB gradient per partition and step should travel with the task result.
         defaultTo(builder, existing, "spark.task.maxDirectResultSize", "64m");
+        // Float weights hardly compress; compressing each step's broadcast only costs time.
+        defaultTo(builder, existing, "spark.broadcast.compress", "false");
         defaultTo(builder, existing, "spark.ui.showConsoleProgress", "false");
         for (String kv : conf) {
             int eq = kv.indexOf('=');

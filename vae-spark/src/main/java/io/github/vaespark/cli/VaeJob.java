@@ -28,6 +28,11 @@ public final class VaeJob implements Runnable {
 
     /** Runs the command line and returns the exit code (0 success, 1 failure, 2 bad usage). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Like {@link #execute(String...)}, with picocli's usage and error text going to the given writers. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine root = new CommandLine(new VaeJob());
         CommandLine train = new CommandLine(new TrainCommand());
         ParamOptions.register(train.getCommandSpec(), new VariationalAutoencoder(), null);
@@ -41,13 +46,23 @@ public final class VaeJob implements Runnable {
         root.addSubcommand("sample", new CommandLine(new SampleCommand()));
         root.addSubcommand("evaluate", evaluate);
         root.addSubcommand("plots", new CommandLine(new PlotsCommand()));
+        root.setOut(out);
+        root.setErr(err);
+        root.setParameterExceptionHandler((e, argv) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(name + ": " + e.getMessage().lines().findFirst().orElse("bad usage")
+                    + " (see " + name + " --help)");
+            cmd.getErr().flush();
+            return 2;
+        });
         root.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            PrintWriter err = cmd.getErr();
-            err.println("vae-spark " + cmd.getCommandName() + ": error: " + Errors.oneLine(e));
+            PrintWriter w = cmd.getErr();
+            w.println("vae-spark " + cmd.getCommandName() + ": error: " + Errors.oneLine(e));
             if (parsed.hasMatchedOption("--verbose")) {
-                e.printStackTrace(err);
+                e.printStackTrace(w);
             }
-            err.flush();
+            w.flush();
             return 1;
         });
         return root.execute(args);

@@ -46,6 +46,9 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     @Override
     public PartialGradient apply(TaskContext context, Iterator<PartitionData> data) {
         int partition = context.partitionId();
+        if (LOGGED_BLAS.compareAndSet(false, true)) {
+            LOG.info("vae-spark: executor BLAS {}", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+        }
         PartitionData rows = data.next();
         TaskFaults.beforeStep(epoch, step, partition, context.attemptNumber());
         return compute(partition, rows, Math.max(1, context.cpus()));
@@ -58,6 +61,8 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
 
     /** Rows a thread should at least get before a task splits its share across threads. */
     private static final int MIN_ROWS_PER_THREAD = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GradientTask.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_BLAS = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** One thread's part of the share: its gradient buffer and loss sums. */
     private record Slice<A>(A gradient, LossSums loss) {

@@ -60,9 +60,10 @@ public final class Trainer {
         SparkContext sc = data.blocks().context();
         String previousDescription = sc.getLocalProperty("spark.job.description");
         double[] gradient = new double[config.layout().numParams()];
-        LOG.info("vae-spark: training {} on {} rows in {} partitions ({} skipped), {} steps per epoch, {}",
-                config.layout().describe(), data.rows(), data.numPartitions(), data.skipped(),
-                plan.stepsPerEpoch(), config.precision().paramName());
+        LOG.info("vae-spark: training {} on {} rows in {} partitions ({} skipped), {} steps per epoch, {}, "
+                        + "driver BLAS {}", config.layout().describe(), data.rows(), data.numPartitions(), data.skipped(),
+                plan.stepsPerEpoch(), config.precision().paramName(),
+                dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         warnAboutResultSize(sc);
         try {
             while (state.epochsDone < config.maxEpochs() && !shouldStop(state)) {

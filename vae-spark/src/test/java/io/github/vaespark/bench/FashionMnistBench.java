@@ -82,7 +82,8 @@ public final class FashionMnistBench {
         double transformSeconds = (System.nanoTime() - t1) / 1e9;
 
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("impl", "vae-spark");
+        int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+        out.put("impl", taskCpus == 1 ? "vae-spark" : "vae-spark-cpus" + taskCpus);
         out.put("master", a.get("master"));
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         out.put("precision", a.get("precision"));

@@ -10,12 +10,14 @@ import org.apache.spark.scheduler.TaskInfo;
 import org.apache.spark.executor.TaskMetrics;
 
 /**
- * A listener that splits Spark's side of each job into its parts, from the scheduler's own task
- * metrics: delay until tasks launch, task deserialisation, run time, result serialisation, and
- * the time from a task's end on the executor until the driver has its result.
+ * A listener that splits Spark's side of each training step's job into its parts, from the
+ * scheduler's own task metrics: delay until tasks launch, task deserialisation, run time, result
+ * serialisation, and the time from a task's end on the executor until the driver has its result.
+ * Only jobs described as "vae-spark: epoch …" (the steps) are counted.
  */
 final class TaskTimeline extends SparkListener {
     private long jobStart;
+    private boolean counting;
     private long jobs;
     private long tasks;
     private double jobMillis;
@@ -28,20 +30,26 @@ final class TaskTimeline extends SparkListener {
 
     @Override
     public synchronized void onJobStart(SparkListenerJobStart e) {
-        jobStart = e.time();
-        jobs++;
+        String description = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+        counting = description != null && description.startsWith("vae-spark: epoch");
+        if (counting) {
+            jobStart = e.time();
+            jobs++;
+        }
     }
 
     @Override
     public synchronized void onJobEnd(SparkListenerJobEnd e) {
-        jobMillis += e.time() - jobStart;
+        if (counting) {
+            jobMillis += e.time() - jobStart;
+        }
     }
 
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd e) {
         TaskInfo info = e.taskInfo();
         TaskMetrics m = e.taskMetrics();
-        if (m == null) {
+        if (m == null || !counting) {
             return;
         }
         tasks++;

@@ -132,6 +132,8 @@ class StandaloneClusterIT {
         assertEquals(2, ((Vector) first.get(0)).size());
         assertEquals(12, ((Vector) first.get(1)).size());
 
+        assertTrue(jobDescriptions(events).contains("vae-spark: epoch 3/3, step 1/47"),
+                "each step's job is described in the Spark UI");
         Map<String, Integer> tasksByExecutor = tasksByExecutor(events);
         System.out.println("tasks by executor: " + tasksByExecutor);
         assertTrue(!tasksByExecutor.containsKey("driver"), "no task ran in the driver JVM");
@@ -170,6 +172,23 @@ class StandaloneClusterIT {
                 .findFirst().orElseThrow(() -> new IllegalStateException("no executor of driver port " + driverPort));
         System.out.println("killing executor JVM " + victim.pid());
         victim.destroyForcibly();
+    }
+
+    /** The job descriptions in the Spark event logs in {@code dir}. */
+    private static java.util.Set<String> jobDescriptions(Path dir) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                for (String line : Files.readAllLines(f)) {
+                    JsonNode event = json.readTree(line);
+                    if ("SparkListenerJobStart".equals(event.path("Event").asText())) {
+                        out.add(event.path("Properties").path("spark.job.description").asText());
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Task counts per executor id, from the Spark event logs in {@code dir}. */

@@ -1,0 +1,147 @@
+package io.github.vaespark.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.vaespark.SparkTestSession;
+import io.github.vaespark.io.IdxFilesTestData;
+import io.github.vaespark.ml.VariationalAutoencoder;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The spark-submit CLI in-process: help, errors and exit codes, every input format, all commands. */
+class VaeJobTest {
+    @TempDir
+    static Path tmp;
+
+    /** Exit code and the text written to standard output and error. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = VaeJob.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void session() {
+        SparkTestSession.get();
+    }
+
+    @Test
+    void helpListsEveryEstimatorParamWithItsDefault() {
+        Run help = run("train", "--help");
+        assertEquals(0, help.code());
+        for (Param<?> p : new VariationalAutoencoder().params()) {
+            assertTrue(help.out().contains(ParamOptions.optionName(p.name()) + "="), p.name() + " missing");
+        }
+        assertTrue(help.out().contains("(default: 128)"), "defaults are shown");
+        for (String command : List.of("transform", "sample", "evaluate", "plots")) {
+            assertEquals(0, run(command, "--help").code(), command);
+        }
+    }
+
+    @Test
+    void badUsageAndBadInputEndWithOneLineAndANonZeroCode() {
+        Run unknown = run("train", "--input", "x", "--model", "m", "--latent-dimm", "3");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("Unknown option") && unknown.err().contains("'--latent-dimm'"), unknown.err());
+        assertEquals(1, unknown.err().strip().lines().count(), "one line: " + unknown.err());
+        Run badValue = run("train", "--input", "x", "--model", "m", "--latent-dim", "zero");
+        assertEquals(2, badValue.code());
+        assertTrue(badValue.err().contains("--latent-dim"), badValue.err());
+        Run invalid = run("train", "--input", "x", "--model", "m", "--batch-size", "0");
+        assertEquals(2, invalid.code());
+        assertTrue(invalid.err().contains("--batch-size"), invalid.err());
+        Run missing = run("train", "--input", tmp.resolve("nope.parquet").toString(), "--model", "m");
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().strip().lines().count() == 1, "one line: " + missing.err());
+        assertTrue(missing.err().contains("does not exist"), missing.err());
+        Run noCommand = run();
+        assertEquals(2, noCommand.code());
+    }
+
+    @Test
+    void trainsFromCsvThenTransformsSamplesEvaluatesAndPlots() throws IOException {
+        Path csv = tmp.resolve("data.csv");
+        StringBuilder text = new StringBuilder("label,a,b,c,d\n");
+        for (int i = 0; i < 300; i++) {
+            double t = i * 0.05;
+            text.append(String.format(Locale.ROOT, "%d,%.5f,%.5f,%.5f,%.5f%n", i % 3, Math.sin(t), Math.cos(t),
+                    Math.sin(2 * t), 0.5 * Math.cos(3 * t)));
+        }
+        Files.writeString(csv, text);
+        String model = tmp.resolve("csv-model").toString();
+        Run train = run("train", "--input", csv.toString(), "--model", model, "--latent-dim", "2",
+                "--encoder-layers", "8", "--max-epochs", "3", "--batch-size", "50", "--elbo-col", "elbo");
+        assertEquals(0, train.code(), train.err());
+        VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
+        assertEquals(4, loaded.numFeatures(), "label is excluded, a..d assembled");
+        assertTrue(Files.readString(Path.of(model + ".history.json")).contains("\"negativeElbo\""));
+        assertEquals(1, run("train", "--input", csv.toString(), "--model", model).code(), "no silent overwrite");
+
+        String out = tmp.resolve("csv-out.parquet").toString();
+        assertEquals(0, run("transform", "--model", model, "--input", csv.toString(), "--output", out).code());
+        Dataset<Row> transformed = SparkTestSession.get().read().parquet(out);
+        assertEquals(300, transformed.count());
+        assertEquals(2, ((Vector) transformed.select("latentMean").first().get(0)).size());
+        assertTrue(List.of(transformed.columns()).contains("elbo"));
+
+        String samples = tmp.resolve("samples.parquet").toString();
+        assertEquals(0, run("sample", "--model", model, "--n", "10", "--output", samples).code());
+        assertEquals(10, SparkTestSession.get().read().parquet(samples).count());
+
+        Run evaluate = run("evaluate", "--model", model, "--input", csv.toString(), "--iwae-k", "5");
+        assertEquals(0, evaluate.code(), evaluate.err());
+
+        String pictures = tmp.resolve("pictures").toString();
+        Run plots = run("plots", "--history", model + ".history.json", "--transformed", out, "--out", pictures);
+        assertEquals(0, plots.code(), plots.err());
+        assertTrue(Files.exists(Path.of(pictures, "loss-curves.png")));
+        assertTrue(Files.exists(Path.of(pictures, "latent-space.png")));
+    }
+
+    @Test
+    void readsParquetLibsvmAndIdxInputs() throws IOException {
+        Path libsvm = tmp.resolve("data.libsvm");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            text.append(i % 2).append(String.format(Locale.ROOT, " 1:%.4f 3:%.4f 5:%.4f%n", Math.sin(i * 0.1),
+                    Math.cos(i * 0.1), 0.3));
+        }
+        Files.writeString(libsvm, text);
+        String m1 = tmp.resolve("libsvm-model").toString();
+        assertEquals(0, run("train", "--input", libsvm.toString(), "--model", m1, "--latent-dim", "2",
+                "--encoder-layers", "4", "--max-epochs", "1").code());
+        assertEquals(5, VariationalAutoencoderModel.load(m1).numFeatures());
+
+        String parquet = tmp.resolve("vectors.parquet").toString();
+        SparkTestSession.get().read().format("libsvm").load(libsvm.toString()).write().parquet(parquet);
+        String m2 = tmp.resolve("parquet-model").toString();
+        assertEquals(0, run("train", "--input", parquet, "--model", m2, "--latent-dim", "2", "--encoder-layers", "4",
+                "--max-epochs", "1").code());
+
+        Path images = IdxFilesTestData.writeImages(tmp.resolve("img-idx3-ubyte.gz"), 64, 4);
+        Path labels = IdxFilesTestData.writeLabels(tmp.resolve("lab-idx1-ubyte.gz"), 64);
+        String m3 = tmp.resolve("idx-model").toString();
+        Run idx = run("train", "--input", images.toString(), "--labels", labels.toString(), "--model", m3,
+                "--likelihood", "bernoulli", "--latent-dim", "2", "--encoder-layers", "8", "--max-epochs", "1");
+        assertEquals(0, idx.code(), idx.err());
+        assertEquals(16, VariationalAutoencoderModel.load(m3).numFeatures());
+    }
+}
