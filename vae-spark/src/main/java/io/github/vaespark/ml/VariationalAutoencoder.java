@@ -214,10 +214,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                     + "but is " + FeatureColumn.field(schema, indicator).dataType().simpleString() + ".");
         }
         FeatureColumn.kindOf(schema, getFeaturesCol());
-        int size = FeatureColumn.sizeFromMetadata(schema, getFeaturesCol());
-        return new VariationalAutoencoderModel(uid, layoutFor(Math.max(size, 1)),
-                new double[layoutFor(Math.max(size, 1)).numParams()])
-                .copy(extractParamMap()).transformSchema(schema);
+        return OutputColumns.append(schema, this, FeatureColumn.sizeFromMetadata(schema, getFeaturesCol()),
+                getLatentDim());
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
-import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
@@ -22,8 +21,6 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -176,43 +173,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             throw new InvalidInputException("Column '" + getFeaturesCol() + "' holds vectors of size " + size
                     + " but the model was trained on size " + l.inputDim() + ".");
         }
-        StructType out = schema;
-        for (StructField f : outputFields(l)) {
-            if (schema.getFieldIndex(f.name()).isDefined()) {
-                throw new InvalidInputException("Output column '" + f.name() + "' already exists in the input. "
-                        + "Choose another name (setLatentMeanCol, setReconstructionCol, setElboCol, "
-                        + "setLatentColsPrefix) or drop the column.");
-            }
-            if (out.getFieldIndex(f.name()).isDefined()) {
-                throw new InvalidInputException("Output column '" + f.name() + "' is requested twice; give the "
-                        + "output columns distinct names.");
-            }
-            out = out.add(f);
-        }
-        return out;
-    }
-
-    private java.util.List<StructField> outputFields(VaeLayout l) {
-        java.util.List<StructField> fields = new java.util.ArrayList<>();
-        if (!getLatentMeanCol().isEmpty()) {
-            fields.add(vectorField(getLatentMeanCol(), l.latentDim()));
-        }
-        if (!getReconstructionCol().isEmpty()) {
-            fields.add(vectorField(getReconstructionCol(), l.inputDim()));
-        }
-        if (!getElboCol().isEmpty()) {
-            fields.add(DataTypes.createStructField(getElboCol(), DataTypes.DoubleType, false));
-        }
-        if (!getLatentColsPrefix().isEmpty()) {
-            for (int i = 0; i < l.latentDim(); i++) {
-                fields.add(DataTypes.createStructField(getLatentColsPrefix() + i, DataTypes.DoubleType, false));
-            }
-        }
-        return fields;
-    }
-
-    private static StructField vectorField(String name, int size) {
-        return new AttributeGroup(name, size).toStructField();
+        return OutputColumns.append(schema, this, l.inputDim(), l.latentDim());
     }
 
     @Override
@@ -277,8 +238,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         }
         StructType schema = new StructType()
                 .add("id", DataTypes.LongType, false)
-                .add(vectorField("latent", l.latentDim()))
-                .add(vectorField("sample", l.inputDim()));
+                .add(OutputColumns.vector("latent", l.latentDim()))
+                .add(OutputColumns.vector("sample", l.inputDim()));
         return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
                 new Generation(executorModel(spark), logVariance, seed, drawObservation),
                 Encoders.row(schema));
