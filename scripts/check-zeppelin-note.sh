@@ -81,16 +81,7 @@ echo "Compiled in $(( $(date +%s) - start )) s" >&2
 [ "$compile_only" = 1 ] && { echo "zeppelin notes: ${#notes[@]} compiled"; exit 0; }
 
 # 3. Run each note's program.
-LOG4J="$WORK/log4j2.properties"
-cat > "$LOG4J" <<'EOF_LOG4J'
-rootLogger.level = warn
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
-EOF_LOG4J
+LOG4J="$ROOT/scripts/conf/log4j2.properties"
 
 passed=0
 failed=0

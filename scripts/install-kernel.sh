@@ -76,15 +76,8 @@ java.util.logging.ConsoleHandler.level = INFO
 java.util.logging.ConsoleHandler.formatter = java.util.logging.SimpleFormatter
 java.util.logging.SimpleFormatter.format = [%1$tF %1$tT] [%4$-7s] %5$s %n
 EOF_JUL
-cat > "$SPEC_DIR/conf/log4j2.properties" <<EOF_LOG4J
-rootLogger.level = ${VAE_KERNEL_LOG_LEVEL:-warn}
-rootLogger.appenderRef.stderr.ref = console
-appender.console.type = Console
-appender.console.name = console
-appender.console.target = SYSTEM_ERR
-appender.console.layout.type = PatternLayout
-appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n%ex
-EOF_LOG4J
+sed "s/^rootLogger.level = .*/rootLogger.level = ${VAE_KERNEL_LOG_LEVEL:-warn}/" \
+  "$ROOT/scripts/conf/log4j2.properties" > "$SPEC_DIR/conf/log4j2.properties"
 
 # The project's jars go on the JVM class path (not only on JShell's): Spark then loads everything from
 # the application class loader, and JShell's compiler sees java.class.path. They come before the kernel

@@ -19,13 +19,13 @@ fi
 # A Spark home whose jars/ are the Maven-resolved Spark jars; the workers build executor class
 # paths from it, as they would from a Spark distribution.
 SPARK_HOME="$MODULE/target/spark-home"
-if [ ! -f "$SPARK_HOME/RELEASE" ]; then
-  mkdir -p "$SPARK_HOME/jars"
-  tr ':' '\n' < "$MODULE/target/spark-classpath.txt" | while read -r jar; do
-    ln -sf "$jar" "$SPARK_HOME/jars/$(basename "$jar")"
-  done
-  echo "Spark (Maven-resolved jars) for vae-spark's test cluster" > "$SPARK_HOME/RELEASE"
-fi
+rm -rf "$SPARK_HOME/jars"
+mkdir -p "$SPARK_HOME/jars"
+IFS=':' read -r -a jars < "$MODULE/target/spark-classpath.txt"
+for jar in "${jars[@]}"; do
+  ln -sf "$jar" "$SPARK_HOME/jars/$(basename "$jar")"
+done
+echo "Spark (Maven-resolved jars) for vae-spark's test cluster" > "$SPARK_HOME/RELEASE"
 export SPARK_HOME SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
 export SPARK_CONF_DIR="$CLUSTER_DIR/conf"
 mkdir -p "$SPARK_CONF_DIR"
