@@ -21,7 +21,7 @@ fi
 SPARK_HOME="$MODULE/target/spark-home"
 rm -rf "$SPARK_HOME/jars"
 mkdir -p "$SPARK_HOME/jars"
-IFS=':' read -r -a jars < "$MODULE/target/spark-classpath.txt"
+IFS=':' read -r -a jars < "$MODULE/target/spark-classpath.txt" || true  # no final newline: read says EOF
 for jar in "${jars[@]}"; do
   ln -sf "$jar" "$SPARK_HOME/jars/$(basename "$jar")"
 done
