@@ -4,31 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code evaluate}: the mean ELBO (and optionally the IWAE log-likelihood) of a dataset, as JSON. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the mean negative ELBO per row (and with --iwae-k the importance-weighted "
                 + "log-likelihood estimate) of the input under a model, as one JSON line.")
-final class EvaluateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    Inputs inputs;
-
-    @Mixin
-    SessionOptions session;
-
+final class EvaluateCommand extends InputCommand {
     @Mixin
     ModelOptions model;
 

@@ -4,30 +4,17 @@ import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.io.IOException;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code train}: fit a VariationalAutoencoder, save it, and write its history next to it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Fit a VariationalAutoencoder on the input, save the model to --model and the training "
                 + "history to <model>.history.json. Every estimator param is an option below.")
-final class TrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    Inputs inputs;
-
-    @Mixin
-    SessionOptions session;
-
+final class TrainCommand extends InputCommand {
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "Where to save the model.")
     String model;
 

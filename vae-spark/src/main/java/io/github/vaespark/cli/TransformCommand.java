@@ -1,28 +1,16 @@
 package io.github.vaespark.cli;
 
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /** {@code transform}: append the latent mean and reconstruction columns and write Parquet. */
 @Command(name = "transform", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load a model, append its output columns to the input and write Parquet.")
-final class TransformCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    Inputs inputs;
-
-    @Mixin
-    SessionOptions session;
-
+final class TransformCommand extends InputCommand {
     @Mixin
     ModelOptions model;
 
