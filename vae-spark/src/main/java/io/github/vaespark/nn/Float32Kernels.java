@@ -143,12 +143,6 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
-    public void copyColumn(DenseMatrix<?> src, int srcCol, DenseMatrix<?> dst, int dstCol) {
-        System.arraycopy(data(src), src.offset() + srcCol * src.majorStride(),
-                data(dst), dst.offset() + dstCol * dst.majorStride(), src.rows());
-    }
-
-    @Override
     public void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
                      double beta, DenseMatrix<?> c) {
         int m = transA ? a.cols() : a.rows();
@@ -439,15 +433,5 @@ public final class Float32Kernels implements Kernels<float[]> {
                 d[base + i] = (float) (1 / (1 + Math.exp(-d[base + i])));
             }
         }
-    }
-
-    @Override
-    public boolean allFinite(float[] array) {
-        for (float v : array) {
-            if (!Float.isFinite(v)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -57,9 +57,6 @@ public interface Kernels<A> extends Serializable {
     /** Copies column {@code col} of {@code m} into {@code out} as doubles. */
     void getColumn(DenseMatrix<?> m, int col, double[] out);
 
-    /** Copies column {@code srcCol} of {@code src} into column {@code dstCol} of {@code dst}. */
-    void copyColumn(DenseMatrix<?> src, int srcCol, DenseMatrix<?> dst, int dstCol);
-
     /** C = alpha·op(A)·op(B) + beta·C through BLAS GEMM. */
     void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
               double beta, DenseMatrix<?> c);
@@ -113,6 +110,4 @@ public interface Kernels<A> extends Serializable {
     /** m = sigmoid(m) element-wise. */
     void sigmoid(DenseMatrix<?> m);
 
-    /** Whether every element is finite. */
-    boolean allFinite(A array);
 }

@@ -2,7 +2,6 @@ package io.github.vaespark.train;
 
 import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
-import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
@@ -52,12 +51,7 @@ public final class DistributedEvaluation {
         double[] scratch = new double[layout.latentDim()];
         for (int from = 0; from < rows.rows(); from += ws.capacity()) {
             int n = Math.min(ws.capacity(), rows.rows() - from);
-            DenseMatrix<?> x = ws.input(n);
-            DenseMatrix<?> eps = ws.epsilon(n);
-            for (int j = 0; j < n; j++) {
-                rows.copyRow(kernels, from + j, x, j);
-                LatentNoise.fillColumn(kernels, eps, j, seed, keyBase + from + j, scratch);
-            }
+            DenseMatrix<?> x = rows.load(kernels, ws, null, from, n, seed, keyBase, scratch);
             sums.add(network.evaluate((A) weights, x, ws, null, null));
         }
         return sums;

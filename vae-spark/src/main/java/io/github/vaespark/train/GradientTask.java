@@ -113,13 +113,8 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
         LossSums sums = new LossSums();
         for (int chunk = from; chunk < to; chunk += setup.capacity()) {
             int n = Math.min(setup.capacity(), to - chunk);
-            DenseMatrix<?> x = buffers.workspace.input(n);
-            DenseMatrix<?> eps = buffers.workspace.epsilon(n);
-            for (int j = 0; j < n; j++) {
-                int row = perm[chunk + j];
-                rows.copyRow(kernels, row, x, j);
-                LatentNoise.fillColumn(kernels, eps, j, noiseSeed, keyBase + row, buffers.noiseScratch);
-            }
+            DenseMatrix<?> x = rows.load(kernels, buffers.workspace, perm, chunk, n, noiseSeed, keyBase,
+                    buffers.noiseScratch);
             sums.add(buffers.network.accumulateGradient(weights, x, buffers.workspace, beta, buffers.gradient));
         }
         return sums;

@@ -2,7 +2,9 @@ package io.github.vaespark.train;
 
 import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.Precision;
+import io.github.vaespark.nn.Workspace;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,25 +63,31 @@ public final class PartitionData implements Serializable {
         return (long) rows * dim * precision.bytes();
     }
 
-    /** Number of blocks. */
-    public int numBlocks() {
-        return blocks.length;
-    }
-
-    /** Block {@code b} as a dim × (rows in block) matrix. */
-    @SuppressWarnings("unchecked")
-    public <A> DenseMatrix<?> block(Kernels<A> kernels, int b) {
-        checkPrecision(kernels);
-        int cols = b == blocks.length - 1 ? rows - b * blockRows : blockRows;
-        return kernels.matrix((A) blocks[b], 0, dim, cols);
-    }
-
     /** Copies local row {@code row} into column {@code col} of {@code dst}. */
     @SuppressWarnings("unchecked")
     public <A> void copyRow(Kernels<A> kernels, int row, DenseMatrix<?> dst, int col) {
         checkPrecision(kernels);
         System.arraycopy(blocks[row / blockRows], (row % blockRows) * dim, kernels.data(dst),
                 dst.offset() + col * dst.majorStride(), dim);
+    }
+
+    /**
+     * Loads {@code n} rows into the workspace's input matrix, with their noise ε in its epsilon
+     * matrix: row {@code positions[from + j]} (or {@code from + j} when {@code positions} is null)
+     * goes to column j, with ε = f(noiseSeed, keyBase + row).
+     *
+     * @return the input matrix (inputDim × n)
+     */
+    <A> DenseMatrix<?> load(Kernels<A> kernels, Workspace<A> ws, int[] positions, int from, int n, long noiseSeed,
+                            long keyBase, double[] scratch) {
+        DenseMatrix<?> x = ws.input(n);
+        DenseMatrix<?> eps = ws.epsilon(n);
+        for (int j = 0; j < n; j++) {
+            int row = positions == null ? from + j : positions[from + j];
+            copyRow(kernels, row, x, j);
+            LatentNoise.fillColumn(kernels, eps, j, noiseSeed, keyBase + row, scratch);
+        }
+        return x;
     }
 
     private void checkPrecision(Kernels<?> kernels) {

@@ -101,11 +101,6 @@ public final class TrainingData {
         return partitionRows.length;
     }
 
-    /** Rows held by partition {@code p}. */
-    public int partitionRows(int p) {
-        return partitionRows[p];
-    }
-
     /** Row counts of all partitions (a copy). */
     public int[] partitionRows() {
         return partitionRows.clone();
