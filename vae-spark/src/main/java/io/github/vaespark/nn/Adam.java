@@ -20,6 +20,8 @@ public final class Adam implements Serializable {
     private final double[] m;
     private final double[] v;
     private long step;
+    private double correctedStepSize;
+    private double sqrtCorrection2;
 
     public Adam(int numParams, double learningRate) {
         this(learningRate, new double[numParams], new double[numParams], 0);
@@ -44,18 +46,53 @@ public final class Adam implements Serializable {
         if (params.length != m.length || gradient.length != m.length) {
             throw new IllegalArgumentException("Expected " + m.length + " parameters");
         }
+        beginStep();
+        Chunks.forEach(params.length, (from, to) -> updateRange(params, from, to, gradient, from));
+    }
+
+    /**
+     * Starts an update that {@link #updateRange} then applies range by range (in any order, from
+     * any thread), so that part of the vector can be updated while other gradients are still
+     * being computed. The result is the same as one {@link #update}.
+     */
+    public void beginStep() {
         step++;
-        double correction1 = 1 - Math.pow(BETA1, step);
-        double sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
-        double stepSize = learningRate / correction1;
-        Chunks.forEach(params.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                double g = gradient[i];
-                m[i] = BETA1 * m[i] + (1 - BETA1) * g;
-                v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
-                params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / sqrtCorrection2 + EPSILON);
-            }
-        });
+        correctedStepSize = learningRate / (1 - Math.pow(BETA1, step));
+        sqrtCorrection2 = Math.sqrt(1 - Math.pow(BETA2, step));
+    }
+
+    /**
+     * Updates {@code params[from, to)} of the step begun by {@link #beginStep}, given the mean
+     * gradient of parameter i in {@code gradient[gradientFrom + i - from]}.
+     */
+    public void updateRange(double[] params, int from, int to, double[] gradient, int gradientFrom) {
+        if (step == 0) {
+            throw new IllegalStateException("updateRange before beginStep");
+        }
+        double stepSize = correctedStepSize;
+        double correction2 = sqrtCorrection2;
+        int shift = gradientFrom - from;
+        for (int i = from; i < to; i++) {
+            double g = gradient[i + shift];
+            m[i] = BETA1 * m[i] + (1 - BETA1) * g;
+            v[i] = BETA2 * v[i] + (1 - BETA2) * g * g;
+            params[i] -= stepSize * m[i] / (Math.sqrt(v[i]) / correction2 + EPSILON);
+        }
+    }
+
+    /** An independent copy of this optimiser's state. */
+    public Adam copy() {
+        return new Adam(learningRate, m.clone(), v.clone(), step);
+    }
+
+    /** Sets this optimiser's state to that of {@code other} (same size and learning rate). */
+    public void restore(Adam other) {
+        if (other.m.length != m.length || other.learningRate != learningRate) {
+            throw new IllegalArgumentException("Cannot restore Adam state of another shape or learning rate");
+        }
+        System.arraycopy(other.m, 0, m, 0, m.length);
+        System.arraycopy(other.v, 0, v, 0, v.length);
+        step = other.step;
     }
 
     public double learningRate() {

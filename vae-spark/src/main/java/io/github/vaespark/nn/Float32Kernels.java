@@ -120,6 +120,40 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
+    public void addRange(float[] values, int from, int to, double[] target, int targetFrom, boolean assign) {
+        int shift = targetFrom - from;
+        if (assign) {
+            for (int i = from; i < to; i++) {
+                target[i + shift] = values[i];
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                target[i + shift] += values[i];
+            }
+        }
+    }
+
+    @Override
+    public void storeRange(double[] values, int valuesFrom, float[] target, int from, int to) {
+        int shift = valuesFrom - from;
+        for (int i = from; i < to; i++) {
+            target[i] = (float) values[i + shift];
+        }
+    }
+
+    @Override
+    public void put(float[] values, int from, int to, ByteBuffer out) {
+        out.asFloatBuffer().put(values, from, to - from);
+        out.position(out.position() + (to - from) * Float.BYTES);
+    }
+
+    @Override
+    public void get(ByteBuffer in, float[] target, int from, int to) {
+        in.asFloatBuffer().get(target, from, to - from);
+        in.position(in.position() + (to - from) * Float.BYTES);
+    }
+
+    @Override
     public void zero(float[] array) {
         java.util.Arrays.fill(array, (float) 0);
     }

@@ -118,6 +118,16 @@ public final class VaeNetwork<A> {
      * @return the reconstruction and KL sums (the objective is reconstruction + beta·KL)
      */
     public LossSums accumulateGradient(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad) {
+        return accumulateGradient(params, x, ws, beta, grad, null);
+    }
+
+    /**
+     * As {@link #accumulateGradient(Object, DenseMatrix, Workspace, double, Object)}, telling
+     * {@code listener} (if not null) after each layer that the tail of the parameter vector from that
+     * layer on is finished.
+     */
+    public LossSums accumulateGradient(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
+                                       BackwardListener listener) {
         int n = x.cols();
         if (n == 0) {
             return new LossSums();
@@ -128,6 +138,9 @@ public final class VaeNetwork<A> {
         double kl = k.sampleLatent(head, eps, z, null);
         DenseMatrix<?> out = decodeRaw(params, z, ws);
         double recon = reconstruction(params, out, x, grad, null);
+        if (listener != null && layout.logVarianceOffset() >= 0) {
+            listener.tailDone(layout.logVarianceOffset());
+        }
 
         // Decoder: out now holds d(loss)/d(output pre-activation).
         DenseMatrix<?> delta = out;
@@ -144,6 +157,9 @@ public final class VaeNetwork<A> {
             k.gemm(true, false, 1, weights(params, d), delta, 0, next);
             delta = next;
             useA = !useA;
+            if (listener != null) {
+                listener.tailDone(d.weightOffset());
+            }
         }
 
         // Latent: delta = d(loss)/dz; add the KL gradient and go through the reparameterisation.
@@ -166,6 +182,9 @@ public final class VaeNetwork<A> {
                 k.gemm(true, false, 1, weights(params, d), delta, 0, next);
                 delta = next;
                 useA = !useA;
+            }
+            if (listener != null) {
+                listener.tailDone(d.weightOffset());
             }
         }
         return new LossSums(recon, kl, n);
