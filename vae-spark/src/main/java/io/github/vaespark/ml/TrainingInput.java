@@ -65,10 +65,13 @@ final class TrainingInput {
         }, true);
     }
 
-    /** Decodes, blocks and caches the chosen rows (MEMORY_AND_DISK). */
+    /**
+     * Decodes, blocks and caches the chosen rows (MEMORY_AND_DISK); {@code barrierReady}: a barrier
+     * job will read them (see {@link TrainingData#cache}).
+     */
     static TrainingData cache(Dataset<?> dataset, FeatureColumn features, String indicatorCol, boolean validationRows,
-                              Precision precision, int maxPartitions, String name) {
+                              Precision precision, int maxPartitions, boolean barrierReady, String name) {
         return TrainingData.cache(decode(dataset, features, indicatorCol, validationRows), features.dim(),
-                precision, maxPartitions, StorageLevel.MEMORY_AND_DISK(), name);
+                precision, maxPartitions, barrierReady, StorageLevel.MEMORY_AND_DISK(), name);
     }
 }

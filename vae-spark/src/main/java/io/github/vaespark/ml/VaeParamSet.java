@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Activation;
+import io.github.vaespark.train.ExchangeMode;
 import java.io.Serializable;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -42,6 +43,7 @@ public final class VaeParamSet implements Serializable {
     final Param<String> checkpointDir;
     final IntParam checkpointInterval;
     final IntParam maxPartitions;
+    final Param<String> exchangeMode;
 
     VaeParamSet(Params owner) {
         featuresCol = new Param<>(owner, "featuresCol",
@@ -116,6 +118,14 @@ public final class VaeParamSet implements Serializable {
                         + "(Spark's default parallelism / spark.task.cpus). A task with several CPUs splits its rows "
                         + "across that many threads", ParamChecks.intAtLeast(0));
 
+        exchangeMode = new Param<>(owner, "exchangeMode",
+                "how gradients and weights travel each step: 'barrier' runs one long-lived barrier-mode Spark job "
+                        + "whose tasks exchange them with the driver directly (in-process in local mode, else over "
+                        + "TCP to the driver); 'jobs' runs one Spark job per step (broadcast and task results; works "
+                        + "with dynamic allocation and with more partitions than task slots); 'auto' picks 'barrier' "
+                        + "when every training partition gets a task slot at once and dynamic allocation is off",
+                ParamChecks.oneOf(ExchangeMode.paramNames()));
+
         owner.setDefault(featuresCol, "features");
         owner.setDefault(latentMeanCol, "latentMean");
         owner.setDefault(reconstructionCol, "reconstruction");
@@ -136,5 +146,6 @@ public final class VaeParamSet implements Serializable {
         owner.setDefault(patience, 5);
         owner.setDefault(checkpointInterval, 1);
         owner.setDefault(maxPartitions, 0);
+        owner.setDefault(exchangeMode, ExchangeMode.AUTO.paramName());
     }
 }

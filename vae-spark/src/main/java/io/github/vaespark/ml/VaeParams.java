@@ -234,6 +234,14 @@ public interface VaeParams extends Params {
         return (Integer) getOrDefault(maxPartitions());
     }
 
+    default Param<String> exchangeMode() {
+        return paramSet().exchangeMode;
+    }
+
+    default String getExchangeMode() {
+        return getOrDefault(exchangeMode());
+    }
+
     /** The network shape these params describe, for input vectors of {@code inputDim}. */
     default VaeLayout layoutFor(int inputDim) {
         return new VaeLayout(inputDim, getEncoderLayers(), getLatentDim(), getDecoderLayers(),

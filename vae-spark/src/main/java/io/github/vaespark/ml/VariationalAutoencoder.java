@@ -2,6 +2,7 @@ package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
@@ -189,6 +190,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         return this;
     }
 
+    public VariationalAutoencoder setExchangeMode(String value) {
+        set(exchangeMode(), value);
+        return this;
+    }
+
     /**
      * Adds a listener told about every finished epoch (progress bars, notebooks). Listeners are
      * not params: they are neither copied nor saved.
@@ -234,11 +240,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             LOG.info("{}: fitting {} ({} parameters) on column '{}' with params {}", uid, layout.describe(),
                     layout.numParams(), column, extractParamMap().toString().replace('\n', ' '));
             String indicator = getValidationIndicatorCol();
+            boolean barrierReady = ExchangeMode.fromParam(getExchangeMode()) != ExchangeMode.JOBS;
             train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
-                    "vae-spark training rows (" + uid + ")");
+                    barrierReady, "vae-spark training rows (" + uid + ")");
             if (!indicator.isEmpty()) {
                 validation = TrainingInput.cache(dataset, features, indicator, true, precisionValue(), maxPartitions,
-                        "vae-spark validation rows (" + uid + ")");
+                        false, "vae-spark validation rows (" + uid + ")");
             }
             if (train.rows() == 0) {
                 throw new InvalidInputException("Column '" + column + "' has no valid training rows"
@@ -252,7 +259,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TrainingConfig config = new TrainingConfig(layout, precisionValue(), getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
-                    TrainingConfig.DEFAULT_CHUNK_ROWS);
+                    TrainingConfig.DEFAULT_CHUNK_ROWS, ExchangeMode.fromParam(getExchangeMode()));
             TrainingResult result = new Trainer(train, validation, config, listeners()).run();
             VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params());
             copyValues(model, ParamMap.empty());

@@ -33,7 +33,9 @@ final class Checkpoints {
     private static final String PREFIX = "epoch-";
     private static final long MAGIC = 0x5641454350543031L; // "VAECPT01"
     private static final int KEEP = 2;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Ignores fields it does not know, so that checkpoints of older versions can still be resumed. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path root;
     private final Configuration hadoopConf;

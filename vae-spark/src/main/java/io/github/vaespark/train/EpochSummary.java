@@ -14,22 +14,23 @@ import java.io.Serializable;
  * @param beta                   KL weight at the end of the epoch
  * @param validationNegativeElbo mean negative ELBO of the validation rows after the epoch, or NaN
  * @param seconds                wall time of the epoch
+ * @param exchangeMode           how gradients and weights travelled: "barrier" or "jobs"
  * @param computeSeconds         sum over steps of the slowest partition's computation time
- * @param broadcastSeconds       time spent creating the weight broadcasts
- * @param jobSeconds             time spent in the step jobs (computation, scheduling, result transfer and sum)
- * @param updateSeconds          time spent in the driver's averaging, checks and Adam updates
+ * @param exchangeSeconds        moving weights and gradients and scheduling the steps' work, beyond the computation
+ * @param updateSeconds          the driver's averaging, checks and Adam updates while the partitions waited
+ * @param launchSeconds          starting and ending Spark jobs outside the steps
  */
 public record EpochSummary(int epoch, int steps, long rows, double negativeElbo, double reconstruction,
                            double kl, double beta, double validationNegativeElbo, double seconds,
-                           double computeSeconds, double broadcastSeconds, double jobSeconds,
-                           double updateSeconds) implements Serializable {
+                           String exchangeMode, double computeSeconds, double exchangeSeconds,
+                           double updateSeconds, double launchSeconds) implements Serializable {
 
     /** Training rows per second of wall time. */
     public double rowsPerSecond() {
         return seconds > 0 ? rows / seconds : Double.NaN;
     }
 
-    /** Share of the epoch's time not spent computing on executors (scheduling, broadcast, aggregation, update). */
+    /** Share of the epoch's time not spent computing on executors (scheduling, transfers, aggregation, update). */
     public double overheadFraction() {
         return seconds > 0 ? Math.max(0, 1 - computeSeconds / seconds) : Double.NaN;
     }

@@ -30,7 +30,7 @@ final class SynchronousStep {
     /**
      * Computes the summed (not yet averaged) gradient of {@code step} into {@code gradientSum}.
      */
-    static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientTask.Setup setup, double[] params,
+    static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientSetup setup, double[] params,
                            int epoch, int step, double beta, double[] gradientSum) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int[] partitions = partitionsWithRows(setup.plan(), step);

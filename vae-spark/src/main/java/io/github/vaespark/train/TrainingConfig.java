@@ -13,10 +13,12 @@ import java.io.Serializable;
  * @param checkpointDir      directory for checkpoints, or null
  * @param checkpointInterval save a checkpoint every this many epochs
  * @param chunkRows          rows per forward/backward pass on an executor (bounds the work buffers)
+ * @param exchangeMode       how gradients and weights travel each step
  */
 public record TrainingConfig(VaeLayout layout, Precision precision, double beta, int klWarmupEpochs,
                              int maxEpochs, int batchSize, double stepSize, long seed, double maxGradNorm,
-                             int patience, String checkpointDir, int checkpointInterval, int chunkRows)
+                             int patience, String checkpointDir, int checkpointInterval, int chunkRows,
+                             ExchangeMode exchangeMode)
         implements Serializable {
 
     /** Rows per forward/backward pass when nothing else is said. */
@@ -34,6 +36,9 @@ public record TrainingConfig(VaeLayout layout, Precision precision, double beta,
         }
         if (!(maxGradNorm >= 0)) {
             throw new IllegalArgumentException("maxGradNorm must be >= 0 but was " + maxGradNorm);
+        }
+        if (exchangeMode == null) {
+            throw new IllegalArgumentException("exchangeMode must be set");
         }
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunkRows must be >= 1 but was " + chunkRows);

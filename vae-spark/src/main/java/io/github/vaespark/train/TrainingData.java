@@ -1,11 +1,22 @@
 package io.github.vaespark.train;
 
 import io.github.vaespark.nn.Precision;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
+import org.apache.spark.Dependency;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.ShuffleDependency;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Training rows converted once into cached {@link PartitionData} blocks, with the row count of
@@ -48,10 +59,14 @@ public final class TrainingData {
      *
      * @param rows          feature rows of length {@code dim}; a null element is an invalid row that was skipped
      * @param maxPartitions if the input has more partitions, they are coalesced (without a shuffle) to this many
+     * @param barrierReady  whether a barrier job will read the blocks: Spark refuses barrier stages whose
+     *                      narrow ancestors have another number of partitions (coalesce, union, …), so blocks
+     *                      with such ancestors then cross one identity shuffle (partition p stays partition p)
+     *                      before they are cached
      * @param name          shown in the Spark UI's storage tab
      */
     public static TrainingData cache(JavaRDD<double[]> rows, int dim, Precision precision, int maxPartitions,
-                                     StorageLevel storageLevel, String name) {
+                                     boolean barrierReady, StorageLevel storageLevel, String name) {
         JavaRDD<double[]> input = rows.getNumPartitions() > maxPartitions ? rows.coalesce(maxPartitions) : rows;
         int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
         JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
@@ -66,6 +81,11 @@ public final class TrainingData {
             }
             return List.of(builder.build()).iterator();
         }, true);
+        if (barrierReady && !barrierCompatible(blocks.rdd())) {
+            int n = blocks.getNumPartitions();
+            blocks = blocks.mapPartitionsToPair(it -> List.of(new Tuple2<>(TaskContext.getPartitionId(), it.next()))
+                    .iterator()).partitionBy(new HashPartitioner(n)).values();
+        }
         blocks.setName(name).persist(storageLevel);
         try {
             List<long[]> counts = blocks.map(p -> new long[] {p.rows(), p.skipped(), p.valueBytes()}).collect();
@@ -82,6 +102,29 @@ public final class TrainingData {
             blocks.unpersist(false);
             throw e;
         }
+    }
+
+    /** Whether every RDD in the stage that computes {@code rdd} has rdd's number of partitions. */
+    static boolean barrierCompatible(RDD<?> rdd) {
+        int n = rdd.getNumPartitions();
+        Deque<RDD<?>> todo = new ArrayDeque<>();
+        Set<Integer> seen = new HashSet<>();
+        todo.push(rdd);
+        while (!todo.isEmpty()) {
+            RDD<?> r = todo.pop();
+            if (!seen.add(r.id())) {
+                continue;
+            }
+            if (r.getNumPartitions() != n) {
+                return false;
+            }
+            for (Dependency<?> d : CollectionConverters.asJava(r.dependencies())) {
+                if (!(d instanceof ShuffleDependency)) {
+                    todo.push(d.rdd());
+                }
+            }
+        }
+        return true;
     }
 
     /** The cached blocks, one {@link PartitionData} per partition. */

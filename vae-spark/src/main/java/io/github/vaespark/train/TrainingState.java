@@ -28,6 +28,20 @@ public final class TrainingState {
         this.globalStep = globalStep;
     }
 
+    /** The optimisation state at one moment, to roll back to when Spark restarts a training job's tasks. */
+    record Snapshot(double[] params, Adam adam, long globalStep) {
+    }
+
+    Snapshot snapshot() {
+        return new Snapshot(params.clone(), adam.copy(), globalStep);
+    }
+
+    void restore(Snapshot s) {
+        System.arraycopy(s.params(), 0, params, 0, params.length);
+        adam.restore(s.adam());
+        globalStep = s.globalStep();
+    }
+
     /** Epochs completed. */
     public int epochsDone() {
         return epochsDone;

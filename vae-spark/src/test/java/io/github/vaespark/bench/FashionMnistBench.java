@@ -28,7 +28,7 @@ public final class FashionMnistBench {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
-                "train-limit", "0", "seed", "1", "conf", "");
+                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto");
         SparkSession.Builder builder = SparkSession.builder();
         for (String kv : a.get("conf").split(",")) {
             if (kv.contains("=")) {
@@ -54,7 +54,8 @@ public final class FashionMnistBench {
                 .setEncoderLayers(hidden).setLatentDim(Integer.parseInt(a.get("latent")))
                 .setBatchSize(Integer.parseInt(a.get("batch"))).setStepSize(Double.parseDouble(a.get("lr")))
                 .setMaxEpochs(Integer.parseInt(a.get("epochs"))).setPrecision(a.get("precision"))
-                .setSeed(Long.parseLong(a.get("seed")));
+                .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"));
+        spark.sparkContext().setLocalProperty("spark.vaespark.exchange.transport", a.get("transport"));
         TaskTimeline timeline = new TaskTimeline();
         spark.sparkContext().addSparkListener(timeline);
         long t0 = System.nanoTime();
@@ -83,7 +84,10 @@ public final class FashionMnistBench {
 
         Map<String, Object> out = new LinkedHashMap<>();
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
-        out.put("impl", taskCpus == 1 ? "vae-spark" : "vae-spark-cpus" + taskCpus);
+        String exchange = s.history().get(s.history().size() - 1).exchangeMode();
+        String transport = "barrier".equals(exchange) && !"auto".equals(a.get("transport")) ? "-" + a.get("transport") : "";
+        out.put("impl", "vae-spark-" + exchange + transport + (taskCpus == 1 ? "" : "-cpus" + taskCpus));
+        out.put("exchange_mode", exchange);
         out.put("master", a.get("master"));
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         out.put("precision", a.get("precision"));
@@ -96,9 +100,9 @@ public final class FashionMnistBench {
         out.put("train_samples_per_second", samples / trainSeconds);
         out.put("compute_seconds", computeSeconds);
         out.put("overhead_fraction", 1 - computeSeconds / trainSeconds);
-        out.put("broadcast_seconds", s.history().stream().mapToDouble(EpochSummary::broadcastSeconds).sum());
-        out.put("job_seconds", s.history().stream().mapToDouble(EpochSummary::jobSeconds).sum());
+        out.put("exchange_seconds", s.history().stream().mapToDouble(EpochSummary::exchangeSeconds).sum());
         out.put("update_seconds", s.history().stream().mapToDouble(EpochSummary::updateSeconds).sum());
+        out.put("launch_seconds", s.history().stream().mapToDouble(EpochSummary::launchSeconds).sum());
         out.put("steps", s.totalSteps());
         out.put("spark_timeline", timeline.averages());
         out.put("ms_per_step", 1000 * trainSeconds / s.totalSteps());

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The spark-submit job on a real standalone cluster: a master and two workers, each its own JVM
- * on 127.0.0.1, started by scripts/start-cluster.sh and always stopped again.
+ * on 127.0.0.1, started by scripts/start-cluster.sh and always stopped again. Training uses the
+ * barrier exchange, so the executors talk to the driver's exchange server over TCP.
  */
 class StandaloneClusterIT {
     private static Path work;
@@ -132,8 +133,11 @@ class StandaloneClusterIT {
         assertEquals(2, ((Vector) first.get(0)).size());
         assertEquals(12, ((Vector) first.get(1)).size());
 
-        assertTrue(jobDescriptions(events).contains("vae-spark: epoch 3/3, step 1/47"),
-                "each step's job is described in the Spark UI");
+        assertTrue(jobDescriptions(events).contains("vae-spark: training from epoch 1/3 (47 steps per epoch, barrier)"),
+                "the barrier training job is described in the Spark UI: " + jobDescriptions(events));
+        JsonNode history = new ObjectMapper().readTree(Files.readString(Path.of(model + ".history.json")));
+        assertEquals("barrier", history.path("history").path(0).path("exchangeMode").asText(),
+                "the executors exchanged gradients with the driver over TCP in one barrier job");
         Map<String, Integer> tasksByExecutor = tasksByExecutor(events);
         System.out.println("tasks by executor: " + tasksByExecutor);
         assertTrue(!tasksByExecutor.containsKey("driver"), "no task ran in the driver JVM");

@@ -19,7 +19,7 @@ class ParamsTest {
             "elboSamples", "latentColsPrefix", "handleInvalid", "latentDim", "encoderLayers", "decoderLayers",
             "activation", "likelihood", "precision", "beta", "klWarmupEpochs", "maxEpochs", "batchSize", "stepSize",
             "maxGradNorm", "seed", "validationIndicatorCol", "patience", "checkpointDir", "checkpointInterval",
-            "maxPartitions");
+            "maxPartitions", "exchangeMode");
 
     @Test
     void everyParamIsDiscoverableAndDocumented() {
@@ -44,6 +44,7 @@ class ParamsTest {
         assertEquals(1.0, vae.getBeta());
         assertEquals("error", vae.getHandleInvalid());
         assertEquals("float32", vae.getPrecision());
+        assertEquals("auto", vae.getExchangeMode());
         assertArrayEquals(new int[] {256, 128}, vae.getEncoderLayers());
         assertArrayEquals(new int[] {128, 256}, vae.getDecoderLayers(), "decoder mirrors the encoder by default");
         vae.setEncoderLayers(new int[] {512, 256, 64});
@@ -67,6 +68,7 @@ class ParamsTest {
         assertRejected(() -> vae.setHandleInvalid("keep"), "handleInvalid");
         assertRejected(() -> vae.setPrecision("float16"), "precision");
         assertRejected(() -> vae.setMaxGradNorm(-1), "maxGradNorm");
+        assertRejected(() -> vae.setExchangeMode("mpi"), "exchangeMode");
     }
 
     private static void assertRejected(Runnable action, String param) {

@@ -40,11 +40,11 @@ class DistributedGradientTest {
         double[] params = ParameterInit.initialize(layout, 5);
 
         TrainingData data = TrainingData.cache(SparkTestSession.jsc().parallelize(rows, partitions), DIM,
-                Precision.FLOAT64, Integer.MAX_VALUE, StorageLevel.MEMORY_ONLY(), "gradient-test");
+                Precision.FLOAT64, Integer.MAX_VALUE, false, StorageLevel.MEMORY_ONLY(), "gradient-test");
         try {
             assertEquals(partitions, data.numPartitions());
             BatchPlan plan = new BatchPlan(data.partitionRows(), ROWS);
-            GradientTask.Setup setup = new GradientTask.Setup(layout, Precision.FLOAT64, plan,
+            GradientSetup setup = new GradientSetup(layout, Precision.FLOAT64, plan,
                     data.partitionOffsets(), SEED, 4);
             int epoch = 2;
             double[] distributed = new double[layout.numParams()];
@@ -52,7 +52,7 @@ class DistributedGradientTest {
                     distributed).loss();
 
             double[] reference = new double[layout.numParams()];
-            LossSums expected = singleMachine(layout, rows, params, GradientTask.noiseSeed(SEED, epoch), 0.8,
+            LossSums expected = singleMachine(layout, rows, params, ShareGradient.noiseSeed(SEED, epoch), 0.8,
                     reference);
             assertEquals(ROWS, loss.rows());
             assertEquals(expected.reconstruction(), loss.reconstruction(), 1e-9 * Math.abs(expected.reconstruction()));
@@ -80,7 +80,7 @@ class DistributedGradientTest {
         double[] params = ParameterInit.initialize(layout, 5);
         var weights = SparkTestSession.jsc().broadcast(Float64Kernels.INSTANCE.toBytes(params));
         try {
-            GradientTask.Setup setup = new GradientTask.Setup(layout, Precision.FLOAT64,
+            GradientSetup setup = new GradientSetup(layout, Precision.FLOAT64,
                     new BatchPlan(new int[] {n}, n), new long[] {0}, SEED, 8);
             GradientTask task = new GradientTask(setup, weights, 1, 0, 1.0);
             double[] one = ((double[]) task.compute(0, data, 1).gradient()).clone();

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.SparkTestSession;
 import io.github.vaespark.ml.VariationalAutoencoder;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -17,12 +19,15 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * With task retries enabled (failsafe runs Spark as local[2,4]), gradient tasks that fail on
- * their first attempt are retried and training ends with exactly the weights of an undisturbed
- * run: partial gradients are added in partition order, not in arrival order.
+ * With task retries enabled (failsafe runs Spark as local[2,4]), gradient tasks that fail are
+ * retried and training ends with exactly the weights of an undisturbed run: in the jobs exchange
+ * each failed task is retried and partial gradients are added in partition order, not in arrival
+ * order; in the barrier exchange Spark restarts all the job's tasks and the driver repeats the
+ * epoch from its start.
  */
 class TaskRetryDeterminismIT {
 
@@ -31,31 +36,33 @@ class TaskRetryDeterminismIT {
         TaskFaults.install(null);
     }
 
-    @Test
-    void failedFirstAttemptsDoNotChangeTheModel() {
+    @ParameterizedTest
+    @ValueSource(strings = {"jobs", "barrier"})
+    void failedTasksDoNotChangeTheModel(String exchangeMode) {
         assertTrue(SparkTestSession.get().sparkContext().master().startsWith("local[2,"),
                 "needs a master with task retries");
         Dataset<Row> data = data();
-        double[] undisturbed = vae().fit(data).weights();
+        double[] undisturbed = vae(exchangeMode).fit(data).weights();
 
-        AtomicInteger injected = new AtomicInteger();
+        // Each (epoch, step, partition) below fails once, on whichever attempt first reaches it; at most
+        // two per epoch, fewer than a barrier stage's spark.stage.maxConsecutiveAttempts (4).
+        Set<String> targets = Set.of("0/3/1", "2/0/0", "3/2/0", "3/7/1");
+        Set<String> failed = ConcurrentHashMap.newKeySet();
         TaskFaults.install((epoch, step, partition, attempt) -> {
-            boolean target = (epoch == 0 && step == 3 && partition == 1) || (epoch == 2 && step == 0 && partition == 0)
-                    || (epoch == 3 && step % 5 == 2);
-            if (target && attempt == 0) {
-                injected.incrementAndGet();
+            String key = epoch + "/" + step + "/" + partition;
+            if (targets.contains(key) && failed.add(key)) {
                 throw new IllegalStateException("injected fault: epoch " + epoch + " step " + step);
             }
         });
-        double[] disturbed = vae().fit(data).weights();
-        assertTrue(injected.get() >= 4, "faults were injected: " + injected.get());
-        assertArrayEquals(undisturbed, disturbed);
-        assertEquals(undisturbed.length, disturbed.length);
+        VariationalAutoencoderModel disturbed = vae(exchangeMode).fit(data);
+        assertEquals(targets, failed, "every fault was injected");
+        assertEquals(exchangeMode, disturbed.summary().history().get(0).exchangeMode());
+        assertArrayEquals(undisturbed, disturbed.weights());
     }
 
-    private static VariationalAutoencoder vae() {
+    private static VariationalAutoencoder vae(String exchangeMode) {
         return new VariationalAutoencoder().setLatentDim(2).setEncoderLayers(new int[] {16}).setBatchSize(40)
-                .setMaxEpochs(4).setSeed(8);
+                .setMaxEpochs(4).setSeed(8).setExchangeMode(exchangeMode);
     }
 
     private static Dataset<Row> data() {

@@ -1,0 +1,325 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Chunks;
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.exchange.ExchangeAddress;
+import io.github.vaespark.train.exchange.ExchangeHub;
+import io.github.vaespark.train.exchange.ExchangeHubs;
+import io.github.vaespark.train.exchange.ExchangeServer;
+import io.github.vaespark.train.exchange.Segments;
+import io.github.vaespark.train.exchange.Tick;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * Steps without a Spark job each: one barrier-mode job (all partitions' tasks running at once)
+ * lasts as many epochs as the driver needs, and its tasks exchange gradients and weights with the
+ * driver through an {@link ExchangeHub}: in place when they run in the driver's JVM, over TCP to an
+ * {@link ExchangeServer} otherwise. The driver sums each gradient segment in partition order and
+ * updates it while the partitions still compute the next ones, so a step costs little more than
+ * its slowest partition's computation.
+ *
+ * <p>The barrier stage is a shuffle-map stage, which Spark retries as a whole when a task or an
+ * executor fails. The tasks of the new attempt join the hub again; the driver then rolls back to
+ * the start of the current epoch and repeats it, so the result equals that of an undisturbed run.
+ */
+final class BarrierStepEngine<A> implements StepEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(BarrierStepEngine.class);
+    private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
+
+    /** Thrown when the job's tasks did not all start in time (not enough free task slots). */
+    static final class NotEnoughSlotsException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NotEnoughSlotsException(String message) {
+            super(message);
+        }
+    }
+
+    private final Kernels<A> kernels;
+    private final TrainingData data;
+    private final GradientSetup setup;
+    private final TrainingConfig config;
+    private final GradientApplier applier;
+    private final Segments segments;
+    private final ExchangeServer server;
+    private final String serverHost;
+    private final long joinTimeoutMillis;
+
+    private ExchangeHub hub;
+    private ExchangeAddress address;
+    /** The summed gradient when updates need all of it at once (gradient clipping). */
+    private double[] wholeGradient;
+    private JavaFutureAction<List<Integer>> job;
+    private long jobSubmitted;
+    private int attempt;
+    private boolean initialized;
+
+    /**
+     * @param server     the TCP endpoint for tasks outside the driver's JVM, or null when every task runs in it
+     * @param serverHost the host name executors reach the server at
+     */
+    BarrierStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
+                      GradientApplier applier, ExchangeServer server, String serverHost, long joinTimeoutMillis) {
+        this.kernels = kernels;
+        this.data = data;
+        this.setup = setup;
+        this.config = config;
+        this.applier = applier;
+        this.segments = applier.needsWholeGradient() ? Segments.whole(setup.layout().numParams())
+                : Segments.byLayer(setup.layout());
+        this.server = server;
+        this.serverHost = serverHost;
+        this.joinTimeoutMillis = joinTimeoutMillis;
+    }
+
+    @Override
+    public String name() {
+        return "barrier";
+    }
+
+    @Override
+    public EpochRun runEpoch(int epoch) {
+        long start = System.nanoTime();
+        TrainingState.Snapshot snapshot = applier.state().snapshot();
+        startJob(epoch);
+        boolean restarted = false;
+        while (true) {
+            try {
+                EpochRun run = runSteps(epoch, start);
+                if (restarted) {
+                    // Spark counts a barrier stage's failed attempts until the stage succeeds: a fresh job
+                    // for the next epochs gives them the full spark.stage.maxConsecutiveAttempts again.
+                    endJob();
+                }
+                return run;
+            } catch (ExchangeHub.RestartedException e) {
+                LOG.warn("vae-spark: {}; epoch {} starts again from its first step", e.getMessage(), epoch + 1);
+                applier.state().restore(snapshot);
+                initialized = false;
+                restarted = true;
+            }
+        }
+    }
+
+    private EpochRun runSteps(int epoch, long epochStart) {
+        ExchangeHub.Check check = this::checkJob;
+        if (!initialized) {
+            attempt = awaitJoined(check);
+            hub.publishInitial(attempt, w -> storeAll(applier.state().params, w));
+            initialized = true;
+        }
+        BatchPlan plan = setup.plan();
+        int numPartitions = plan.numPartitions();
+        @SuppressWarnings("unchecked")
+        A[] partials = (A[]) new Object[numPartitions];
+        @SuppressWarnings("unchecked")
+        A weights = (A) hub.weights();
+        LossSums epochLoss = new LossSums();
+        long compute = 0;
+        long update = 0;
+        long steps = 0;
+        double beta = 0;
+        int last = segments.count() - 1;
+        for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+            long tickStart = System.nanoTime();
+            beta = applier.betaAt(epoch, step);
+            int t = hub.issue(attempt, new Tick(epoch, step));
+            long rows = 0;
+            for (int p = 0; p < numPartitions; p++) {
+                boolean contributes = plan.share(p, step) > 0;
+                @SuppressWarnings("unchecked")
+                A partial = contributes ? (A) hub.partial(p) : null;
+                partials[p] = partial;
+                rows += plan.share(p, step);
+            }
+            long arrived;
+            LossSums loss;
+            if (applier.needsWholeGradient()) {
+                hub.awaitSegment(t, 0, check);
+                arrived = System.nanoTime();
+                loss = stepLoss(numPartitions);
+                applier.applyWhole(orderedSum(partials), loss, epoch, step);
+                storeAll(applier.state().params, weights);
+                hub.publish(attempt, t, 0);
+            } else {
+                applier.beginStep();
+                double scale = 1.0 / rows;
+                boolean finite = true;
+                arrived = 0;
+                for (int k = 0; k <= last; k++) {
+                    hub.awaitSegment(t, k, check);
+                    if (k == last) {
+                        arrived = System.nanoTime();
+                    }
+                    finite = finite && applier.applySegment(kernels, partials, segments.from(k), segments.to(k),
+                            scale, weights);
+                    if (finite) {
+                        hub.publish(attempt, t, k);
+                    }
+                }
+                loss = stepLoss(numPartitions);
+                applier.finishStep(loss, finite, epoch, step);
+            }
+            long done = System.nanoTime();
+            long slowest = 0;
+            for (int p = 0; p < numPartitions; p++) {
+                slowest = Math.max(slowest, hub.computeNanos(p));
+            }
+            compute += slowest;
+            update += done - arrived;
+            steps += done - tickStart;
+            epochLoss.add(loss);
+        }
+        long exchange = steps - compute - update;
+        long launch = System.nanoTime() - epochStart - steps;
+        return new EpochRun(epochLoss, beta, new StepTimes(compute / 1e9, exchange / 1e9, update / 1e9, launch / 1e9));
+    }
+
+    /** The loss sums of the tick just finished, added in partition order. */
+    private LossSums stepLoss(int numPartitions) {
+        LossSums loss = new LossSums();
+        for (int p = 0; p < numPartitions; p++) {
+            loss.add(hub.loss(p));
+        }
+        return loss;
+    }
+
+    /** The partitions' gradient sums added in partition order, in double. */
+    private double[] orderedSum(A[] partials) {
+        if (wholeGradient == null) {
+            wholeGradient = new double[segments.numParams()];
+        }
+        double[] sum = wholeGradient;
+        Chunks.forEach(sum.length, (from, to) -> {
+            boolean first = true;
+            for (A partial : partials) {
+                if (partial != null) {
+                    kernels.addRange(partial, from, to, sum, from, first);
+                    first = false;
+                }
+            }
+        });
+        return sum;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void storeAll(double[] params, Object target) {
+        Chunks.forEach(params.length, (from, to) -> kernels.storeRange(params, from, (A) target, from, to));
+    }
+
+    private int awaitJoined(ExchangeHub.Check check) {
+        long deadline = jobSubmitted + TimeUnit.MILLISECONDS.toNanos(joinTimeoutMillis);
+        return hub.awaitJoined(() -> {
+            check.run();
+            if (System.nanoTime() > deadline) {
+                throw new NotEnoughSlotsException("The " + setup.plan().numPartitions() + " training tasks did not "
+                        + "all start within " + joinTimeoutMillis / 1000 + " s: a barrier job needs a free task slot "
+                        + "for every partition at once (spark.vaespark.exchange.joinTimeout)");
+            }
+        });
+    }
+
+    /** Submits the barrier job unless one is running. */
+    private void startJob(int epoch) {
+        if (job != null) {
+            return;
+        }
+        BatchPlan plan = setup.plan();
+        hub = new ExchangeHub(plan.numPartitions(), segments, kernels, (p, step) -> plan.share(p, step) > 0);
+        address = ExchangeHubs.register(hub);
+        if (server != null) {
+            address = address.overTcp(serverHost, server.port());
+        }
+        SparkContext sc = data.blocks().context();
+        String previous = sc.getLocalProperty("spark.job.description");
+        sc.setJobDescription(String.format("vae-spark: training from epoch %d/%d (%d steps per epoch, barrier)",
+                epoch + 1, config.maxEpochs(), plan.stepsPerEpoch()));
+        try {
+            RDD<Integer> tasks = data.blocks().rdd().barrier()
+                    .mapPartitions(new BarrierTrainingTask(setup, config, address), false, INT_TAG);
+            // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
+            job = new JavaRDD<>(tasks, INT_TAG).repartition(1).collectAsync();
+        } finally {
+            sc.setJobDescription(previous);
+        }
+        jobSubmitted = System.nanoTime();
+        initialized = false;
+        attempt = -1;
+        LOG.info("vae-spark: barrier training job started for {} partitions ({} exchange, segments {})",
+                plan.numPartitions(), server == null ? "in-process" : "TCP " + serverHost + ":" + server.port(),
+                segments);
+    }
+
+    /** Throws if the job ended while the driver still expects its tasks. */
+    private void checkJob() {
+        if (job != null && job.isDone()) {
+            try {
+                job.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted", e);
+            } catch (java.util.concurrent.CancellationException e) {
+                throw new IllegalStateException("The barrier training job was cancelled", e);
+            }
+            throw new IllegalStateException("The barrier training job ended before the driver ended it");
+        }
+    }
+
+    @Override
+    public void endJob() {
+        if (job == null) {
+            return;
+        }
+        hub.end();
+        try {
+            job.get(Math.max(60_000, joinTimeoutMillis), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("The barrier training job did not end", e);
+        } finally {
+            release(null);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (job != null && !job.isDone()) {
+            job.cancel(true);
+        }
+        release(new IllegalStateException("training ended"));
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void release(Throwable reason) {
+        if (hub != null) {
+            if (reason != null) {
+                hub.close(reason);
+            }
+            ExchangeHubs.unregister(address.hubId());
+        }
+        hub = null;
+        job = null;
+    }
+}

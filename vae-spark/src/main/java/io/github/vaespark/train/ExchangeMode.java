@@ -1,0 +1,29 @@
+package io.github.vaespark.train;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** How partial gradients and weights travel between the partitions and the driver each step. */
+public enum ExchangeMode {
+    /** {@link #BARRIER} when every partition gets a task slot at once and dynamic allocation is off, else {@link #JOBS}. */
+    AUTO,
+    /** One long-lived barrier-mode job; its tasks exchange gradients and weights with the driver directly. */
+    BARRIER,
+    /** One Spark job per step: weights broadcast, gradients returned as task results. */
+    JOBS;
+
+    /** The name used by the exchangeMode param. */
+    public String paramName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The mode for a param value. */
+    public static ExchangeMode fromParam(String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+
+    /** All param values. */
+    public static String[] paramNames() {
+        return Arrays.stream(values()).map(ExchangeMode::paramName).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Adam;
+import io.github.vaespark.nn.Chunks;
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.nn.LossSums;
+import java.util.stream.IntStream;
+
+/**
+ * The driver's half of a step: average the partitions' gradient sums (added in partition order),
+ * check that loss and gradient are finite, optionally clip, and apply Adam to the training state.
+ * Either to the whole vector at once ({@link #applyWhole}), or segment by segment while the
+ * partitions still compute later segments ({@link #beginStep}, {@link #applySegment},
+ * {@link #finishStep}); both give bit-identical weights.
+ */
+final class GradientApplier {
+    /** Elements per parallel piece of a segment update: its gradient scratch stays in cache. */
+    private static final int PIECE = 1 << 14;
+
+    private final TrainingConfig config;
+    private final TrainingState state;
+    private final int stepsPerEpoch;
+    /** The mean gradient of the segments being updated (allocated once, on first use). */
+    private double[] scratch;
+
+    GradientApplier(TrainingConfig config, TrainingState state, int stepsPerEpoch) {
+        this.config = config;
+        this.state = state;
+        this.stepsPerEpoch = stepsPerEpoch;
+    }
+
+    TrainingState state() {
+        return state;
+    }
+
+    /** Whether updates need the global gradient norm, so that the whole gradient must be there first. */
+    boolean needsWholeGradient() {
+        return config.maxGradNorm() > 0;
+    }
+
+    /**
+     * Applies one step given the ordered sum of the partitions' gradient sums (scaled in place to
+     * the mean gradient).
+     */
+    void applyWhole(double[] gradient, LossSums loss, int epoch, int step) {
+        double objective = loss.reconstruction() + loss.kl();
+        double scale = 1.0 / loss.rows();
+        double squaredNorm = Chunks.sum(gradient.length, (from, to) -> {
+            double s = 0;
+            for (int i = from; i < to; i++) {
+                gradient[i] *= scale;
+                s += gradient[i] * gradient[i];
+            }
+            return s;
+        });
+        if (!Double.isFinite(objective) || !Double.isFinite(squaredNorm)) {
+            throw diverged(Double.isFinite(objective) ? "gradient" : "loss", epoch, step);
+        }
+        double norm = Math.sqrt(squaredNorm);
+        if (config.maxGradNorm() > 0 && norm > config.maxGradNorm()) {
+            double clip = config.maxGradNorm() / norm;
+            Chunks.forEach(gradient.length, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    gradient[i] *= clip;
+                }
+            });
+        }
+        state.adam.update(state.params, gradient);
+        state.globalStep++;
+    }
+
+    /** Starts a step applied segment by segment. */
+    void beginStep() {
+        state.adam.beginStep();
+    }
+
+    /**
+     * Updates parameters [from, to): the mean gradient is the sum of {@code partials} (in order,
+     * skipping nulls) times {@code scale}; the new weights are also stored, in the training width,
+     * into {@code published}.
+     *
+     * @return whether that part of the gradient is finite (if not, the step must not be used: training
+     *         has diverged)
+     */
+    <A> boolean applySegment(Kernels<A> kernels, A[] partials, int from, int to, double scale, A published) {
+        if (scratch == null) {
+            scratch = new double[state.params.length];
+        }
+        double[] g = scratch;
+        double[] params = state.params;
+        Adam adam = state.adam;
+        int pieces = (to - from + PIECE - 1) / PIECE;
+        int nonFinite = IntStream.range(0, pieces).parallel().map(c -> {
+            int a = from + c * PIECE;
+            int b = Math.min(to, a + PIECE);
+            boolean first = true;
+            for (A partial : partials) {
+                if (partial != null) {
+                    kernels.addRange(partial, a, b, g, a, first);
+                    first = false;
+                }
+            }
+            double s = 0;
+            for (int i = a; i < b; i++) {
+                g[i] *= scale;
+                s += g[i] * g[i];
+            }
+            if (!Double.isFinite(s)) {
+                return 1;
+            }
+            adam.updateRange(params, a, b, g, a);
+            kernels.storeRange(params, a, published, a, b);
+            return 0;
+        }).sum();
+        return nonFinite == 0;
+    }
+
+    /** Ends a segment-wise step: checks loss and gradient, counts the step. */
+    void finishStep(LossSums loss, boolean gradientFinite, int epoch, int step) {
+        if (!Double.isFinite(loss.reconstruction() + loss.kl())) {
+            throw diverged("loss", epoch, step);
+        }
+        if (!gradientFinite) {
+            throw diverged("gradient", epoch, step);
+        }
+        state.globalStep++;
+    }
+
+    /** β at a step of an epoch, with the warm-up applied. */
+    double betaAt(int epoch, int step) {
+        return config.betaAt((long) epoch * stepsPerEpoch + step, stepsPerEpoch);
+    }
+
+    private TrainingDivergedException diverged(String what, int epoch, int step) {
+        String hint = "Try a smaller stepSize (now " + config.stepSize() + ")"
+                + (config.maxGradNorm() > 0 ? "" : ", set maxGradNorm (e.g. 10)")
+                + (config.layout().likelihood() == Likelihood.GAUSSIAN
+                ? ", or standardise the features (StandardScaler)" : "")
+                + ".";
+        return new TrainingDivergedException(String.format(
+                "Training diverged at epoch %d/%d, step %d/%d: the %s is not finite. %s No model was returned.",
+                epoch + 1, config.maxEpochs(), step + 1, stepsPerEpoch, what, hint), epoch + 1, step + 1);
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.LossSums;
+
+/**
+ * How the steps of an epoch are run on the cluster: how weights reach the partitions and
+ * gradients reach the driver. Implementations: {@link JobStepEngine} (one Spark job per step) and
+ * {@link BarrierStepEngine} (one long-lived barrier job whose tasks exchange gradients and weights
+ * with the driver directly).
+ */
+interface StepEngine extends AutoCloseable {
+
+    /** The loss and timing of one epoch's steps. */
+    record EpochRun(LossSums loss, double beta, StepTimes times) {
+    }
+
+    /**
+     * Where the epoch's time went, in seconds.
+     *
+     * @param compute  sum over steps of the slowest partition's computation
+     * @param exchange moving weights and gradients and scheduling what the steps need
+     * @param update   the driver's averaging and Adam update while the partitions wait
+     * @param launch   starting and ending Spark jobs outside the steps
+     */
+    record StepTimes(double compute, double exchange, double update, double launch) {
+    }
+
+    /** "jobs" or "barrier". */
+    String name();
+
+    /** Runs every step of {@code epoch}, applying the updates to the training state. */
+    EpochRun runEpoch(int epoch);
+
+    /** Ends any Spark job still running between epochs (before the driver runs other Spark jobs). */
+    default void endJob() {
+    }
+
+    /** Ends any running job at once and releases resources. */
+    @Override
+    void close();
+}

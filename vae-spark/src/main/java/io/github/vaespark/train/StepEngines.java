@@ -1,0 +1,100 @@
+package io.github.vaespark.train;
+
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.train.exchange.ExchangeServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Picks the {@link StepEngine} for a fit from the exchangeMode param and the cluster, and reads
+ * the exchange's Spark settings (each may also be set as a local property of the fitting thread):
+ * <ul>
+ *   <li>{@code spark.vaespark.exchange.transport}: {@code auto} (in-process in local mode, TCP
+ *       otherwise) or {@code tcp};</li>
+ *   <li>{@code spark.vaespark.exchange.port}: the driver's TCP port for the exchange (0: any free port);</li>
+ *   <li>{@code spark.vaespark.exchange.joinTimeout}: how long a barrier job may take to start all its
+ *       tasks (default 120s).</li>
+ * </ul>
+ */
+final class StepEngines {
+    private static final Logger LOG = LoggerFactory.getLogger(StepEngines.class);
+    static final String TRANSPORT = "spark.vaespark.exchange.transport";
+    static final String PORT = "spark.vaespark.exchange.port";
+    static final String JOIN_TIMEOUT = "spark.vaespark.exchange.joinTimeout";
+
+    private final SparkContext sc;
+
+    StepEngines(SparkContext sc) {
+        this.sc = sc;
+    }
+
+    <A> StepEngine create(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
+                          GradientApplier applier) {
+        String unavailable = barrierUnavailable(data.numPartitions());
+        ExchangeMode mode = config.exchangeMode();
+        if (mode == ExchangeMode.BARRIER && unavailable != null) {
+            throw new IllegalArgumentException("exchangeMode=barrier cannot run here: " + unavailable
+                    + ". Use exchangeMode=jobs (or auto), or lower maxPartitions.");
+        }
+        if (mode == ExchangeMode.JOBS || unavailable != null) {
+            if (unavailable != null) {
+                LOG.info("vae-spark: one Spark job per step (exchangeMode=jobs): {}", unavailable);
+            }
+            warnAboutResultSize(config);
+            return new JobStepEngine<>(kernels, data, setup, applier, config.maxEpochs());
+        }
+        ExchangeServer server = null;
+        String host = sc.getConf().get("spark.driver.host", "localhost");
+        if (!sc.isLocal() || "tcp".equalsIgnoreCase(setting(TRANSPORT, "auto"))) {
+            String bind = sc.getConf().get("spark.driver.bindAddress", host);
+            int port = Integer.parseInt(setting(PORT, "0"));
+            try {
+                server = ExchangeServer.start(bind, port);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
+        return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout);
+    }
+
+    /** Why a barrier job cannot run here, or null if it can. */
+    private String barrierUnavailable(int partitions) {
+        SparkConf conf = sc.getConf();
+        if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
+            return "barrier jobs do not run under dynamic allocation (spark.dynamicAllocation.enabled)";
+        }
+        int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
+        int slots = sc.defaultParallelism() / taskCpus;
+        if (partitions > slots) {
+            return "the data has " + partitions + " training partitions but the cluster runs only " + slots
+                    + " tasks at once (default parallelism / spark.task.cpus)";
+        }
+        return null;
+    }
+
+    /** A setting from the fitting thread's local properties, else Spark's conf, else the default. */
+    private String setting(String key, String defaultValue) {
+        String local = sc.getLocalProperty(key);
+        return local != null ? local : sc.getConf().get(key, defaultValue);
+    }
+
+    /**
+     * Partial gradients above spark.task.maxDirectResultSize go through the block manager, a
+     * detour that costs every step of the jobs exchange several milliseconds; say how to avoid it.
+     */
+    private void warnAboutResultSize(TrainingConfig config) {
+        long gradientBytes = (long) config.layout().numParams() * config.precision().bytes();
+        long direct = sc.getConf().getSizeAsBytes("spark.task.maxDirectResultSize", "1m");
+        if (gradientBytes + 4096 > direct) {
+            LOG.warn("vae-spark: each partition returns a {} KiB gradient per step, above "
+                    + "spark.task.maxDirectResultSize ({} KiB), so Spark routes it through the block manager and "
+                    + "every step gets slower. Start Spark with --conf spark.task.maxDirectResultSize={}m.",
+                    gradientBytes >> 10, direct >> 10, Math.max(16, 2 * ((gradientBytes >> 20) + 1)));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.vaespark.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.vaespark.SparkTestSession;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The barrier exchange (one long-lived job, gradients and weights exchanged with the driver
+ * segment by segment, in-process or over TCP) trains exactly the model the one-job-per-step
+ * exchange trains, and the mode is chosen and refused as documented.
+ */
+class ExchangeModesTest {
+    private static final String TRANSPORT = "spark.vaespark.exchange.transport";
+    private static Dataset<Row> uneven;
+
+    /** Two partitions of 200 and 5 rows: the small one has no rows in most steps. */
+    @BeforeAll
+    static void data() {
+        Dataset<Row> big = SyntheticData.manifold(200, 0.1, 3, 1);
+        Dataset<Row> small = SyntheticData.manifold(5, 0.1, 4, 1);
+        uneven = SparkTestSession.get().createDataFrame(big.javaRDD().union(small.javaRDD()), big.schema()).cache();
+        assertEquals(2, uneven.rdd().getNumPartitions());
+        uneven.count();
+    }
+
+    private static VariationalAutoencoder vae(String mode) {
+        return new VariationalAutoencoder().setLatentDim(2).setEncoderLayers(new int[] {16, 8}).setBatchSize(16)
+                .setMaxEpochs(3).setSeed(5).setExchangeMode(mode);
+    }
+
+    private static String modeOf(VariationalAutoencoderModel model) {
+        return model.summary().history().get(0).exchangeMode();
+    }
+
+    @ParameterizedTest(name = "{0}, maxGradNorm {1}")
+    @CsvSource({"float32, 0", "float64, 0", "float32, 0.5"})
+    void barrierTrainsBitForBitWhatJobsTrain(String precision, double maxGradNorm) {
+        VariationalAutoencoderModel jobs = vae("jobs").setPrecision(precision).setMaxGradNorm(maxGradNorm).fit(uneven);
+        VariationalAutoencoderModel barrier = vae("barrier").setPrecision(precision).setMaxGradNorm(maxGradNorm)
+                .fit(uneven);
+        assertEquals("jobs", modeOf(jobs));
+        assertEquals("barrier", modeOf(barrier));
+        assertArrayEquals(jobs.weights(), barrier.weights());
+        assertArrayEquals(jobs.summary().negativeElboHistory(), barrier.summary().negativeElboHistory());
+    }
+
+    @Test
+    void theTcpTransportTrainsTheSameModel() {
+        SparkContext sc = SparkTestSession.get().sparkContext();
+        double[] inProcess = vae("barrier").fit(uneven).weights();
+        sc.setLocalProperty(TRANSPORT, "tcp");
+        try {
+            assertArrayEquals(inProcess, vae("barrier").fit(uneven).weights());
+        } finally {
+            sc.setLocalProperty(TRANSPORT, null);
+        }
+    }
+
+    @Test
+    void autoUsesTheBarrierExchangeWhenEveryPartitionGetsASlot() {
+        assertEquals("barrier", modeOf(vae("auto").setMaxEpochs(1).fit(uneven)));
+    }
+
+    @Test
+    void autoFallsBackToJobsWithMorePartitionsThanTaskSlots() {
+        Dataset<Row> four = SyntheticData.manifold(120, 0.1, 3, 4);
+        assertEquals("jobs", modeOf(vae("auto").setMaxEpochs(1).setMaxPartitions(4).fit(four)));
+    }
+
+    @Test
+    void barrierIsRefusedWithMorePartitionsThanTaskSlots() {
+        Dataset<Row> four = SyntheticData.manifold(120, 0.1, 3, 4);
+        InvalidOrIllegal.assertRejected(() -> vae("barrier").setMaxPartitions(4).fit(four),
+                "exchangeMode=barrier", "4 training partitions", "maxPartitions");
+    }
+}
