@@ -59,6 +59,14 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
+    public DenseMatrix<?> rowRange(DenseMatrix<?> m, int from, int to) {
+        if (from < 0 || to > m.rows() || from > to) {
+            throw new IllegalArgumentException("Rows [" + from + ", " + to + ") of a matrix of " + m.rows());
+        }
+        return new DenseMatrix$mcF$sp(to - from, m.cols(), data(m), m.offset() + from, m.majorStride(), false);
+    }
+
+    @Override
     public float[] data(DenseMatrix<?> m) {
         return (float[]) m.data();
     }

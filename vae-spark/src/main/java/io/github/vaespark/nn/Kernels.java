@@ -27,6 +27,9 @@ public interface Kernels<A> extends Serializable {
     /** A column-major view of {@code rows × cols} elements starting at {@code offset}. */
     DenseMatrix<?> matrix(A data, int offset, int rows, int cols);
 
+    /** Rows [from, to) of {@code m}, a view with m's leading dimension. */
+    DenseMatrix<?> rowRange(DenseMatrix<?> m, int from, int to);
+
     /** The array behind a matrix made by {@link #matrix}. */
     A data(DenseMatrix<?> m);
 

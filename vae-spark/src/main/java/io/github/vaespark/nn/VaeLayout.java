@@ -176,6 +176,25 @@ public final class VaeLayout implements Serializable {
         return w;
     }
 
+    /**
+     * Column bounds (ascending, from 0 to the layer's input size) of the blocks in which the backward
+     * pass computes the first layer's weight gradient. That layer is the last one the backward pass
+     * finishes, and usually a large one: finishing it block by block lets a training loop ship and
+     * update the first blocks while the last is still being computed.
+     */
+    public int[] firstLayerGradientBlocks() {
+        Dense first = allDense().get(0);
+        int blocks = Math.max(1, Math.min(FIRST_LAYER_BLOCKS, first.in()));
+        int[] bounds = new int[blocks + 1];
+        for (int b = 0; b <= blocks; b++) {
+            bounds[b] = (int) ((long) first.in() * b / blocks);
+        }
+        return bounds;
+    }
+
+    /** Blocks of {@link #firstLayerGradientBlocks()}. */
+    static final int FIRST_LAYER_BLOCKS = 4;
+
     /** Multiply-adds per row of one forward pass (encoder and decoder). */
     public long forwardMultiplyAdds() {
         long sum = 0;

@@ -175,8 +175,11 @@ public final class VaeNetwork<A> {
                 k.activationBackward(delta, ws.encoder(i, n), layout.activation());
             }
             k.addRowSums(delta, grad, d.biasOffset());
-            DenseMatrix<?> input = i == 0 ? x : ws.encoder(i - 1, n);
-            k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
+            if (i == 0) {
+                firstLayerWeightGradient(d, delta, x, grad, listener);
+            } else {
+                k.gemm(false, true, 1, delta, ws.encoder(i - 1, n), 1, weights(grad, d));
+            }
             if (i > 0) {
                 DenseMatrix<?> next = ws.delta(useA, d.in(), n);
                 k.gemm(true, false, 1, weights(params, d), delta, 0, next);
@@ -188,6 +191,24 @@ public final class VaeNetwork<A> {
             }
         }
         return new LossSums(recon, kl, n);
+    }
+
+    /**
+     * The first layer's weight gradient, delta·xᵀ, in column blocks from the last to the first,
+     * reporting each finished block (with the bias, already done) to the listener.
+     */
+    private void firstLayerWeightGradient(VaeLayout.Dense d, DenseMatrix<?> delta, DenseMatrix<?> x, A grad,
+                                          BackwardListener listener) {
+        int[] bounds = layout.firstLayerGradientBlocks();
+        for (int b = bounds.length - 1; b > 0; b--) {
+            int from = bounds[b - 1];
+            int to = bounds[b];
+            k.gemm(false, true, 1, delta, k.rowRange(x, from, to), 1,
+                    k.matrix(grad, d.weightOffset() + from * d.out(), d.out(), to - from));
+            if (listener != null && from > 0) {
+                listener.tailDone(d.weightOffset() + from * d.out());
+            }
+        }
     }
 
     /**

@@ -109,7 +109,7 @@ final class GradientApplier {
             if (!Double.isFinite(s)) {
                 return 1;
             }
-            adam.updateRange(params, a, b, g, a);
+            adam.updateRange(params, g, a, b);
             kernels.storeRange(params, a, published, a, b);
             return 0;
         }).sum();

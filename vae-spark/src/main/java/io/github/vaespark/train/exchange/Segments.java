@@ -25,13 +25,25 @@ public final class Segments implements Serializable {
         this.starts = starts;
     }
 
-    /** One segment per dense layer (small layers merged), in backward order. */
+    /**
+     * One segment per dense layer and per block of the first layer's weight gradient (see
+     * {@link VaeLayout#firstLayerGradientBlocks()}): the points where the backward pass reports
+     * progress, with pieces smaller than {@link #MIN_SEGMENT} merged into a neighbour. In backward order.
+     */
     public static Segments byLayer(VaeLayout layout) {
-        List<Integer> cuts = new ArrayList<>();
-        int end = layout.numParams();
+        List<Integer> reported = new ArrayList<>();
         List<VaeLayout.Dense> dense = layout.allDense();
         for (int i = dense.size() - 1; i > 0; i--) {
-            int start = dense.get(i).weightOffset();
+            reported.add(dense.get(i).weightOffset());
+        }
+        VaeLayout.Dense first = dense.get(0);
+        int[] blocks = layout.firstLayerGradientBlocks();
+        for (int b = blocks.length - 2; b > 0; b--) {
+            reported.add(first.weightOffset() + blocks[b] * first.out());
+        }
+        List<Integer> cuts = new ArrayList<>();
+        int end = layout.numParams();
+        for (int start : reported) {
             if (end - start >= MIN_SEGMENT) {
                 cuts.add(start);
                 end = start;
