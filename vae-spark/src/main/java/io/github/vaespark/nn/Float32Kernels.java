@@ -241,16 +241,12 @@ public final class Float32Kernels implements Kernels<float[]> {
                     d[i] = (float) tanh(d[i]);
                 }
             }
-            case SIGMOID -> sigmoid(d, from, to);
+            case SIGMOID -> {
+                for (int i = from; i < to; i++) {
+                    d[i] = (float) (1 / (1 + Math.exp(-d[i])));
+                }
+            }
             default -> throw new IllegalStateException(act.name());
-        }
-    }
-
-    /** d[i] = 1 / (1 + e^(-d[i])) for i in [from, to), vectorised where the JVM allows (same results). */
-    private static void sigmoid(float[] d, int from, int to) {
-        int i = VectorSupport.AVAILABLE ? VectorMath.sigmoid(d, from, to) : from;
-        for (; i < to; i++) {
-            d[i] = (float) 1 / ((float) 1 + FastMath.exp(-d[i]));
         }
     }
 
@@ -402,30 +398,25 @@ public final class Float32Kernels implements Kernels<float[]> {
         float[] xs = data(x);
         int rows = logits.rows();
         double total = 0;
-        double[] vectorSum = new double[1];
         for (int j = 0; j < logits.cols(); j++) {
             int lb = logits.offset() + j * logits.majorStride();
             int xb = x.offset() + j * x.majorStride();
-            // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}), and the gradient sigmoid(o) - x =
-            // (o >= 0 ? 1 : e^{-|o|}) / (1 + e^{-|o|}) - x. The vectorised kernel does the aligned start of
-            // the column, element by element as this loop does. Here the logs of a run of factors
+            // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}); the logs of a run of factors
             // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
-            vectorSum[0] = 0;
-            int first = VectorSupport.AVAILABLE ? VectorMath.bernoulli(l, lb, xs, xb, rows, gradient, vectorSum) : 0;
-            double linear = vectorSum[0];
+            double linear = 0;
             double logs = 0;
-            for (int run = first; run < rows; run += LOG_PRODUCT_RUN) {
+            for (int run = 0; run < rows; run += LOG_PRODUCT_RUN) {
                 int end = Math.min(rows, run + LOG_PRODUCT_RUN);
                 double product = 1;
                 for (int i = run; i < end; i++) {
-                    float o = l[lb + i];
-                    float xi = xs[xb + i];
-                    float e = FastMath.exp(-Math.abs(o));
-                    linear += (o > 0 ? o : 0) - (double) xi * o;
-                    product *= (float) 1 + e;
+                    double o = l[lb + i];
+                    double xi = xs[xb + i];
+                    double e = Math.exp(-Math.abs(o));
+                    linear += (o > 0 ? o : 0) - xi * o;
+                    product *= 1 + e;
                     if (gradient) {
-                        float inv = (float) 1 / ((float) 1 + e);
-                        l[lb + i] = (o < 0 ? e * inv : inv) - xi;
+                        double inv = 1 / (1 + e);
+                        l[lb + i] = (float) ((o >= 0 ? inv : e * inv) - xi);
                     }
                 }
                 logs += Math.log(product);
@@ -480,7 +471,9 @@ public final class Float32Kernels implements Kernels<float[]> {
         float[] d = data(m);
         for (int j = 0; j < m.cols(); j++) {
             int base = m.offset() + j * m.majorStride();
-            sigmoid(d, base, base + m.rows());
+            for (int i = 0; i < m.rows(); i++) {
+                d[base + i] = (float) (1 / (1 + Math.exp(-d[base + i])));
+            }
         }
     }
 }
