@@ -57,6 +57,16 @@ class Vae(nn.Module):
         return recon, kl
 
 
+def mapped_blas_libraries():
+    """The BLAS shared libraries this process has mapped (Debian's torch calls whatever libblas.so.3 is)."""
+    try:
+        with open("/proc/self/maps") as maps:
+            paths = {line.split()[-1] for line in maps if "blas" in line.split()[-1]}
+        return " ".join(sorted(paths)) or "none"
+    except OSError:
+        return "unknown"
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
@@ -112,7 +122,7 @@ def main():
     print(json.dumps({
         "impl": "pytorch",
         "torch": torch.__version__,
-        "blas": torch.__config__.show().split("BLAS_INFO=")[-1].split(",")[0].strip() if "BLAS_INFO=" in torch.__config__.show() else "unknown",
+        "blas": mapped_blas_libraries(),
         "threads": torch.get_num_threads(),
         "batch": args.batch,
         "epochs": args.epochs,

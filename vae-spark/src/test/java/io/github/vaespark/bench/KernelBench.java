@@ -33,6 +33,7 @@ public final class KernelBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("blas", BLAS.getInstance().getClass().getSimpleName());
         out.put("sgemm_1024_gflops_1_thread", gemmGflops(1, seconds));
+        out.put("native_blas_libraries", nativeBlasLibraries());
         out.put("sgemm_1024_gflops_" + threads + "_threads", gemmGflops(threads, seconds));
         VaeLayout layout = new VaeLayout(784, new int[] {512, 256}, 20, new int[] {256, 512}, Activation.RELU,
                 Likelihood.BERNOULLI);
@@ -42,6 +43,16 @@ public final class KernelBench {
         out.put("forward_backward_ms", ms);
         out.put("forward_backward_gflops_1_thread", 2.0 * macs * rows / (ms / 1000) / 1e9);
         System.out.println(BenchArgs.json(out));
+    }
+
+    /** The BLAS shared libraries mapped into this process (after a GEMM has run), from /proc/self/maps. */
+    static String nativeBlasLibraries() {
+        try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(java.nio.file.Path.of("/proc/self/maps"))) {
+            return lines.map(l -> l.substring(l.lastIndexOf(' ') + 1)).filter(p -> p.contains("blas"))
+                    .distinct().sorted().collect(java.util.stream.Collectors.joining(" "));
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /** Aggregate GFLOP/s of {@code threads} threads each multiplying 1024×1024 float matrices. */
