@@ -110,42 +110,22 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
-    public void copyTo(float[] values, double[] target) {
-        Chunks.forEach(values.length, (from, to) -> {
+    public void addRange(float[] values, double[] target, int from, int to, boolean assign) {
+        if (assign) {
             for (int i = from; i < to; i++) {
                 target[i] = values[i];
             }
-        });
-    }
-
-    @Override
-    public void addTo(float[] values, double[] target) {
-        Chunks.forEach(values.length, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                target[i] += values[i];
-            }
-        });
-    }
-
-    @Override
-    public void addRange(float[] values, int from, int to, double[] target, int targetFrom, boolean assign) {
-        int shift = targetFrom - from;
-        if (assign) {
-            for (int i = from; i < to; i++) {
-                target[i + shift] = values[i];
-            }
         } else {
             for (int i = from; i < to; i++) {
-                target[i + shift] += values[i];
+                target[i] += values[i];
             }
         }
     }
 
     @Override
-    public void storeRange(double[] values, int valuesFrom, float[] target, int from, int to) {
-        int shift = valuesFrom - from;
+    public void storeRange(double[] values, float[] target, int from, int to) {
         for (int i = from; i < to; i++) {
-            target[i] = (float) values[i + shift];
+            target[i] = (float) values[i];
         }
     }
 

@@ -45,20 +45,11 @@ public interface Kernels<A> extends Serializable {
     /** {@code target[i] += values[i]} in this width. */
     void accumulate(A values, A target);
 
-    /** {@code target[i] = values[i]}. */
-    void copyTo(A values, double[] target);
+    /** {@code target[i] += values[i]} (with {@code assign}: {@code =}) for i in [from, to), in double. */
+    void addRange(A values, double[] target, int from, int to, boolean assign);
 
-    /** {@code target[i] += values[i]}. */
-    void addTo(A values, double[] target);
-
-    /**
-     * Adds (or with {@code assign} copies) {@code values[from, to)} to {@code target[targetFrom …]}
-     * in double precision.
-     */
-    void addRange(A values, int from, int to, double[] target, int targetFrom, boolean assign);
-
-    /** {@code target[i] = values[i - from + valuesFrom]} for i in [from, to), rounded to this width. */
-    void storeRange(double[] values, int valuesFrom, A target, int from, int to);
+    /** {@code target[i] = values[i]} for i in [from, to), rounded to this width. */
+    void storeRange(double[] values, A target, int from, int to);
 
     /** Writes {@code values[from, to)} at the buffer's position (in its byte order) and advances it. */
     void put(A values, int from, int to, java.nio.ByteBuffer out);

@@ -201,22 +201,19 @@ final class BarrierStepEngine<A> implements StepEngine {
         if (wholeGradient == null) {
             wholeGradient = new double[segments.numParams()];
         }
-        double[] sum = wholeGradient;
-        Chunks.forEach(sum.length, (from, to) -> {
-            boolean first = true;
-            for (A partial : partials) {
-                if (partial != null) {
-                    kernels.addRange(partial, from, to, sum, from, first);
-                    first = false;
-                }
+        boolean first = true;
+        for (A partial : partials) {
+            if (partial != null) {
+                GradientApplier.addPartial(kernels, partial, wholeGradient, first);
+                first = false;
             }
-        });
-        return sum;
+        }
+        return wholeGradient;
     }
 
     @SuppressWarnings("unchecked")
     private void storeAll(double[] params, Object target) {
-        Chunks.forEach(params.length, (from, to) -> kernels.storeRange(params, from, (A) target, from, to));
+        Chunks.forEach(params.length, (from, to) -> kernels.storeRange(params, (A) target, from, to));
     }
 
     private int awaitJoined(ExchangeHub.Check check) {

@@ -97,7 +97,7 @@ final class GradientApplier {
             boolean first = true;
             for (A partial : partials) {
                 if (partial != null) {
-                    kernels.addRange(partial, a, b, g, a, first);
+                    kernels.addRange(partial, g, a, b, first);
                     first = false;
                 }
             }
@@ -110,10 +110,18 @@ final class GradientApplier {
                 return 1;
             }
             adam.updateRange(params, g, a, b);
-            kernels.storeRange(params, a, published, a, b);
+            kernels.storeRange(params, published, a, b);
             return 0;
         }).sum();
         return nonFinite == 0;
+    }
+
+    /**
+     * Adds one partition's gradient sum into {@code sum} (with {@code first}: overwrites it), in
+     * parallel chunks. Called in partition order, it gives the ordered sum both exchanges use.
+     */
+    static <A> void addPartial(Kernels<A> kernels, A partial, double[] sum, boolean first) {
+        Chunks.forEach(sum.length, (from, to) -> kernels.addRange(partial, sum, from, to, first));
     }
 
     /** Ends a segment-wise step: checks loss and gradient, counts the step. */

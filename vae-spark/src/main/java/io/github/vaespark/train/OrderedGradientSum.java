@@ -47,12 +47,8 @@ final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradi
     private void add(PartialGradient result) {
         maxComputeNanos = Math.max(maxComputeNanos, result.computeNanos());
         if (result.gradient() != null) {
-            if (first) {
-                kernels.copyTo((A) result.gradient(), sum);
-                first = false;
-            } else {
-                kernels.addTo((A) result.gradient(), sum);
-            }
+            GradientApplier.addPartial(kernels, (A) result.gradient(), sum, first);
+            first = false;
         }
         loss.add(result.loss());
     }

@@ -34,7 +34,12 @@ public final class KernelBench {
         out.put("blas", BLAS.getInstance().getClass().getSimpleName());
         out.put("sgemm_1024_gflops_1_thread", gemmGflops(1, seconds));
         out.put("native_blas_libraries", nativeBlasLibraries());
-        out.put("sgemm_1024_gflops_" + threads + "_threads", gemmGflops(threads, seconds));
+        // The ceiling is the best of three runs: on a shared machine a single run may catch a slow moment.
+        double best = 0;
+        for (int run = 0; run < 3; run++) {
+            best = Math.max(best, gemmGflops(threads, seconds));
+        }
+        out.put("sgemm_1024_gflops_" + threads + "_threads", best);
         VaeLayout layout = new VaeLayout(784, new int[] {512, 256}, 20, new int[] {256, 512}, Activation.RELU,
                 Likelihood.BERNOULLI);
         double ms = stepMillis(layout, rows, seconds);
