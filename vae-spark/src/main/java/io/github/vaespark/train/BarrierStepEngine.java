@@ -121,70 +121,80 @@ final class BarrierStepEngine<A> implements StepEngine {
             initialized = true;
         }
         BatchPlan plan = setup.plan();
-        int numPartitions = plan.numPartitions();
         @SuppressWarnings("unchecked")
-        A[] partials = (A[]) new Object[numPartitions];
-        @SuppressWarnings("unchecked")
-        A weights = (A) hub.weights();
+        A[] partials = (A[]) new Object[plan.numPartitions()];
         LossSums epochLoss = new LossSums();
         long compute = 0;
         long update = 0;
         long steps = 0;
         double beta = 0;
-        int last = segments.count() - 1;
         for (int step = 0; step < plan.stepsPerEpoch(); step++) {
             long tickStart = System.nanoTime();
             beta = applier.betaAt(epoch, step);
             int t = hub.issue(attempt, new Tick(epoch, step));
             long rows = 0;
-            for (int p = 0; p < numPartitions; p++) {
-                boolean contributes = plan.share(p, step) > 0;
+            for (int p = 0; p < partials.length; p++) {
                 @SuppressWarnings("unchecked")
-                A partial = contributes ? (A) hub.partial(p) : null;
+                A partial = plan.share(p, step) > 0 ? (A) hub.partial(p) : null;
                 partials[p] = partial;
                 rows += plan.share(p, step);
             }
-            long arrived;
-            LossSums loss;
-            if (applier.needsWholeGradient()) {
-                hub.awaitSegment(t, 0, check);
-                arrived = System.nanoTime();
-                loss = stepLoss(numPartitions);
-                applier.applyWhole(orderedSum(partials), loss, epoch, step);
-                storeAll(applier.state().params, weights);
-                hub.publish(attempt, t, 0);
-            } else {
-                applier.beginStep();
-                double scale = 1.0 / rows;
-                boolean finite = true;
-                arrived = 0;
-                for (int k = 0; k <= last; k++) {
-                    hub.awaitSegment(t, k, check);
-                    if (k == last) {
-                        arrived = System.nanoTime();
-                    }
-                    finite = finite && applier.applySegment(kernels, partials, segments.from(k), segments.to(k),
-                            scale, weights);
-                    if (finite) {
-                        hub.publish(attempt, t, k);
-                    }
-                }
-                loss = stepLoss(numPartitions);
-                applier.finishStep(loss, finite, epoch, step);
-            }
+            TickUpdate u = applier.needsWholeGradient() ? updateWhole(t, epoch, step, partials, check)
+                    : updateBySegment(t, epoch, step, partials, rows, check);
             long done = System.nanoTime();
             long slowest = 0;
-            for (int p = 0; p < numPartitions; p++) {
+            for (int p = 0; p < partials.length; p++) {
                 slowest = Math.max(slowest, hub.computeNanos(p));
             }
             compute += slowest;
-            update += done - arrived;
+            update += done - u.allArrived();
             steps += done - tickStart;
-            epochLoss.add(loss);
+            epochLoss.add(u.loss());
         }
         long exchange = steps - compute - update;
         long launch = System.nanoTime() - epochStart - steps;
         return new EpochRun(epochLoss, beta, new StepTimes(compute / 1e9, exchange / 1e9, update / 1e9, launch / 1e9));
+    }
+
+    /** A tick's loss sums, and when the last gradient segment had arrived from every partition. */
+    private record TickUpdate(LossSums loss, long allArrived) {
+    }
+
+    /**
+     * Updates each segment as soon as every partition has delivered it, and publishes its new
+     * weights at once, while the partitions still compute the later segments.
+     */
+    @SuppressWarnings("unchecked")
+    private TickUpdate updateBySegment(int t, int epoch, int step, A[] partials, long rows, ExchangeHub.Check check) {
+        applier.beginStep();
+        boolean finite = true;
+        long arrived = 0;
+        int last = segments.count() - 1;
+        for (int k = 0; k <= last; k++) {
+            hub.awaitSegment(t, k, check);
+            if (k == last) {
+                arrived = System.nanoTime();
+            }
+            finite = finite && applier.applySegment(kernels, partials, segments.from(k), segments.to(k),
+                    1.0 / rows, (A) hub.weights());
+            if (finite) {
+                hub.publish(attempt, t, k);
+            }
+        }
+        LossSums loss = stepLoss(partials.length);
+        applier.finishStep(loss, finite, epoch, step);
+        return new TickUpdate(loss, arrived);
+    }
+
+    /** Waits for every whole gradient (gradient clipping needs the global norm), then updates. */
+    private TickUpdate updateWhole(int t, int epoch, int step, A[] partials, ExchangeHub.Check check) {
+        hub.awaitSegment(t, 0, check);
+        long arrived = System.nanoTime();
+        LossSums loss = stepLoss(partials.length);
+        applier.applyWhole(orderedSum(partials), loss, epoch, step);
+        storeAll(applier.state().params, hub.weights());
+        hub.publish(attempt, t, 0);
+        return new TickUpdate(loss, arrived);
     }
 
     /** The loss sums of the tick just finished, added in partition order. */
