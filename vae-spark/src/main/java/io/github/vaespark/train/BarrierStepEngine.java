@@ -10,6 +10,7 @@ import io.github.vaespark.train.exchange.ExchangeServer;
 import io.github.vaespark.train.exchange.Segments;
 import io.github.vaespark.train.exchange.Tick;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -272,17 +273,7 @@ final class BarrierStepEngine<A> implements StepEngine {
     /** Throws if the job ended while the driver still expects its tasks. */
     private void checkJob() {
         if (job != null && job.isDone()) {
-            try {
-                job.get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted", e);
-            } catch (java.util.concurrent.CancellationException e) {
-                throw new IllegalStateException("The barrier training job was cancelled", e);
-            }
+            awaitJob(0);
             throw new IllegalStateException("The barrier training job ended before the driver ended it");
         }
     }
@@ -294,17 +285,26 @@ final class BarrierStepEngine<A> implements StepEngine {
         }
         hub.end();
         try {
-            job.get(Math.max(60_000, joinTimeoutMillis), TimeUnit.MILLISECONDS);
+            awaitJob(Math.max(60_000, joinTimeoutMillis));
+        } finally {
+            release(null);
+        }
+    }
+
+    /** Waits for the job to end; its failure (or a time-out) is thrown as an unchecked exception. */
+    private void awaitJob(long timeoutMillis) {
+        try {
+            job.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
+            throw new IllegalStateException("Interrupted while waiting for the barrier training job", e);
+        } catch (CancellationException e) {
+            throw new IllegalStateException("The barrier training job was cancelled", e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("The barrier training job did not end", e);
-        } finally {
-            release(null);
+            throw new IllegalStateException("The barrier training job did not end within " + timeoutMillis + " ms", e);
         }
     }
 

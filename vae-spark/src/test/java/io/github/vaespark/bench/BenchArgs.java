@@ -1,8 +1,12 @@
 package io.github.vaespark.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vaespark.io.IdxDataset;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** Argument and output helpers shared by the benchmark programs. */
 final class BenchArgs {
@@ -25,6 +29,30 @@ final class BenchArgs {
             out.put(key, argv[i + 1]);
         }
         return out;
+    }
+
+    /**
+     * A quiet SparkSession on {@code master} (UI off, driver on 127.0.0.1) with extra settings given
+     * as "key=value,key=value".
+     */
+    static SparkSession session(String master, String appName, String conf) {
+        SparkSession.Builder builder = SparkSession.builder();
+        for (String kv : conf.split(",")) {
+            if (kv.contains("=")) {
+                builder = builder.config(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        SparkSession spark = builder.master(master).appName(appName).config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+                .getOrCreate();
+        spark.sparkContext().setLogLevel("WARN");
+        return spark;
+    }
+
+    /** The Fashion-MNIST IDX files of {@code dir} ("train" or "t10k" images and labels), cached. */
+    static Dataset<Row> fashionMnist(SparkSession spark, String dir, String set, int limit) {
+        return IdxDataset.read(spark, dir + "/" + set + "-images-idx3-ubyte.gz", dir + "/" + set + "-labels-idx1-ubyte.gz",
+                spark.sparkContext().defaultParallelism(), limit).cache();
     }
 
     static String json(Map<String, Object> values) throws Exception {

@@ -1,6 +1,5 @@
 package io.github.vaespark.bench;
 
-import io.github.vaespark.io.IdxDataset;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import io.github.vaespark.ml.VariationalAutoencoderSummary;
@@ -29,22 +28,10 @@ public final class FashionMnistBench {
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
                 "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto");
-        SparkSession.Builder builder = SparkSession.builder();
-        for (String kv : a.get("conf").split(",")) {
-            if (kv.contains("=")) {
-                builder = builder.config(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
-        SparkSession spark = builder.master(a.get("master")).appName("vae-spark benchmark")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
+        SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark benchmark", a.get("conf"));
         int partitions = spark.sparkContext().defaultParallelism();
-        String dir = a.get("data");
-        Dataset<Row> train = IdxDataset.read(spark, dir + "/train-images-idx3-ubyte.gz",
-                dir + "/train-labels-idx1-ubyte.gz", partitions, Integer.parseInt(a.get("train-limit"))).cache();
-        Dataset<Row> test = IdxDataset.read(spark, dir + "/t10k-images-idx3-ubyte.gz",
-                dir + "/t10k-labels-idx1-ubyte.gz", partitions, 0).cache();
+        Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", Integer.parseInt(a.get("train-limit")));
+        Dataset<Row> test = BenchArgs.fashionMnist(spark, a.get("data"), "t10k", 0);
         long trainRows = train.count();
         test.count();
 

@@ -1,6 +1,5 @@
 package io.github.vaespark.bench;
 
-import io.github.vaespark.io.IdxDataset;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import java.util.Map;
@@ -20,14 +19,8 @@ public final class TransformBench {
     public static void main(String[] argv) {
         Map<String, String> a = BenchArgs.parse(argv, "data", "/usr/share/datasets/fashion-mnist", "master",
                 "local[2]", "runs", "5");
-        SparkSession spark = SparkSession.builder().master(a.get("master")).appName("vae-spark transform benchmark")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
-        spark.sparkContext().setLogLevel("WARN");
-        int partitions = spark.sparkContext().defaultParallelism();
-        String dir = a.get("data");
-        Dataset<Row> train = IdxDataset.read(spark, dir + "/train-images-idx3-ubyte.gz",
-                dir + "/train-labels-idx1-ubyte.gz", partitions, 0).cache();
+        SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark transform benchmark", "");
+        Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", 0);
         long rows = train.count();
         VariationalAutoencoderModel model = new VariationalAutoencoder().setLikelihood("bernoulli")
                 .setEncoderLayers(new int[] {512, 256}).setLatentDim(20).setBatchSize(1024).setMaxEpochs(1)
