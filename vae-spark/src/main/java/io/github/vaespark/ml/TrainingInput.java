@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Precision;
+import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.TrainingData;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -66,12 +67,12 @@ final class TrainingInput {
     }
 
     /**
-     * Decodes, blocks and caches the chosen rows (MEMORY_AND_DISK); {@code barrierReady}: a barrier
-     * job will read them (see {@link TrainingData#cache}).
+     * Decodes, blocks and caches the chosen rows (MEMORY_AND_DISK), for training with
+     * {@code exchangeMode} (see {@link TrainingData#cache}).
      */
     static TrainingData cache(Dataset<?> dataset, FeatureColumn features, String indicatorCol, boolean validationRows,
-                              Precision precision, int maxPartitions, boolean barrierReady, String name) {
+                              Precision precision, int maxPartitions, ExchangeMode exchangeMode, String name) {
         return TrainingData.cache(decode(dataset, features, indicatorCol, validationRows), features.dim(),
-                precision, maxPartitions, barrierReady, StorageLevel.MEMORY_AND_DISK(), name);
+                precision, maxPartitions, exchangeMode, StorageLevel.MEMORY_AND_DISK(), name);
     }
 }

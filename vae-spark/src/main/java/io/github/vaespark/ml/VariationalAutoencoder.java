@@ -240,12 +240,13 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             LOG.info("{}: fitting {} ({} parameters) on column '{}' with params {}", uid, layout.describe(),
                     layout.numParams(), column, extractParamMap().toString().replace('\n', ' '));
             String indicator = getValidationIndicatorCol();
-            boolean barrierReady = ExchangeMode.fromParam(getExchangeMode()) != ExchangeMode.JOBS;
+            ExchangeMode exchange = ExchangeMode.fromParam(getExchangeMode());
             train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
-                    barrierReady, "vae-spark training rows (" + uid + ")");
+                    exchange, "vae-spark training rows (" + uid + ")");
             if (!indicator.isEmpty()) {
+                // Validation rows are scored by ordinary Spark jobs.
                 validation = TrainingInput.cache(dataset, features, indicator, true, precisionValue(), maxPartitions,
-                        false, "vae-spark validation rows (" + uid + ")");
+                        ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
             }
             if (train.rows() == 0) {
                 throw new InvalidInputException("Column '" + column + "' has no valid training rows"
@@ -259,7 +260,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TrainingConfig config = new TrainingConfig(layout, precisionValue(), getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
-                    TrainingConfig.DEFAULT_CHUNK_ROWS, ExchangeMode.fromParam(getExchangeMode()));
+                    TrainingConfig.DEFAULT_CHUNK_ROWS, exchange);
             TrainingResult result = new Trainer(train, validation, config, listeners()).run();
             VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params());
             copyValues(model, ParamMap.empty());

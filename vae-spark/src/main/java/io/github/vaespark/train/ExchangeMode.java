@@ -2,6 +2,7 @@ package io.github.vaespark.train;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.spark.SparkContext;
 
 /** How partial gradients and weights travel between the partitions and the driver each step. */
 public enum ExchangeMode {
@@ -11,6 +12,11 @@ public enum ExchangeMode {
     BARRIER,
     /** One Spark job per step: weights broadcast, gradients returned as task results. */
     JOBS;
+
+    /** Whether training with this mode may run a barrier job of {@code partitions} tasks on {@code sc}. */
+    public boolean mayUseBarrier(SparkContext sc, int partitions) {
+        return this == BARRIER || this == AUTO && StepEngines.barrierUnavailable(sc, partitions) == null;
+    }
 
     /** The name used by the exchangeMode param. */
     public String paramName() {

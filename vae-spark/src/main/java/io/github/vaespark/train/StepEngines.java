@@ -34,7 +34,7 @@ final class StepEngines {
 
     <A> StepEngine create(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
                           GradientApplier applier) {
-        String unavailable = barrierUnavailable(data.numPartitions());
+        String unavailable = barrierUnavailable(sc, data.numPartitions());
         ExchangeMode mode = config.exchangeMode();
         if (mode == ExchangeMode.BARRIER && unavailable != null) {
             throw new IllegalArgumentException("exchangeMode=barrier cannot run here: " + unavailable
@@ -44,8 +44,7 @@ final class StepEngines {
             if (unavailable != null) {
                 LOG.info("vae-spark: one Spark job per step (exchangeMode=jobs): {}", unavailable);
             }
-            warnAboutResultSize(config);
-            return new JobStepEngine<>(kernels, data, setup, applier, config.maxEpochs());
+            return jobs(kernels, data, setup, config, applier);
         }
         ExchangeServer server = null;
         String host = sc.getConf().get("spark.driver.host", "localhost");
@@ -62,8 +61,15 @@ final class StepEngines {
         return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout);
     }
 
-    /** Why a barrier job cannot run here, or null if it can. */
-    private String barrierUnavailable(int partitions) {
+    /** One Spark job per step. */
+    <A> StepEngine jobs(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
+                        GradientApplier applier) {
+        warnAboutResultSize(config);
+        return new JobStepEngine<>(kernels, data, setup, applier, config.maxEpochs());
+    }
+
+    /** Why a barrier job of {@code partitions} tasks cannot run on {@code sc}, or null if it can. */
+    static String barrierUnavailable(SparkContext sc, int partitions) {
         SparkConf conf = sc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "barrier jobs do not run under dynamic allocation (spark.dynamicAllocation.enabled)";

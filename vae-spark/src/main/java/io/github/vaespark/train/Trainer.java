@@ -126,7 +126,7 @@ public final class Trainer {
             }
             LOG.warn("vae-spark: {}; going on with one Spark job per step (exchangeMode=jobs)", e.getMessage());
             engine.close();
-            engine = new JobStepEngine<>(kernels, data, setup, applier, config.maxEpochs());
+            engine = engines.jobs(kernels, data, setup, config, applier);
             run = engine.runEpoch(epoch);
         }
         state.epochsDone++;

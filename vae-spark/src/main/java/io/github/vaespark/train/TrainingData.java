@@ -59,15 +59,16 @@ public final class TrainingData {
      *
      * @param rows          feature rows of length {@code dim}; a null element is an invalid row that was skipped
      * @param maxPartitions if the input has more partitions, they are coalesced (without a shuffle) to this many
-     * @param barrierReady  whether a barrier job will read the blocks: Spark refuses barrier stages whose
-     *                      narrow ancestors have another number of partitions (coalesce, union, …), so blocks
-     *                      with such ancestors then cross one identity shuffle (partition p stays partition p)
-     *                      before they are cached
+     * @param exchangeMode  how training will read the blocks: Spark refuses barrier stages whose narrow
+     *                      ancestors have another number of partitions (coalesce, union, …), so if a barrier
+     *                      job may read them, blocks with such ancestors cross one identity shuffle
+     *                      (partition p stays partition p) before they are cached
      * @param name          shown in the Spark UI's storage tab
      */
     public static TrainingData cache(JavaRDD<double[]> rows, int dim, Precision precision, int maxPartitions,
-                                     boolean barrierReady, StorageLevel storageLevel, String name) {
+                                     ExchangeMode exchangeMode, StorageLevel storageLevel, String name) {
         JavaRDD<double[]> input = rows.getNumPartitions() > maxPartitions ? rows.coalesce(maxPartitions) : rows;
+        boolean barrierReady = exchangeMode.mayUseBarrier(rows.context(), input.getNumPartitions());
         int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
         JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
             PartitionData.Builder builder = new PartitionData.Builder(precision, dim, blockRows);

@@ -53,6 +53,16 @@ class ExchangeModesTest {
     }
 
     @Test
+    void coalescedInputTrainsTheSameModelInBothModes() {
+        // Four input partitions coalesced to two: a lineage Spark refuses in barrier stages until the
+        // blocks cross their identity shuffle.
+        Dataset<Row> four = SyntheticData.manifold(150, 0.1, 7, 4);
+        VariationalAutoencoderModel barrier = vae("barrier").setMaxPartitions(2).fit(four);
+        assertEquals("barrier", modeOf(barrier));
+        assertArrayEquals(vae("jobs").setMaxPartitions(2).fit(four).weights(), barrier.weights());
+    }
+
+    @Test
     void theTcpTransportTrainsTheSameModel() {
         SparkContext sc = SparkTestSession.get().sparkContext();
         double[] inProcess = vae("barrier").fit(uneven).weights();

@@ -40,7 +40,7 @@ class DistributedGradientTest {
         double[] params = ParameterInit.initialize(layout, 5);
 
         TrainingData data = TrainingData.cache(SparkTestSession.jsc().parallelize(rows, partitions), DIM,
-                Precision.FLOAT64, Integer.MAX_VALUE, false, StorageLevel.MEMORY_ONLY(), "gradient-test");
+                Precision.FLOAT64, Integer.MAX_VALUE, ExchangeMode.JOBS, StorageLevel.MEMORY_ONLY(), "gradient-test");
         try {
             assertEquals(partitions, data.numPartitions());
             BatchPlan plan = new BatchPlan(data.partitionRows(), ROWS);
