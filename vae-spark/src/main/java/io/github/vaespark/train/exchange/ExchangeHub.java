@@ -88,10 +88,6 @@ public final class ExchangeHub {
         this.computeNanos = new long[numPartitions];
     }
 
-    public int numPartitions() {
-        return numPartitions;
-    }
-
     public Segments segments() {
         return segments;
     }
