@@ -280,9 +280,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
     /** One training partition per task slot: default parallelism over spark.task.cpus. */
     private static int defaultPartitions(Dataset<?> dataset) {
-        org.apache.spark.SparkContext sc = dataset.sparkSession().sparkContext();
-        int taskCpus = Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
-        return Math.max(1, sc.defaultParallelism() / taskCpus);
+        return Math.max(1, TrainingData.taskSlots(dataset.sparkSession().sparkContext()));
     }
 
     /**

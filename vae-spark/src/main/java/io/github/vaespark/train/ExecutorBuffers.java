@@ -7,8 +7,8 @@ import io.github.vaespark.nn.Workspace;
 import io.github.vaespark.nn.WorkspaceCache;
 
 /**
- * Per-thread buffers reused across the steps of a fit on an executor: a workspace, the decoded
- * weights and a gradient array. A task's result is serialised by its own thread before that thread runs another task,
+ * Per-thread buffers reused across the steps of a fit on an executor: a workspace, a gradient
+ * array and, for tasks that decode broadcast weights, a weights array (allocated on first use). A task's result is serialised by its own thread before that thread runs another task,
  * so handing out the same gradient array every step is safe.
  */
 final class ExecutorBuffers<A> {
@@ -18,15 +18,22 @@ final class ExecutorBuffers<A> {
     final VaeNetwork<A> network;
     final Workspace<A> workspace;
     final A gradient;
-    final A weights;
     final double[] noiseScratch;
+    private final Kernels<A> kernels;
+    private final int numParams;
 
     private ExecutorBuffers(VaeLayout layout, Kernels<A> kernels, int capacity) {
         this.network = new VaeNetwork<>(layout, kernels);
         this.workspace = WorkspaceCache.forCurrentThread(network, capacity);
         this.gradient = reuse(GRADIENT, kernels, layout.numParams());
-        this.weights = reuse(WEIGHTS, kernels, layout.numParams());
+        this.kernels = kernels;
+        this.numParams = layout.numParams();
         this.noiseScratch = new double[layout.latentDim()];
+    }
+
+    /** This thread's array for decoded weights. */
+    A weights() {
+        return reuse(WEIGHTS, kernels, numParams);
     }
 
     @SuppressWarnings("unchecked")

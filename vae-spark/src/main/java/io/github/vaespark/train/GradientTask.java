@@ -57,10 +57,11 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     private <A> PartialGradient compute(Kernels<A> kernels, int partition, PartitionData rows, int threads) {
         long start = System.nanoTime();
         ExecutorBuffers<A> buffers = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
+        A weights = buffers.weights();
         if (setup.plan().share(partition, step) > 0) {
-            kernels.fromBytes(params.value(), buffers.weights);
+            kernels.fromBytes(params.value(), weights);
         }
-        ShareGradient.Result<A> r = ShareGradient.compute(setup, buffers, buffers.weights, rows, partition, epoch,
+        ShareGradient.Result<A> r = ShareGradient.compute(setup, buffers, weights, rows, partition, epoch,
                 step, beta, threads, null);
         return new PartialGradient(r.gradient(), r.loss(), System.nanoTime() - start);
     }

@@ -74,8 +74,7 @@ final class StepEngines {
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "barrier jobs do not run under dynamic allocation (spark.dynamicAllocation.enabled)";
         }
-        int taskCpus = Math.max(1, conf.getInt("spark.task.cpus", 1));
-        int slots = sc.defaultParallelism() / taskCpus;
+        int slots = TrainingData.taskSlots(sc);
         if (partitions > slots) {
             return "the data has " + partitions + " training partitions but the cluster runs only " + slots
                     + " tasks at once (default parallelism / spark.task.cpus)";

@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.spark.Dependency;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.ShuffleDependency;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
@@ -126,6 +127,14 @@ public final class TrainingData {
             }
         }
         return true;
+    }
+
+    /**
+     * How many tasks the cluster runs at once, as Spark reports it: default parallelism / spark.task.cpus
+     * (may be 0 when a task asks for more CPUs than the cluster has).
+     */
+    public static int taskSlots(SparkContext sc) {
+        return sc.defaultParallelism() / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
     }
 
     /** The cached blocks, one {@link PartitionData} per partition. */
