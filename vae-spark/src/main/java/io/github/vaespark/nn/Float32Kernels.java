@@ -103,8 +103,8 @@ public final class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
-    public void accumulate(float[] values, float[] target) {
-        for (int i = 0; i < values.length; i++) {
+    public void accumulate(float[] values, float[] target, int from, int to) {
+        for (int i = from; i < to; i++) {
             target[i] += values[i];
         }
     }

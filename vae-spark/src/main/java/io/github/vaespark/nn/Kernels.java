@@ -42,8 +42,8 @@ public interface Kernels<A> extends Serializable {
     /** Decodes {@link #toBytes} output into {@code out}. */
     void fromBytes(byte[] bytes, A out);
 
-    /** {@code target[i] += values[i]} in this width. */
-    void accumulate(A values, A target);
+    /** {@code target[i] += values[i]} for i in [from, to), in this width. */
+    void accumulate(A values, A target, int from, int to);
 
     /** {@code target[i] += values[i]} (with {@code assign}: {@code =}) for i in [from, to), in double. */
     void addRange(A values, double[] target, int from, int to, boolean assign);

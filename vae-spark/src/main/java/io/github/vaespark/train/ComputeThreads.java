@@ -9,30 +9,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Executor-wide helper threads for tasks that Spark gave several CPUs (spark.task.cpus &gt; 1):
- * such a task splits its share of a step across itself and these threads.
+ * such a task computes some of its row chunks on these threads. The threads hold no state of
+ * their own (each piece of work carries its task's {@link ChunkSlot}), so any number of tasks may
+ * share them; the pool grows with demand and idle threads end after a minute.
  */
 final class ComputeThreads {
-    private static ExecutorService pool;
-    private static int size;
+    private static final AtomicInteger COUNT = new AtomicInteger();
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "vae-spark-compute-" + COUNT.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
 
     private ComputeThreads() {
     }
 
-    /** Runs {@code work} on a pool of at least {@code threads} daemon threads. */
-    static synchronized <T> Future<T> submit(int threads, Callable<T> work) {
-        if (pool == null || size < threads) {
-            if (pool != null) {
-                pool.shutdown();
-            }
-            AtomicInteger count = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "vae-spark-compute-" + count.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            size = threads;
-        }
-        return pool.submit(work);
+    /** Runs {@code work} on a helper thread. */
+    static <T> Future<T> submit(Callable<T> work) {
+        return POOL.submit(work);
     }
 
     /** The result of {@code future}, rethrowing the work's own exception. */
@@ -41,6 +35,7 @@ final class ComputeThreads {
             return future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            future.cancel(true);
             throw new IllegalStateException("Interrupted while waiting for a compute thread", e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();

@@ -5,6 +5,8 @@ import io.github.vaespark.nn.BackwardListener;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.nn.VaeNetwork;
+import io.github.vaespark.nn.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -12,12 +14,14 @@ import java.util.concurrent.Future;
 /**
  * Executor side of one step for one partition: take the step's share of the partition's shuffled
  * rows, run forward and backward passes in chunks with GEMM, and leave the summed gradient in the
- * thread's {@link ExecutorBuffers}. Row r of the training data always gets noise
+ * task's {@link ExecutorBuffers}. Row r of the training data always gets noise
  * ε = f(noise seed, epoch, r), so the sum does not depend on how rows are split.
+ *
+ * <p>The share is cut into fixed chunks of {@code capacity} rows. Each chunk's gradient is
+ * computed on its own and the chunks are added in chunk order, so the result has the same bits
+ * whatever number of threads (spark.task.cpus) computes the chunks.
  */
 final class ShareGradient {
-    /** Rows a thread should at least get before a task splits its share across threads. */
-    private static final int MIN_ROWS_PER_THREAD = 64;
 
     /**
      * The outcome: the gradient sum (the buffers' gradient array, or null when the partition has no
@@ -26,21 +30,21 @@ final class ShareGradient {
     record Result<A>(A gradient, LossSums loss, long nanos) {
     }
 
-    /** One thread's part of the share: its gradient buffer and loss sums. */
-    private record Slice<A>(A gradient, LossSums loss) {
+    /** What every chunk of one share needs. */
+    private record Share<A>(GradientSetup setup, A weights, PartitionData rows, int[] perm, long keyBase,
+                            long noiseSeed, double beta) {
     }
 
     private ShareGradient() {
     }
 
     /**
-     * The gradient of this partition's share of {@code step}, split over {@code threads} threads
-     * when Spark gave the task several CPUs (spark.task.cpus); the threads' sums are added in
-     * thread order.
+     * The gradient of this partition's share of {@code step}; with {@code threads} &gt; 1 (Spark gave
+     * the task several CPUs) the chunks run on that many threads at once.
      *
-     * @param main     this thread's buffers; the result is left in {@code main.gradient}
-     * @param listener told, during the last chunk's backward pass of a single-threaded share, which
-     *                 tail of the gradient is final; may be null
+     * @param main     this task's buffers; the result is left in {@code main.gradient}
+     * @param listener told, during the last chunk's backward pass, which tail of the summed
+     *                 gradient is final; may be null
      */
     static <A> Result<A> compute(GradientSetup setup, ExecutorBuffers<A> main, A weights, PartitionData rows,
                                  int partition, int epoch, int step, double beta, int threads,
@@ -53,47 +57,122 @@ final class ShareGradient {
             return new Result<>(null, new LossSums(), System.nanoTime() - start);
         }
         Kernels<A> kernels = main.network.kernels();
-        int[] perm = Permutations.of(setup.seed(), epoch, partition, rows.rows());
-        long keyBase = setup.partitionOffsets()[partition];
-        int parts = Math.max(1, Math.min(threads, (end - begin) / MIN_ROWS_PER_THREAD));
-        List<Future<Slice<A>>> others = new ArrayList<>();
-        for (int t = 1; t < parts; t++) {
-            int from = begin + (int) ((long) t * (end - begin) / parts);
-            int to = begin + (int) ((long) (t + 1) * (end - begin) / parts);
-            others.add(ComputeThreads.submit(parts - 1, () -> {
-                ExecutorBuffers<A> b = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
-                return new Slice<>(b.gradient, accumulate(setup, b, weights, rows, perm, from, to, keyBase, epoch,
-                        beta, null));
-            }));
+        Share<A> share = new Share<>(setup, weights, rows, Permutations.of(setup.seed(), epoch, partition, rows.rows()),
+                setup.partitionOffsets()[partition], noiseSeed(setup.seed(), epoch), beta);
+        int chunkRows = setup.capacity();
+        int chunks = (end - begin + chunkRows - 1) / chunkRows;
+        kernels.zero(main.gradient);
+        if (chunks == 1) {
+            LossSums sums = chunk(share, main.network, main.workspace, main.noiseScratch, main.gradient, begin, end,
+                    listener);
+            return new Result<>(main.gradient, sums, System.nanoTime() - start);
         }
-        int firstEnd = begin + (end - begin) / parts;
-        LossSums sums = accumulate(setup, main, weights, rows, perm, begin, firstEnd, keyBase, epoch, beta,
-                parts == 1 ? listener : null);
-        for (Future<Slice<A>> f : others) {
-            Slice<A> slice = ComputeThreads.await(f);
-            kernels.accumulate(slice.gradient(), main.gradient);
-            sums.add(slice.loss());
+        int width = Math.max(1, Math.min(threads, chunks));
+        LossSums sums = new LossSums();
+        for (int first = 0; first < chunks; first += width) {
+            int last = Math.min(chunks, first + width) - 1;
+            Round<A> round = new Round<>(main, sums);
+            try {
+                for (int c = first; c < last; c++) {
+                    ChunkSlot<A> slot = main.slot(c - first + 1);
+                    int from = begin + c * chunkRows;
+                    int to = Math.min(end, from + chunkRows);
+                    round.slots.add(slot);
+                    round.helpers.add(ComputeThreads.submit(() -> chunk(share, slot.network, slot.workspace,
+                            slot.noiseScratch, zeroed(slot), from, to, null)));
+                }
+                ChunkSlot<A> own = main.slot(0);
+                int from = begin + last * chunkRows;
+                int to = Math.min(end, from + chunkRows);
+                BackwardListener ordered = last == chunks - 1 && listener != null
+                        ? round.addingTails(own.gradient, listener) : null;
+                LossSums ownSums = chunk(share, own.network, own.workspace, own.noiseScratch, zeroed(own), from, to,
+                        ordered);
+                round.addHelpers();
+                round.addTail(own.gradient, 0);
+                sums.add(ownSums);
+            } catch (RuntimeException | Error e) {
+                round.drainQuietly();
+                throw e;
+            }
         }
         return new Result<>(main.gradient, sums, System.nanoTime() - start);
     }
 
-    /** Sets the buffers' gradient to the gradient sum of positions [from, to) of the permutation. */
-    private static <A> LossSums accumulate(GradientSetup setup, ExecutorBuffers<A> buffers, A weights,
-                                           PartitionData rows, int[] perm, int from, int to, long keyBase, int epoch,
-                                           double beta, BackwardListener lastChunkListener) {
-        Kernels<A> kernels = buffers.network.kernels();
-        kernels.zero(buffers.gradient);
-        long noiseSeed = noiseSeed(setup.seed(), epoch);
-        LossSums sums = new LossSums();
-        for (int chunk = from; chunk < to; chunk += setup.capacity()) {
-            int n = Math.min(setup.capacity(), to - chunk);
-            DenseMatrix<?> x = rows.load(kernels, buffers.workspace, perm, chunk, n, noiseSeed, keyBase,
-                    buffers.noiseScratch);
-            BackwardListener listener = chunk + n == to ? lastChunkListener : null;
-            sums.add(buffers.network.accumulateGradient(weights, x, buffers.workspace, beta, buffers.gradient,
-                    listener));
+    /**
+     * One round of chunks: the helpers' chunks are added to the sum in chunk order, then this
+     * thread's chunk (the round's last), possibly segment by segment as its backward pass
+     * finishes them.
+     */
+    private static final class Round<A> {
+        final List<Future<LossSums>> helpers = new ArrayList<>();
+        final List<ChunkSlot<A>> slots = new ArrayList<>();
+        private final ExecutorBuffers<A> main;
+        private final LossSums sums;
+        private boolean helpersAdded;
+        private int added = Integer.MAX_VALUE;
+
+        Round(ExecutorBuffers<A> main, LossSums sums) {
+            this.main = main;
+            this.sums = sums;
         }
-        return sums;
+
+        /** Waits for the helpers' chunks and adds them in chunk order (once). */
+        void addHelpers() {
+            if (helpersAdded) {
+                return;
+            }
+            helpersAdded = true;
+            Kernels<A> kernels = main.network.kernels();
+            for (int i = 0; i < helpers.size(); i++) {
+                sums.add(ComputeThreads.await(helpers.get(i)));
+                A g = slots.get(i).gradient;
+                kernels.accumulate(g, main.gradient, 0, kernels.length(g));
+            }
+        }
+
+        /** Adds {@code own[from, end of what was added)} to the sum. */
+        void addTail(A own, int from) {
+            int to = Math.min(added, main.network.kernels().length(own));
+            if (from < to) {
+                main.network.kernels().accumulate(own, main.gradient, from, to);
+                added = from;
+            }
+        }
+
+        /** A listener that completes the sum's tail as the own chunk's tail is final, then tells {@code next}. */
+        BackwardListener addingTails(A own, BackwardListener next) {
+            return from -> {
+                addHelpers();
+                addTail(own, from);
+                next.tailDone(from);
+            };
+        }
+
+        /** After a failure: lets running helpers finish, so that no helper still writes a slot. */
+        void drainQuietly() {
+            for (Future<LossSums> f : helpers) {
+                try {
+                    f.get();
+                } catch (Exception | Error ignored) {
+                    // the first failure is the one reported
+                }
+            }
+        }
+    }
+
+    private static <A> A zeroed(ChunkSlot<A> slot) {
+        slot.network.kernels().zero(slot.gradient);
+        return slot.gradient;
+    }
+
+    /** Adds the gradient sum of permutation positions [from, to) (at most the capacity) to {@code gradient}. */
+    private static <A> LossSums chunk(Share<A> share, VaeNetwork<A> network, Workspace<A> ws, double[] noiseScratch,
+                                      A gradient, int from, int to, BackwardListener listener) {
+        Kernels<A> kernels = network.kernels();
+        DenseMatrix<?> x = share.rows().load(kernels, ws, share.perm(), from, to - from, share.noiseSeed(),
+                share.keyBase(), noiseScratch);
+        return network.accumulateGradient(share.weights(), x, ws, share.beta(), gradient, listener);
     }
 
     /** The seed of the noise stream of one epoch. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DistributedGradientTest {
     private static final int ROWS = 37;
-    private static final int DIM = 9;
+    static final int DIM = 9;
     private static final long SEED = 11;
 
     @ParameterizedTest(name = "{0} partitions")
@@ -65,37 +65,7 @@ class DistributedGradientTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
-    void aTaskWithSeveralCpusSplitsItsShareAcrossThreads() {
-        VaeLayout layout = new VaeLayout(DIM, new int[] {7}, 3, new int[] {6}, Activation.RELU, Likelihood.BERNOULLI);
-        List<double[]> rows = new ArrayList<>();
-        for (int k = 0; k < 10; k++) {
-            rows.addAll(rows());
-        }
-        rows.replaceAll(r -> java.util.Arrays.stream(r).map(v -> 1 / (1 + Math.exp(-v))).toArray());
-        int n = rows.size();
-        PartitionData.Builder builder = new PartitionData.Builder(Precision.FLOAT64, DIM, 16);
-        rows.forEach(builder::add);
-        PartitionData data = builder.build();
-        double[] params = ParameterInit.initialize(layout, 5);
-        var weights = SparkTestSession.jsc().broadcast(Float64Kernels.INSTANCE.toBytes(params));
-        try {
-            GradientSetup setup = new GradientSetup(layout, Precision.FLOAT64,
-                    new BatchPlan(new int[] {n}, n), new long[] {0}, SEED, 8);
-            GradientTask task = new GradientTask(setup, weights, 1, 0, 1.0);
-            double[] one = ((double[]) task.compute(0, data, 1).gradient()).clone();
-            PartialGradient threaded = task.compute(0, data, 3);
-            assertEquals(n, threaded.loss().rows(), "370 rows over 3 threads of at least 64 rows each");
-            double[] three = (double[]) threaded.gradient();
-            for (int i = 0; i < one.length; i++) {
-                assertEquals(one[i], three[i], 1e-10 * (1 + Math.abs(one[i])), "parameter " + i);
-            }
-        } finally {
-            weights.destroy();
-        }
-    }
-
-    private static List<double[]> rows() {
+    static List<double[]> rows() {
         SplittableRandom random = new SplittableRandom(3);
         List<double[]> rows = new ArrayList<>();
         for (int r = 0; r < ROWS; r++) {
