@@ -57,22 +57,26 @@ final class BarrierStepEngine<A> implements StepEngine {
     private final ExchangeServer server;
     private final String serverHost;
     private final long joinTimeoutMillis;
+    private final long stepTimeoutMillis;
 
     private ExchangeHub hub;
     private ExchangeAddress address;
     /** The summed gradient when updates need all of it at once (gradient clipping). */
     private double[] wholeGradient;
     private JavaFutureAction<List<Integer>> job;
-    private long jobSubmitted;
     private int attempt;
     private boolean initialized;
+    /** Whether every task of some attempt has joined once in this fit (slots were there). */
+    private boolean everJoined;
+    private StageAttempts attempts;
 
     /**
      * @param server     the TCP endpoint for tasks outside the driver's JVM, or null when every task runs in it
      * @param serverHost the host name executors reach the server at
      */
     BarrierStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
-                      GradientApplier applier, ExchangeServer server, String serverHost, long joinTimeoutMillis) {
+                      GradientApplier applier, ExchangeServer server, String serverHost, long joinTimeoutMillis,
+                      long stepTimeoutMillis) {
         this.kernels = kernels;
         this.data = data;
         this.setup = setup;
@@ -83,6 +87,7 @@ final class BarrierStepEngine<A> implements StepEngine {
         this.server = server;
         this.serverHost = serverHost;
         this.joinTimeoutMillis = joinTimeoutMillis;
+        this.stepTimeoutMillis = stepTimeoutMillis;
     }
 
     @Override
@@ -227,16 +232,30 @@ final class BarrierStepEngine<A> implements StepEngine {
         Chunks.forEach(params.length, (from, to) -> kernels.storeRange(params, (A) target, from, to));
     }
 
+    /**
+     * Waits until every task of the current attempt has joined. The time counts from now (the job's
+     * start, or the restart that the driver just noticed). Only the fit's first join may end with
+     * {@link NotEnoughSlotsException} (which lets exchangeMode=auto fall back to one job per
+     * step); once the tasks have run, a restart that does not get its slots back is a failure.
+     */
     private int awaitJoined(ExchangeHub.Check check) {
-        long deadline = jobSubmitted + TimeUnit.MILLISECONDS.toNanos(joinTimeoutMillis);
-        return hub.awaitJoined(() -> {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(joinTimeoutMillis);
+        int joined = hub.awaitJoined(() -> {
             check.run();
             if (System.nanoTime() > deadline) {
-                throw new NotEnoughSlotsException("The " + setup.plan().numPartitions() + " training tasks did not "
-                        + "all start within " + joinTimeoutMillis / 1000 + " s: a barrier job needs a free task slot "
+                String waited = "The " + setup.plan().numPartitions() + " training tasks did not all start within "
+                        + joinTimeoutMillis / 1000 + " s";
+                if (everJoined) {
+                    throw new IllegalStateException(waited + " after Spark restarted the training job's tasks "
+                            + "(stage attempt " + hub.attempt() + "): an executor may have been lost with no "
+                            + "replacement slot (spark.vaespark.exchange.joinTimeout)");
+                }
+                throw new NotEnoughSlotsException(waited + ": a barrier job needs a free task slot "
                         + "for every partition at once (spark.vaespark.exchange.joinTimeout)");
             }
         });
+        everJoined = true;
+        return joined;
     }
 
     /** Submits the barrier job unless one is running. */
@@ -246,11 +265,14 @@ final class BarrierStepEngine<A> implements StepEngine {
         }
         BatchPlan plan = setup.plan();
         hub = new ExchangeHub(plan.numPartitions(), segments, kernels, (p, step) -> plan.share(p, step) > 0);
-        address = ExchangeHubs.register(hub);
+        hub.setStepTimeout(stepTimeoutMillis);
+        SparkContext sc = data.blocks().context();
+        attempts = StageAttempts.listen(sc);
+        hub.setStartedAttempts(attempts::newest);
+        address = ExchangeHubs.register(hub).withIdleTimeout(stepTimeoutMillis <= 0 ? 0 : 2 * stepTimeoutMillis);
         if (server != null) {
             address = address.overTcp(serverHost, server.port());
         }
-        SparkContext sc = data.blocks().context();
         String previous = sc.getLocalProperty("spark.job.description");
         sc.setJobDescription(String.format("vae-spark: training from epoch %d/%d (%d steps per epoch, barrier)",
                 epoch + 1, config.maxEpochs(), plan.stepsPerEpoch()));
@@ -259,10 +281,10 @@ final class BarrierStepEngine<A> implements StepEngine {
                     .mapPartitions(new BarrierTrainingTask(setup, config, address), false, INT_TAG);
             // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
             job = new JavaRDD<>(tasks, INT_TAG).repartition(1).collectAsync();
+            attempts.watch(job.jobIds());
         } finally {
             sc.setJobDescription(previous);
         }
-        jobSubmitted = System.nanoTime();
         initialized = false;
         attempt = -1;
         LOG.info("vae-spark: barrier training job started for {} partitions ({} exchange, segments {})",
@@ -320,6 +342,10 @@ final class BarrierStepEngine<A> implements StepEngine {
     }
 
     private void release(Throwable reason) {
+        if (attempts != null) {
+            attempts.stop();
+            attempts = null;
+        }
         if (hub != null) {
             if (reason != null) {
                 hub.close(reason);

@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  *       otherwise) or {@code tcp};</li>
  *   <li>{@code spark.vaespark.exchange.port}: the driver's TCP port for the exchange (0: any free port);</li>
  *   <li>{@code spark.vaespark.exchange.joinTimeout}: how long a barrier job may take to start all its
- *       tasks (default 120s).</li>
+ *       tasks (default 120s), at the start and again after Spark restarted them;</li>
+ *   <li>{@code spark.vaespark.exchange.stepTimeout}: how long the driver waits for a live task's next
+ *       gradient segment before the fit fails naming the stalled partitions (default 600s; 0: no
+ *       bound); a remote task gives up after twice this time without an instruction from the driver.</li>
  * </ul>
  */
 final class StepEngines {
@@ -25,6 +28,7 @@ final class StepEngines {
     static final String TRANSPORT = "spark.vaespark.exchange.transport";
     static final String PORT = "spark.vaespark.exchange.port";
     static final String JOIN_TIMEOUT = "spark.vaespark.exchange.joinTimeout";
+    static final String STEP_TIMEOUT = "spark.vaespark.exchange.stepTimeout";
 
     private final SparkContext sc;
 
@@ -58,7 +62,8 @@ final class StepEngines {
             }
         }
         long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
-        return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout);
+        long stepTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(STEP_TIMEOUT, "600s"));
+        return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout, stepTimeout);
     }
 
     /** One Spark job per step. */

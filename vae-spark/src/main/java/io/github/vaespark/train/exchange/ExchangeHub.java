@@ -45,6 +45,15 @@ public final class ExchangeHub {
         }
     }
 
+    /** Thrown to the driver when partitions delivered nothing for longer than the step timeout. */
+    public static final class StalledException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        StalledException(String message) {
+            super(message);
+        }
+    }
+
     /** Whether a partition has rows in a step (and so ships a gradient for it). */
     @FunctionalInterface
     public interface Contributes {
@@ -71,6 +80,9 @@ public final class ExchangeHub {
     private boolean restartPending;
     private boolean ending;
     private Throwable closed;
+    private long lastProgress = System.nanoTime();
+    private long stepTimeoutNanos = Long.MAX_VALUE;
+    private java.util.function.IntSupplier startedAttempts = () -> Integer.MAX_VALUE;
 
     /**
      * @param kernels     the width of weights and gradients
@@ -90,6 +102,33 @@ public final class ExchangeHub {
 
     public Segments segments() {
         return segments;
+    }
+
+    /**
+     * How long the driver waits for the next gradient segment of a tick before it gives up on
+     * the partitions that have not delivered it (spark.vaespark.exchange.stepTimeout).
+     */
+    public synchronized void setStepTimeout(long millis) {
+        this.stepTimeoutNanos = millis <= 0 ? Long.MAX_VALUE : java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** The driver's own record of the newest stage attempt of the job that it has started. */
+    public synchronized void setStartedAttempts(java.util.function.IntSupplier record) {
+        this.startedAttempts = record;
+    }
+
+    /** Whether the driver has started stage attempt {@code stageAttempt} of this hub's job. */
+    public boolean attemptStarted(int stageAttempt) {
+        java.util.function.IntSupplier record;
+        synchronized (this) {
+            record = startedAttempts;
+        }
+        return stageAttempt >= 0 && stageAttempt <= record.getAsInt();
+    }
+
+    /** The newest stage attempt that has joined (-1: none yet). */
+    public synchronized int attempt() {
+        return attempt;
     }
 
     public Kernels<?> kernels() {
@@ -141,6 +180,7 @@ public final class ExchangeHub {
             throw new RestartedException(attempt);
         }
         ticks.add(tick);
+        lastProgress = System.nanoTime();
         notifyAll();
         return ticks.size() - 1;
     }
@@ -154,7 +194,25 @@ public final class ExchangeHub {
                 return;
             }
             pause(check);
+            throwIfStalled(target);
         }
+    }
+
+    private void throwIfStalled(long target) {
+        if (System.nanoTime() - lastProgress <= stepTimeoutNanos) {
+            return;
+        }
+        List<Integer> late = new ArrayList<>();
+        for (int p = 0; p < numPartitions; p++) {
+            if (delivered[p] < target) {
+                late.add(p);
+            }
+        }
+        Tick tick = ticks.isEmpty() ? null : ticks.get(ticks.size() - 1);
+        throw new StalledException("Training partition(s) " + late + " sent no gradient for "
+                + java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(stepTimeoutNanos) + " s"
+                + (tick == null ? "" : " in epoch " + (tick.epoch() + 1) + ", step " + (tick.step() + 1))
+                + ": their tasks are alive but stalled (spark.vaespark.exchange.stepTimeout)");
     }
 
     private long minDelivered() {
@@ -257,6 +315,7 @@ public final class ExchangeHub {
         }
         partials[partition] = gradient;
         joined++;
+        lastProgress = System.nanoTime();
         notifyAll();
         return new Participant(partition, stageAttempt);
     }
@@ -330,6 +389,7 @@ public final class ExchangeHub {
             synchronized (ExchangeHub.this) {
                 throwIfGone();
                 delivered[partition] = Math.max(delivered[partition], (long) t * segments.count() + k);
+                lastProgress = System.nanoTime();
                 ExchangeHub.this.notifyAll();
             }
         }
@@ -341,6 +401,7 @@ public final class ExchangeHub {
                 losses[partition] = loss;
                 computeNanos[partition] = nanos;
                 delivered[partition] = (long) (t + 1) * segments.count();
+                lastProgress = System.nanoTime();
                 ExchangeHub.this.notifyAll();
             }
         }

@@ -4,48 +4,100 @@ import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver's TCP endpoint for tasks on other JVMs. Each accepted connection authenticates
- * against a registered hub ({@link ExchangeHubs}) and then joins it as a participant on the task's
- * behalf: one thread reads the task's gradient segments into a driver-side array and delivers
- * them, another sends the weight segments the driver publishes.
+ * The driver's TCP endpoint for tasks on other JVMs.
+ *
+ * <p>Before a connection has proved that it belongs to a training job it costs almost nothing:
+ * one selector thread accepts connections and reads their hellos without blocking, keeps at most
+ * {@link #MAX_PENDING} of them (the oldest is dropped first), drops any that has not sent a
+ * complete hello within the hello timeout, and refuses malformed hellos and wrong tokens at once
+ * (logged at most every few seconds). Only a connection holding its hub's token gets threads: it
+ * joins the hub as a participant on the task's behalf, once the driver's own record shows that the
+ * stage attempt it claims has been started; one thread reads the task's gradient segments into a
+ * driver-side array, another sends the weight segments the driver publishes. An unexpected error
+ * in these threads closes the hub with its cause, so the fit ends with it instead of waiting.
  */
 public final class ExchangeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExchangeServer.class);
-    private static final int MAX_HELLO = 4096;
+    /** Connections that have not completed their hello yet, at most. */
+    static final int MAX_PENDING = 128;
+    /** Default time a connection has to send its hello. */
+    static final long HELLO_TIMEOUT_MILLIS = 10_000;
+    /** How long a claimed stage attempt may wait for the driver's record of it (the listener bus lags). */
+    static final long ATTEMPT_WAIT_MILLIS = 10_000;
+
+    /** A connection whose hello is still being read. */
+    private static final class Pending {
+        final SocketChannel channel;
+        final ByteBuffer length = ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long deadline;
+        ByteBuffer body;
+
+        Pending(SocketChannel channel, long deadline) {
+            this.channel = channel;
+            this.deadline = deadline;
+        }
+    }
 
     private final ServerSocketChannel server;
+    private final Selector selector;
     private final Thread acceptor;
+    private final long helloTimeoutNanos;
+    private final Map<SocketChannel, Pending> pending = new LinkedHashMap<>();
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, 5_000);
     private volatile boolean closed;
 
-    private ExchangeServer(ServerSocketChannel server) {
+    private ExchangeServer(ServerSocketChannel server, Selector selector, long helloTimeoutMillis) {
         this.server = server;
-        this.acceptor = new Thread(this::acceptLoop, "vae-spark-exchange-server");
+        this.selector = selector;
+        this.helloTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(helloTimeoutMillis);
+        this.acceptor = new Thread(this::selectLoop, "vae-spark-exchange-server");
         acceptor.setDaemon(true);
     }
 
     /** Listens on {@code bindHost:port} (port 0: any free port). */
     public static ExchangeServer start(String bindHost, int port) throws IOException {
+        return start(bindHost, port, HELLO_TIMEOUT_MILLIS);
+    }
+
+    /** As {@link #start(String, int)}, with the time a connection has to send its hello. */
+    static ExchangeServer start(String bindHost, int port, long helloTimeoutMillis) throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
+        Selector selector = null;
         try {
             channel.bind(new InetSocketAddress(bindHost, port), 64);
+            channel.configureBlocking(false);
+            selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_ACCEPT);
         } catch (IOException e) {
             channel.close();
+            if (selector != null) {
+                selector.close();
+            }
             throw new IOException("Cannot listen for the training exchange on " + bindHost + ":" + port
                     + " (spark.vaespark.exchange.port)", e);
         }
-        ExchangeServer s = new ExchangeServer(channel);
+        ExchangeServer s = new ExchangeServer(channel, selector, helloTimeoutMillis);
         s.acceptor.start();
         return s;
     }
@@ -54,33 +106,208 @@ public final class ExchangeServer implements AutoCloseable {
         return server.socket().getLocalPort();
     }
 
-    private void acceptLoop() {
+    /** Connections that joined a hub and are served now (for tests and diagnostics). */
+    int activeConnections() {
+        return connections.size();
+    }
+
+    /** Connections still sending their hello (for tests and diagnostics). */
+    synchronized int pendingConnections() {
+        return pending.size();
+    }
+
+    // ---------------------------------------------------------------- before authentication
+
+    private void selectLoop() {
+        long backoff = 0;
         while (!closed) {
             try {
-                SocketChannel c = server.accept();
-                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                connections.add(c);
-                Thread t = new Thread(() -> serve(c), "vae-spark-exchange-" + c.socket().getPort() + "-in");
-                t.setDaemon(true);
-                t.start();
-            } catch (ClosedChannelException e) {
-                return;
-            } catch (IOException e) {
-                if (!closed) {
-                    LOG.warn("vae-spark: accepting an exchange connection failed", e);
+                selector.select(250);
+                List<Pending> complete = new ArrayList<>();
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    if (!key.isValid()) {
+                        continue;
+                    }
+                    if (key.isAcceptable()) {
+                        acceptAll();
+                    } else if (key.isReadable()) {
+                        Pending p = readHello(key);
+                        if (p != null) {
+                            complete.add(p);
+                        }
+                    }
                 }
+                if (!complete.isEmpty()) {
+                    selector.selectNow(); // deregisters the cancelled keys, so the channels may block again
+                    for (Pending p : complete) {
+                        authenticate(p);
+                    }
+                }
+                expireHellos();
+                backoff = 0;
+            } catch (ClosedSelectorException e) {
+                return;
+            } catch (IOException | RuntimeException | Error e) {
+                if (closed) {
+                    return;
+                }
+                // E.g. out of file descriptors: back off instead of spinning, and keep serving.
+                backoff = Math.min(1_000, Math.max(10, backoff * 2));
+                refusals.warn("vae-spark: the training exchange's server loop failed: {}", e.toString());
+                sleep(backoff);
             }
         }
     }
 
-    /** One task's connection: hello, then its gradients (this thread) and its weights (a second thread). */
-    private void serve(SocketChannel channel) {
+    private void acceptAll() throws IOException {
+        SocketChannel c;
+        while ((c = server.accept()) != null) {
+            try {
+                c.configureBlocking(false);
+                synchronized (this) {
+                    if (pending.size() >= MAX_PENDING) {
+                        Pending oldest = pending.values().iterator().next();
+                        drop(oldest.channel, "too many connections without a hello");
+                    }
+                    c.register(selector, SelectionKey.OP_READ, new Pending(c, System.nanoTime() + helloTimeoutNanos));
+                    pending.put(c, (Pending) c.keyFor(selector).attachment());
+                }
+            } catch (IOException | RuntimeException e) {
+                drop(c, e.toString());
+            }
+        }
+    }
+
+    /** Reads what has arrived of a hello; returns the connection once its hello is complete. */
+    private Pending readHello(SelectionKey key) {
+        Pending p = (Pending) key.attachment();
+        try {
+            if (p.body == null) {
+                if (p.channel.read(p.length) < 0) {
+                    drop(p.channel, "closed before its hello");
+                    return null;
+                }
+                if (p.length.hasRemaining()) {
+                    return null;
+                }
+                int length = p.length.flip().getInt();
+                if (length < 0 || length > Hello.MAX_BYTES) {
+                    drop(p.channel, "a hello of " + length + " bytes");
+                    return null;
+                }
+                p.body = ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            }
+            if (p.channel.read(p.body) < 0) {
+                drop(p.channel, "closed during its hello");
+                return null;
+            }
+            if (p.body.hasRemaining()) {
+                return null;
+            }
+            key.cancel();
+            synchronized (this) {
+                pending.remove(p.channel);
+            }
+            p.body.flip();
+            return p;
+        } catch (IOException e) {
+            drop(p.channel, e.toString());
+            return null;
+        }
+    }
+
+    private void expireHellos() {
+        long now = System.nanoTime();
+        List<SocketChannel> late = new ArrayList<>();
+        synchronized (this) {
+            for (Pending p : pending.values()) {
+                if (now - p.deadline > 0) {
+                    late.add(p.channel);
+                }
+            }
+        }
+        for (SocketChannel c : late) {
+            drop(c, "no hello within " + TimeUnit.NANOSECONDS.toMillis(helloTimeoutNanos) + " ms");
+        }
+    }
+
+    /** Checks a complete hello's form and token; only then does the connection get a thread. */
+    private void authenticate(Pending p) {
+        SocketChannel channel = p.channel;
+        Hello hello;
+        try {
+            hello = Hello.parse(p.body);
+        } catch (IOException e) {
+            drop(channel, e.getMessage());
+            return;
+        }
+        ExchangeHub hub = ExchangeHubs.authenticated(hello.hubId(), hello.token());
+        if (hub == null) {
+            refuseAndDrop(channel, "unknown training exchange or wrong token (a task of a finished fit?)");
+            return;
+        }
+        try {
+            channel.configureBlocking(true);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            connections.add(channel);
+            Thread t = new Thread(() -> serve(channel, hub, hello),
+                    "vae-spark-exchange-" + hello.partition() + "-in");
+            t.setDaemon(true);
+            t.start();
+        } catch (IOException | RuntimeException | Error e) {
+            connections.remove(channel);
+            refuseAndDrop(channel, "the driver could not serve the connection: " + e);
+        }
+    }
+
+    private void drop(SocketChannel channel, String why) {
+        SocketAddress remote = null;
+        try {
+            remote = channel.getRemoteAddress();
+        } catch (IOException | RuntimeException ignored) {
+            // closed already
+        }
+        refusals.warn("vae-spark: refused a training exchange connection: {}", remote + ": " + why);
+        synchronized (this) {
+            pending.remove(channel);
+        }
+        close(channel);
+    }
+
+    /** Tells the peer why (best effort, never blocking), then drops the connection. */
+    private void refuseAndDrop(SocketChannel channel, String why) {
+        try {
+            channel.configureBlocking(false);
+            channel.write(refusal(why));
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is told if it can be, without waiting for it
+        }
+        drop(channel, why);
+    }
+
+    private static ByteBuffer refusal(String why) {
+        ByteBuffer message = Wire.buffer(Hello.MAX_BYTES);
+        Wire.putString(message, why.length() > 1000 ? why.substring(0, 1000) : why);
+        message.flip();
+        ByteBuffer reply = Wire.buffer(8 + message.remaining());
+        reply.putInt(Wire.REFUSED).putInt(message.remaining()).put(message);
+        return reply.flip();
+    }
+
+    // ---------------------------------------------------------------- after authentication
+
+    /** One task's connection: join, then its gradients (this thread) and its weights (a second thread). */
+    private void serve(SocketChannel channel, ExchangeHub hub, Hello hello) {
         Thread out = null;
         try {
-            ExchangeHub.Participant participant = handshake(channel);
+            ExchangeHub.Participant participant = join(channel, hub, hello);
             if (participant != null) {
                 out = new Thread(() -> sendWeights(channel, participant),
-                        "vae-spark-exchange-" + channel.socket().getPort() + "-out");
+                        "vae-spark-exchange-" + hello.partition() + "-out");
                 out.setDaemon(true);
                 out.start();
                 receiveGradients(channel, participant);
@@ -88,51 +315,38 @@ public final class ExchangeServer implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ExchangeHub.GoneException e) {
             if (!closed && !(e instanceof ExchangeHub.GoneException)) {
-                LOG.info("vae-spark: exchange connection {} ended: {}", channel.socket().getRemoteSocketAddress(),
-                        e.toString());
+                LOG.info("vae-spark: exchange connection of partition {} ended: {}", hello.partition(), e.toString());
             }
+        } catch (RuntimeException | Error e) {
+            failHub(hub, "receiving gradients of partition " + hello.partition(), e);
         } finally {
             close(channel);
         }
     }
 
-    /** Reads and checks the task's hello and joins its hub; null (after telling the task why) if refused. */
-    private ExchangeHub.Participant handshake(SocketChannel channel) throws IOException {
-        int length = Wire.readFully(channel, Wire.buffer(4), 4).getInt();
-        if (length < 0 || length > MAX_HELLO) {
+    /** Joins the hub for the task, once the driver has started the attempt it claims; null if refused. */
+    private ExchangeHub.Participant join(SocketChannel channel, ExchangeHub hub, Hello hello) throws IOException {
+        if (hello.width() != hub.kernels().precision().bytes()) {
+            refuseAndDrop(channel, "precision mismatch");
             return null;
         }
-        ByteBuffer hello = Wire.readFully(channel, Wire.buffer(length), length);
-        if (hello.getInt() != Wire.MAGIC || hello.getInt() != Wire.VERSION) {
-            return null;
-        }
-        String hubId = Wire.getString(hello, 256);
-        int tokenLength = hello.getInt();
-        if (tokenLength < 0 || tokenLength > hello.remaining()) {
-            return null;
-        }
-        byte[] token = new byte[tokenLength];
-        hello.get(token);
-        int partition = hello.getInt();
-        int stageAttempt = hello.getInt();
-        int width = hello.getInt();
-
-        ExchangeHub hub = ExchangeHubs.authenticated(hubId, token);
-        if (hub == null) {
-            refuse(channel, "unknown training exchange or wrong token (a task of a finished fit?)");
-            return null;
-        }
-        if (width != hub.kernels().precision().bytes()) {
-            refuse(channel, "precision mismatch");
-            return null;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ATTEMPT_WAIT_MILLIS);
+        while (!hub.attemptStarted(hello.stageAttempt())) {
+            if (System.nanoTime() > deadline || closed) {
+                refuseAndDrop(channel, "stage attempt " + hello.stageAttempt() + " of the training job was not started "
+                        + "by the driver");
+                return null;
+            }
+            sleep(20);
         }
         ExchangeHub.Participant participant;
         try {
-            participant = hub.join(partition, stageAttempt, hub.kernels().allocate(hub.segments().numParams()));
+            participant = hub.join(hello.partition(), hello.stageAttempt(),
+                    hub.kernels().allocate(hub.segments().numParams()));
         } catch (RuntimeException e) {
-            refuse(channel, e.getMessage());
+            refuseAndDrop(channel, e.getMessage());
             return null;
         }
         int[] starts = hub.segments().starts();
@@ -143,15 +357,6 @@ public final class ExchangeServer implements AutoCloseable {
         }
         Wire.writeFully(channel, reply.flip());
         return participant;
-    }
-
-    private static void refuse(SocketChannel channel, String why) throws IOException {
-        ByteBuffer reply = Wire.buffer(MAX_HELLO);
-        ByteBuffer message = Wire.buffer(MAX_HELLO - 16);
-        Wire.putString(message, why.length() > 1000 ? why.substring(0, 1000) : why);
-        message.flip();
-        reply.putInt(Wire.REFUSED).putInt(message.remaining()).put(message);
-        Wire.writeFully(channel, reply.flip());
     }
 
     private ExchangeHub.Check checkOpen(SocketChannel channel) {
@@ -168,7 +373,7 @@ public final class ExchangeServer implements AutoCloseable {
         Kernels<?> kernels = hub.kernels();
         Segments segments = hub.segments();
         Object partial = hub.partial(participant.partition());
-        ByteBuffer buffer = Wire.buffer(Math.max(Wire.TRAILER_BYTES, segments.numParams() * kernels.precision().bytes()));
+        ByteBuffer buffer = Wire.streamBuffer();
         ExchangeHub.Check check = checkOpen(channel);
         for (int t = 0; ; t++) {
             Tick tick = participant.awaitTick(t, check);
@@ -192,11 +397,11 @@ public final class ExchangeServer implements AutoCloseable {
     /** Sends the initial weights, then per tick its header and the weight segments as they are published. */
     private void sendWeights(SocketChannel channel, ExchangeHub.Participant participant) {
         ExchangeHub hub = participant.hub();
-        Kernels<?> kernels = hub.kernels();
-        Segments segments = hub.segments();
-        ByteBuffer buffer = Wire.buffer(segments.numParams() * kernels.precision().bytes());
-        ExchangeHub.Check check = checkOpen(channel);
         try {
+            Kernels<?> kernels = hub.kernels();
+            Segments segments = hub.segments();
+            ByteBuffer buffer = Wire.streamBuffer();
+            ExchangeHub.Check check = checkOpen(channel);
             Object weights = participant.awaitReady(check);
             Wire.sendRange(channel, buffer, kernels, weights, 0, segments.numParams());
             for (int t = 0; ; t++) {
@@ -212,12 +417,31 @@ public final class ExchangeServer implements AutoCloseable {
                     Wire.sendRange(channel, buffer, kernels, weights, segments.from(k), segments.to(k));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | ExchangeHub.GoneException e) {
             if (!closed && !(e instanceof ExchangeHub.GoneException)) {
-                LOG.info("vae-spark: sending weights to {} ended: {}", channel.socket().getRemoteSocketAddress(),
-                        e.toString());
+                LOG.info("vae-spark: sending weights to partition {} ended: {}", participant.partition(), e.toString());
             }
             close(channel);
+        } catch (RuntimeException | Error e) {
+            failHub(hub, "sending weights to partition " + participant.partition(), e);
+            close(channel);
+        }
+    }
+
+    /** An unexpected failure of a driver-side exchange thread: the fit ends with it as the cause. */
+    private void failHub(ExchangeHub hub, String what, Throwable e) {
+        if (closed) {
+            return;
+        }
+        LOG.error("vae-spark: the training exchange failed while {}", what, e);
+        hub.close(new IllegalStateException("The driver's exchange thread failed while " + what + ": " + e, e));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -235,11 +459,19 @@ public final class ExchangeServer implements AutoCloseable {
         closed = true;
         try {
             server.close();
+            selector.close();
         } catch (IOException ignored) {
             // closing anyway
         }
-        for (SocketChannel c : connections) {
+        List<SocketChannel> all;
+        synchronized (this) {
+            all = new ArrayList<>(pending.keySet());
+            pending.clear();
+        }
+        all.addAll(connections);
+        for (SocketChannel c : all) {
             close(c);
         }
+        acceptor.interrupt();
     }
 }

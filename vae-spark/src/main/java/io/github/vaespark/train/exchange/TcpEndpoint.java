@@ -22,6 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
  */
 final class TcpEndpoint implements TaskEndpoint {
     private static final int SOCKET_BUFFER = 4 << 20;
+    private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
+    private static final int MAX_REPLY = 1 << 20;
 
     /** What the task thread hands to the sender thread. */
     private record Outgoing(int tick, int segments, LossSums loss, long nanos, boolean finish) {
@@ -37,11 +39,13 @@ final class TcpEndpoint implements TaskEndpoint {
     private final List<Tick> ticks = new ArrayList<>();
     private final Thread receiver;
     private final Thread sender;
+    private final long idleTimeoutMillis;
     private volatile Throwable failure;
     private volatile boolean closing;
 
     private TcpEndpoint(SocketChannel channel, Kernels<?> kernels, Segments segments, Object gradient,
-                        ExchangeHub.Check check) {
+                        ExchangeHub.Check check, long idleTimeoutMillis) {
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.channel = channel;
         this.kernels = kernels;
         this.segments = segments;
@@ -63,7 +67,8 @@ final class TcpEndpoint implements TaskEndpoint {
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
             channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-            channel.connect(new InetSocketAddress(address.host(), address.port()));
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            channel.socket().connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
             ByteBuffer hello = Wire.buffer(512 + address.token().length);
             hello.putInt(0).putInt(Wire.MAGIC).putInt(Wire.VERSION);
             Wire.putString(hello, address.hubId());
@@ -75,6 +80,9 @@ final class TcpEndpoint implements TaskEndpoint {
             ByteBuffer reply = Wire.readFully(channel, Wire.buffer(8), 8);
             int status = reply.getInt();
             int length = reply.getInt();
+            if (length < 0 || length > MAX_REPLY) {
+                throw new IOException("Malformed reply of " + length + " bytes from the driver's training exchange");
+            }
             ByteBuffer body = Wire.readFully(channel, Wire.buffer(Math.max(length, 1)), length);
             if (status != Wire.OK) {
                 throw new IllegalStateException("The driver refused the training exchange: "
@@ -85,7 +93,8 @@ final class TcpEndpoint implements TaskEndpoint {
             for (int k = 0; k < starts.length; k++) {
                 starts[k] = body.getInt();
             }
-            TcpEndpoint endpoint = new TcpEndpoint(channel, kernels, Segments.of(numParams, starts), gradient, check);
+            TcpEndpoint endpoint = new TcpEndpoint(channel, kernels, Segments.of(numParams, starts), gradient, check,
+                    address.idleTimeoutMillis());
             endpoint.receiver.start();
             endpoint.sender.start();
             return endpoint;
@@ -112,8 +121,13 @@ final class TcpEndpoint implements TaskEndpoint {
 
     @Override
     public Tick awaitTick(int t) {
+        long since = System.nanoTime();
         synchronized (ticks) {
             while (true) {
+                if (idleTimeoutMillis > 0 && System.nanoTime() - since > idleTimeoutMillis * 1_000_000L) {
+                    throw new IllegalStateException("No instruction from the driver's training exchange for "
+                            + idleTimeoutMillis / 1000 + " s (twice spark.vaespark.exchange.stepTimeout)");
+                }
                 if (failure != null) {
                     throw new IllegalStateException("The training exchange with the driver failed: "
                             + failure.getMessage(), failure);
@@ -144,8 +158,8 @@ final class TcpEndpoint implements TaskEndpoint {
 
     /** Receiver thread: the initial weights, then per tick a header and the weight segments. */
     private void receive() {
-        ByteBuffer buffer = Wire.buffer(segments.numParams() * kernels.precision().bytes());
         try {
+            ByteBuffer buffer = Wire.streamBuffer();
             Wire.receiveRange(channel, buffer, kernels, weights, 0, segments.numParams());
             while (true) {
                 ByteBuffer header = Wire.readFully(channel, buffer, Wire.HEADER_BYTES);
@@ -161,17 +175,16 @@ final class TcpEndpoint implements TaskEndpoint {
                     Wire.receiveRange(channel, buffer, kernels, weights, segments.from(k), segments.to(k));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             fail(e);
         }
     }
 
     /** Sender thread: gradient segments as they are delivered, and each tick's trailer. */
     private void send() {
-        ByteBuffer buffer = Wire.buffer(Math.max(Wire.TRAILER_BYTES,
-                segments.numParams() * kernels.precision().bytes()));
         int sent = 0;
         try {
+            ByteBuffer buffer = Wire.streamBuffer();
             while (true) {
                 Outgoing out = outgoing.take();
                 for (; sent < out.segments(); sent++) {
@@ -186,7 +199,7 @@ final class TcpEndpoint implements TaskEndpoint {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             fail(e);
         }
     }

@@ -25,6 +25,8 @@ final class Wire {
     static final int REFUSED = 1;
     static final int TRAILER_BYTES = 32;
     static final int HEADER_BYTES = 8;
+    /** Bytes of the buffer each exchange thread streams ranges through (any parameter count fits). */
+    static final int STREAM_BUFFER_BYTES = 1 << 20;
 
     private Wire() {
     }
@@ -51,21 +53,35 @@ final class Wire {
         return buffer.flip();
     }
 
-    /** Sends {@code array[from, to)}. */
+    /** A buffer for streaming ranges and headers: {@link #STREAM_BUFFER_BYTES}. */
+    static ByteBuffer streamBuffer() {
+        return buffer(STREAM_BUFFER_BYTES);
+    }
+
+    /** Sends {@code array[from, to)}, in pieces that fit the buffer. */
     @SuppressWarnings("unchecked")
     static <A> void sendRange(WritableByteChannel channel, ByteBuffer buffer, Kernels<A> kernels, Object array,
                               int from, int to) throws IOException {
-        buffer.clear();
-        kernels.put((A) array, from, to, buffer);
-        writeFully(channel, buffer.flip());
+        int piece = buffer.capacity() / kernels.precision().bytes();
+        for (int start = from; start < to; start += piece) {
+            int end = Math.min(to, start + piece);
+            buffer.clear();
+            kernels.put((A) array, start, end, buffer);
+            writeFully(channel, buffer.flip());
+        }
     }
 
-    /** Receives {@code array[from, to)}. */
+    /** Receives {@code array[from, to)}, in pieces that fit the buffer. */
     @SuppressWarnings("unchecked")
     static <A> void receiveRange(ReadableByteChannel channel, ByteBuffer buffer, Kernels<A> kernels, Object array,
                                  int from, int to) throws IOException {
-        readFully(channel, buffer, (to - from) * kernels.precision().bytes());
-        kernels.get(buffer, (A) array, from, to);
+        int width = kernels.precision().bytes();
+        int piece = buffer.capacity() / width;
+        for (int start = from; start < to; start += piece) {
+            int end = Math.min(to, start + piece);
+            readFully(channel, buffer, (end - start) * width);
+            kernels.get(buffer, (A) array, start, end);
+        }
     }
 
     static void putString(ByteBuffer b, String s) {
