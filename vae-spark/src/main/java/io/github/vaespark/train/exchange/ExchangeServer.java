@@ -62,12 +62,15 @@ public final class ExchangeServer implements AutoCloseable {
     private final Selector selector;
     private final Thread acceptor;
     private final long helloTimeoutNanos;
+    private final long attemptWaitMillis;
     private final Map<SocketChannel, Pending> pending = new LinkedHashMap<>();
     private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 5_000);
     private volatile boolean closed;
 
-    private ExchangeServer(ServerSocketChannel server, Selector selector, long helloTimeoutMillis) {
+    private ExchangeServer(ServerSocketChannel server, Selector selector, long helloTimeoutMillis,
+                           long attemptWaitMillis) {
+        this.attemptWaitMillis = attemptWaitMillis;
         this.server = server;
         this.selector = selector;
         this.helloTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(helloTimeoutMillis);
@@ -77,11 +80,15 @@ public final class ExchangeServer implements AutoCloseable {
 
     /** Listens on {@code bindHost:port} (port 0: any free port). */
     public static ExchangeServer start(String bindHost, int port) throws IOException {
-        return start(bindHost, port, HELLO_TIMEOUT_MILLIS);
+        return start(bindHost, port, HELLO_TIMEOUT_MILLIS, ATTEMPT_WAIT_MILLIS);
     }
 
-    /** As {@link #start(String, int)}, with the time a connection has to send its hello. */
-    static ExchangeServer start(String bindHost, int port, long helloTimeoutMillis) throws IOException {
+    /**
+     * As {@link #start(String, int)}, with the time a connection has to send its hello and the time
+     * a claimed stage attempt may wait for the driver's record of it.
+     */
+    static ExchangeServer start(String bindHost, int port, long helloTimeoutMillis, long attemptWaitMillis)
+            throws IOException {
         ServerSocketChannel channel = ServerSocketChannel.open();
         Selector selector = null;
         try {
@@ -97,7 +104,7 @@ public final class ExchangeServer implements AutoCloseable {
             throw new IOException("Cannot listen for the training exchange on " + bindHost + ":" + port
                     + " (spark.vaespark.exchange.port)", e);
         }
-        ExchangeServer s = new ExchangeServer(channel, selector, helloTimeoutMillis);
+        ExchangeServer s = new ExchangeServer(channel, selector, helloTimeoutMillis, attemptWaitMillis);
         s.acceptor.start();
         return s;
     }
@@ -332,7 +339,7 @@ public final class ExchangeServer implements AutoCloseable {
             refuseAndDrop(channel, "precision mismatch");
             return null;
         }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ATTEMPT_WAIT_MILLIS);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attemptWaitMillis);
         while (!hub.attemptStarted(hello.stageAttempt())) {
             if (System.nanoTime() > deadline || closed) {
                 refuseAndDrop(channel, "stage attempt " + hello.stageAttempt() + " of the training job was not started "
