@@ -38,6 +38,7 @@ import scala.reflect.ClassTag$;
 final class BarrierStepEngine<A> implements StepEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStepEngine.class);
     private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
+    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     /** Thrown when the job's tasks did not all start in time (not enough free task slots). */
     static final class NotEnoughSlotsException extends RuntimeException {
@@ -274,6 +275,9 @@ final class BarrierStepEngine<A> implements StepEngine {
             address = address.overTcp(serverHost, server.port());
         }
         String previous = sc.getLocalProperty("spark.job.description");
+        String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
+        // Cancelling the job (a failed fit) interrupts its task threads, so a stalled task frees its slot.
+        sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
         sc.setJobDescription(String.format("vae-spark: training from epoch %d/%d (%d steps per epoch, barrier)",
                 epoch + 1, config.maxEpochs(), plan.stepsPerEpoch()));
         try {
@@ -284,6 +288,7 @@ final class BarrierStepEngine<A> implements StepEngine {
             attempts.watch(job.jobIds());
         } finally {
             sc.setJobDescription(previous);
+            sc.setLocalProperty(INTERRUPT_ON_CANCEL, previousInterrupt);
         }
         initialized = false;
         attempt = -1;

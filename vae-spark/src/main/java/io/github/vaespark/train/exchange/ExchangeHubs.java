@@ -29,6 +29,11 @@ public final class ExchangeHubs {
         return new ExchangeAddress(id, token, null, -1, 0);
     }
 
+    /** Number of hubs registered now (a finished fit leaves none). */
+    public static int registered() {
+        return HUBS.size();
+    }
+
     public static void unregister(String id) {
         HUBS.remove(id);
     }
