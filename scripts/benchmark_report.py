@@ -28,6 +28,8 @@ def main(path):
           f"[{gemm.get('native_blas_libraries', '?')}], PyTorch "
           f"{torch_gemm.get('torch_matmul_1024_gflops_2_threads', float('nan')):.0f} GFLOP/s "
           f"[{torch_gemm.get('native_blas_libraries', '?')}]")
+    if gemm.get("blas_library"):
+        print(f"vae-spark BLAS: {gemm['blas_library']}")
     print(f"vae-spark forward+backward on one 512-row chunk, 1 thread: "
           f"{gemm.get('forward_backward_gflops_1_thread', float('nan')):.0f} GFLOP/s")
     checks = []

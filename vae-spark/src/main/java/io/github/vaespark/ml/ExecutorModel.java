@@ -1,5 +1,6 @@
 package io.github.vaespark.ml;
 
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
@@ -13,8 +14,9 @@ import org.apache.spark.broadcast.Broadcast;
  */
 record ExecutorModel(VaeLayout layout, Precision precision, Broadcast<?> weights) implements Serializable {
 
-    /** The network with the kernels of the model's width. */
+    /** The network with the kernels of the model's width (this JVM's BLAS chosen first). */
     <A> VaeNetwork<A> network(Kernels<A> kernels) {
+        NativeBlas.ensureLoaded();
         return new VaeNetwork<>(layout, kernels);
     }
 

@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
@@ -41,6 +42,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         implements VaeParams, MLWritable {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(VariationalAutoencoder.class);
+
+    static {
+        // Before Spark's MLlib or anything else touches netlib, which reads its settings once per JVM.
+        NativeBlas.ensureLoadedEarly();
+    }
 
     private final String uid;
     private final VaeParamSet paramSet;
@@ -226,6 +232,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
     @Override
     public VariationalAutoencoderModel fit(Dataset<?> dataset) {
+        NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         transformSchema(dataset.schema(), true);
         String column = getFeaturesCol();
         boolean skip = "skip".equals(getHandleInvalid());

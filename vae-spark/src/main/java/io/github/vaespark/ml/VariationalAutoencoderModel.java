@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import java.util.LinkedHashMap;
@@ -32,6 +33,11 @@ import org.apache.spark.sql.types.StructType;
 public final class VariationalAutoencoderModel extends Model<VariationalAutoencoderModel>
         implements VaeParams, MLWritable {
     private static final long serialVersionUID = 1L;
+
+    static {
+        // Before Spark's MLlib or anything else touches netlib, which reads its settings once per JVM.
+        NativeBlas.ensureLoadedEarly();
+    }
 
     private final String uid;
     private final VaeParamSet paramSet;
@@ -178,6 +184,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
+        NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         StructType outSchema = transformSchema(dataset.schema(), true);
         VaeLayout l = requireWeights();
         String column = getFeaturesCol();

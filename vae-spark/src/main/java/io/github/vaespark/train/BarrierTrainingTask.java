@@ -1,5 +1,6 @@
 package io.github.vaespark.train;
 
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.BackwardListener;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.train.exchange.ExchangeAddress;
@@ -34,7 +35,7 @@ final class BarrierTrainingTask extends AbstractFunction1<Iterator<PartitionData
     @Override
     public Iterator<Integer> apply(Iterator<PartitionData> data) {
         BarrierTaskContext context = BarrierTaskContext.get();
-        GradientTask.logBlasOnce();
+        NativeBlas.ensureLoaded();
         PartitionData rows = data.next();
         run(setup.precision().kernels(), context, rows);
         return scala.collection.Iterator$.MODULE$.single(context.partitionId());

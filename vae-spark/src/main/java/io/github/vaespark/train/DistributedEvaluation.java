@@ -1,6 +1,7 @@
 package io.github.vaespark.train;
 
 import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.nn.Precision;
@@ -46,6 +47,7 @@ public final class DistributedEvaluation {
         if (rows.rows() == 0) {
             return sums;
         }
+        NativeBlas.ensureLoaded();
         VaeNetwork<A> network = new VaeNetwork<>(layout, kernels);
         Workspace<A> ws = network.newWorkspace(Math.min(chunkRows, rows.rows()));
         double[] scratch = new double[layout.latentDim()];

@@ -1,5 +1,6 @@
 package io.github.vaespark.train;
 
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
@@ -75,6 +76,7 @@ final class ExecutorBuffers<A> {
 
     /** This thread's buffers for the layout, precision and capacity. */
     static <A> ExecutorBuffers<A> get(VaeLayout layout, Kernels<A> kernels, int capacity) {
+        NativeBlas.ensureLoaded();
         return new ExecutorBuffers<>(layout, kernels, capacity);
     }
 }

@@ -1,8 +1,8 @@
 package io.github.vaespark.train;
 
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Kernels;
 import java.io.Serializable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
 import scala.collection.Iterator;
@@ -16,8 +16,6 @@ import scala.runtime.AbstractFunction2;
 final class GradientTask extends AbstractFunction2<TaskContext, Iterator<PartitionData>, PartialGradient>
         implements Serializable {
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GradientTask.class);
-    private static final AtomicBoolean LOGGED_BLAS = new AtomicBoolean();
 
     private final GradientSetup setup;
     private final Broadcast<byte[]> params;
@@ -36,17 +34,10 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     @Override
     public PartialGradient apply(TaskContext context, Iterator<PartitionData> data) {
         int partition = context.partitionId();
-        logBlasOnce();
+        NativeBlas.ensureLoaded();
         PartitionData rows = data.next();
         TaskFaults.beforeStep(epoch, step, partition, context.attemptNumber());
         return compute(partition, rows, Math.max(1, context.cpus()));
-    }
-
-    /** Logs the BLAS backend once per executor JVM. */
-    static void logBlasOnce() {
-        if (LOGGED_BLAS.compareAndSet(false, true)) {
-            LOG.info("vae-spark: executor BLAS {}", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
-        }
     }
 
     /** The partial gradient of one partition, computed with {@code threads} threads. */

@@ -63,7 +63,7 @@ public final class Trainer {
         LOG.info("vae-spark: training {} on {} rows in {} partitions ({} skipped), {} steps per epoch, {}, "
                         + "driver BLAS {}, {} exchange", config.layout().describe(), data.rows(), data.numPartitions(),
                 data.skipped(), plan.stepsPerEpoch(), config.precision().paramName(),
-                dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName(), engine.name());
+                io.github.vaespark.blas.NativeBlas.ensureLoaded(), engine.name());
         try {
             while (state.epochsDone < config.maxEpochs() && !shouldStop(state)) {
                 engine = runEpoch(kernels, engine, setup, applier);

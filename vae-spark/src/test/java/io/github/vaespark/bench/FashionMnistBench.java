@@ -81,6 +81,7 @@ public final class FashionMnistBench {
         out.put("exchange_mode", exchange);
         out.put("master", a.get("master"));
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
+        out.put("blas_library", io.github.vaespark.blas.NativeBlas.ensureLoaded());
         out.put("precision", a.get("precision"));
         out.put("batch", vae.getBatchSize());
         out.put("epochs", s.epochs());

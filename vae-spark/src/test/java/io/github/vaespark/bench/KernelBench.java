@@ -2,6 +2,7 @@ package io.github.vaespark.bench;
 
 import breeze.linalg.DenseMatrix;
 import dev.ludovic.netlib.blas.BLAS;
+import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.Float32Kernels;
 import io.github.vaespark.nn.Kernels;
@@ -31,7 +32,9 @@ public final class KernelBench {
         int threads = Integer.parseInt(a.get("threads"));
         double seconds = Double.parseDouble(a.get("seconds"));
         Map<String, Object> out = new LinkedHashMap<>();
+        String blasLine = NativeBlas.ensureLoaded();  // before netlib's first use, as the stages do
         out.put("blas", BLAS.getInstance().getClass().getSimpleName());
+        out.put("blas_library", blasLine);
         out.put("sgemm_1024_gflops_1_thread", gemmGflops(1, seconds));
         out.put("native_blas_libraries", nativeBlasLibraries());
         // The ceiling is the best of three runs: on a shared machine a single run may catch a slow moment.
