@@ -26,7 +26,7 @@ public final class ExchangeHubs {
         byte[] token = new byte[16];
         RANDOM.nextBytes(token);
         HUBS.put(id, new Entry(hub, token));
-        return new ExchangeAddress(id, token, null, -1, 0);
+        return new ExchangeAddress(id, token, null, -1, 0, null);
     }
 
     /** Number of hubs registered now (a finished fit leaves none). */

@@ -44,6 +44,7 @@ public final class ExchangeServer implements AutoCloseable {
     static final long HELLO_TIMEOUT_MILLIS = 10_000;
     /** How long a claimed stage attempt may wait for the driver's record of it (the listener bus lags). */
     static final long ATTEMPT_WAIT_MILLIS = 10_000;
+    static final String WRONG_TOKEN = "unknown training exchange or wrong token (a task of a finished fit?)";
 
     /** A connection whose hello is still being read. */
     private static final class Pending {
@@ -58,23 +59,38 @@ public final class ExchangeServer implements AutoCloseable {
         }
     }
 
+    /** Threads that run TLS handshakes and read hellos (TLS mode only). */
+    static final int TLS_HANDSHAKE_THREADS = 8;
+
     private final ServerSocketChannel server;
     private final Selector selector;
+    private final javax.net.ssl.SSLServerSocket tlsServer;
+    private final java.util.concurrent.ExecutorService handshakes;
+    private final java.util.concurrent.Semaphore tlsPending = new java.util.concurrent.Semaphore(MAX_PENDING);
     private final Thread acceptor;
     private final long helloTimeoutNanos;
     private final long attemptWaitMillis;
     private final Map<SocketChannel, Pending> pending = new LinkedHashMap<>();
-    private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+    private final Set<Link> connections = ConcurrentHashMap.newKeySet();
     private final RateLimitedLog refusals = new RateLimitedLog(LOG, 5_000);
     private volatile boolean closed;
 
-    private ExchangeServer(ServerSocketChannel server, Selector selector, long helloTimeoutMillis,
-                           long attemptWaitMillis) {
+    private ExchangeServer(ServerSocketChannel server, Selector selector, javax.net.ssl.SSLServerSocket tlsServer,
+                           long helloTimeoutMillis, long attemptWaitMillis) {
         this.attemptWaitMillis = attemptWaitMillis;
         this.server = server;
         this.selector = selector;
+        this.tlsServer = tlsServer;
+        java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
+        this.handshakes = tlsServer == null ? null : java.util.concurrent.Executors.newFixedThreadPool(
+                TLS_HANDSHAKE_THREADS, r -> {
+                    Thread t = new Thread(r, "vae-spark-exchange-tls-" + names.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         this.helloTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(helloTimeoutMillis);
-        this.acceptor = new Thread(this::selectLoop, "vae-spark-exchange-server");
+        this.acceptor = new Thread(tlsServer == null ? this::selectLoop : this::tlsAcceptLoop,
+                "vae-spark-exchange-server");
         acceptor.setDaemon(true);
     }
 
@@ -104,13 +120,39 @@ public final class ExchangeServer implements AutoCloseable {
             throw new IOException("Cannot listen for the training exchange on " + bindHost + ":" + port
                     + " (spark.vaespark.exchange.port)", e);
         }
-        ExchangeServer s = new ExchangeServer(channel, selector, helloTimeoutMillis, attemptWaitMillis);
+        ExchangeServer s = new ExchangeServer(channel, selector, null, helloTimeoutMillis, attemptWaitMillis);
+        s.acceptor.start();
+        return s;
+    }
+
+    /** Listens on {@code bindHost:port} for TLS connections (port 0: any free port). */
+    public static ExchangeServer startTls(String bindHost, int port, ExchangeTls tls) throws IOException {
+        return startTls(bindHost, port, tls, HELLO_TIMEOUT_MILLIS, ATTEMPT_WAIT_MILLIS);
+    }
+
+    /** As {@link #startTls(String, int, ExchangeTls)}, with the hello and attempt waits of {@link #start}. */
+    static ExchangeServer startTls(String bindHost, int port, ExchangeTls tls, long helloTimeoutMillis,
+                                   long attemptWaitMillis) throws IOException {
+        javax.net.ssl.SSLServerSocket socket;
+        try {
+            socket = (javax.net.ssl.SSLServerSocket) tls.serverContext().getServerSocketFactory()
+                    .createServerSocket(port, 64, java.net.InetAddress.getByName(bindHost));
+        } catch (IOException e) {
+            throw new IOException("Cannot listen for the training exchange (TLS) on " + bindHost + ":" + port
+                    + " (spark.vaespark.exchange.port): " + e.getMessage(), e);
+        }
+        ExchangeServer s = new ExchangeServer(null, null, socket, helloTimeoutMillis, attemptWaitMillis);
         s.acceptor.start();
         return s;
     }
 
     public int port() {
-        return server.socket().getLocalPort();
+        return tlsServer != null ? tlsServer.getLocalPort() : server.socket().getLocalPort();
+    }
+
+    /** Whether connections are TLS. */
+    public boolean tls() {
+        return tlsServer != null;
     }
 
     /** Connections that joined a hub and are served now (for tests and diagnostics). */
@@ -120,7 +162,101 @@ public final class ExchangeServer implements AutoCloseable {
 
     /** Connections still sending their hello (for tests and diagnostics). */
     synchronized int pendingConnections() {
-        return pending.size();
+        return tlsServer != null ? MAX_PENDING - tlsPending.availablePermits() : pending.size();
+    }
+
+    // ---------------------------------------------------------------- TLS: before authentication
+
+    /**
+     * Accepts TLS connections; each gets a handshake-and-hello thread of a small pool, for at most
+     * the hello timeout, and at most {@link #MAX_PENDING} wait for one (the rest are dropped).
+     */
+    private void tlsAcceptLoop() {
+        long backoff = 0;
+        while (!closed) {
+            try {
+                java.net.Socket socket = tlsServer.accept();
+                backoff = 0;
+                if (!tlsPending.tryAcquire()) {
+                    refusals.warn("vae-spark: refused a training exchange connection: {}",
+                            socket.getRemoteSocketAddress() + ": too many connections without a hello");
+                    Link.closeQuietly(socket);
+                    continue;
+                }
+                try {
+                    handshakes.execute(() -> {
+                        try {
+                            tlsHello((javax.net.ssl.SSLSocket) socket);
+                        } finally {
+                            tlsPending.release();
+                        }
+                    });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    tlsPending.release();
+                    Link.closeQuietly(socket);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                if (closed) {
+                    return;
+                }
+                backoff = Math.min(1_000, Math.max(10, backoff * 2));
+                refusals.warn("vae-spark: the training exchange's server loop failed: {}", e.toString());
+                sleep(backoff);
+            }
+        }
+    }
+
+    /** TLS handshake and hello within the hello timeout, then the token check. */
+    private void tlsHello(javax.net.ssl.SSLSocket socket) {
+        long deadline = System.nanoTime() + helloTimeoutNanos;
+        String peer = String.valueOf(socket.getRemoteSocketAddress());
+        try {
+            socket.setSoTimeout(remainingMillis(deadline));
+            socket.startHandshake();
+            java.io.InputStream in = socket.getInputStream();
+            int length = ByteBuffer.wrap(readBefore(socket, in, 4, deadline)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
+            if (length < 0 || length > Hello.MAX_BYTES) {
+                throw new IOException("a hello of " + length + " bytes");
+            }
+            Hello hello = Hello.parse(ByteBuffer.wrap(readBefore(socket, in, length, deadline))
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN));
+            socket.setSoTimeout(0);
+            Link link = Link.tls(socket);
+            ExchangeHub hub = ExchangeHubs.authenticated(hello.hubId(), hello.token());
+            if (hub == null) {
+                refuseAndClose(link, WRONG_TOKEN);
+                return;
+            }
+            socket.setTcpNoDelay(true);
+            socket.setKeepAlive(true);
+            serveAuthenticated(link, hub, hello);
+        } catch (IOException | RuntimeException e) {
+            refusals.warn("vae-spark: refused a training exchange connection: {}", peer + ": " + e);
+            Link.closeQuietly(socket);
+        }
+    }
+
+    private static int remainingMillis(long deadline) throws java.net.SocketTimeoutException {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+            throw new java.net.SocketTimeoutException("no hello within the hello timeout");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
+    }
+
+    private static byte[] readBefore(java.net.Socket socket, java.io.InputStream in, int n, long deadline)
+            throws IOException {
+        byte[] bytes = new byte[n];
+        for (int done = 0; done < n; ) {
+            socket.setSoTimeout(remainingMillis(deadline));
+            int r = in.read(bytes, done, n - done);
+            if (r < 0) {
+                throw new java.io.EOFException("closed during its hello");
+            }
+            done += r;
+        }
+        return bytes;
     }
 
     // ---------------------------------------------------------------- before authentication
@@ -253,21 +389,29 @@ public final class ExchangeServer implements AutoCloseable {
         }
         ExchangeHub hub = ExchangeHubs.authenticated(hello.hubId(), hello.token());
         if (hub == null) {
-            refuseAndDrop(channel, "unknown training exchange or wrong token (a task of a finished fit?)");
+            refuseAndDrop(channel, WRONG_TOKEN);
             return;
         }
         try {
             channel.configureBlocking(true);
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            connections.add(channel);
-            Thread t = new Thread(() -> serve(channel, hub, hello),
-                    "vae-spark-exchange-" + hello.partition() + "-in");
+        } catch (IOException | RuntimeException e) {
+            drop(channel, e.toString());
+            return;
+        }
+        serveAuthenticated(Link.plain(channel), hub, hello);
+    }
+
+    /** Gives an authenticated connection its thread (or, if no thread can be had, refuses it). */
+    private void serveAuthenticated(Link link, ExchangeHub hub, Hello hello) {
+        try {
+            connections.add(link);
+            Thread t = new Thread(() -> serve(link, hub, hello), "vae-spark-exchange-" + hello.partition() + "-in");
             t.setDaemon(true);
             t.start();
-        } catch (IOException | RuntimeException | Error e) {
-            connections.remove(channel);
-            refuseAndDrop(channel, "the driver could not serve the connection: " + e);
+        } catch (RuntimeException | Error e) {
+            refuseAndClose(link, "the driver could not serve the connection: " + e);
         }
     }
 
@@ -296,6 +440,17 @@ public final class ExchangeServer implements AutoCloseable {
         drop(channel, why);
     }
 
+    /** Tells an authenticated peer why it is refused, then closes the link. */
+    private void refuseAndClose(Link link, String why) {
+        try {
+            Wire.writeFully(link.out(), refusal(why));
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is told if it can be
+        }
+        refusals.warn("vae-spark: refused a training exchange connection: {}", link.peer() + ": " + why);
+        close(link);
+    }
+
     private static ByteBuffer refusal(String why) {
         ByteBuffer message = Wire.buffer(Hello.MAX_BYTES);
         Wire.putString(message, why.length() > 1000 ? why.substring(0, 1000) : why);
@@ -308,7 +463,7 @@ public final class ExchangeServer implements AutoCloseable {
     // ---------------------------------------------------------------- after authentication
 
     /** One task's connection: join, then its gradients (this thread) and its weights (a second thread). */
-    private void serve(SocketChannel channel, ExchangeHub hub, Hello hello) {
+    private void serve(Link channel, ExchangeHub hub, Hello hello) {
         Thread out = null;
         try {
             ExchangeHub.Participant participant = join(channel, hub, hello);
@@ -334,15 +489,15 @@ public final class ExchangeServer implements AutoCloseable {
     }
 
     /** Joins the hub for the task, once the driver has started the attempt it claims; null if refused. */
-    private ExchangeHub.Participant join(SocketChannel channel, ExchangeHub hub, Hello hello) throws IOException {
+    private ExchangeHub.Participant join(Link channel, ExchangeHub hub, Hello hello) throws IOException {
         if (hello.width() != hub.kernels().precision().bytes()) {
-            refuseAndDrop(channel, "precision mismatch");
+            refuseAndClose(channel, "precision mismatch");
             return null;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(attemptWaitMillis);
         while (!hub.attemptStarted(hello.stageAttempt())) {
             if (System.nanoTime() > deadline || closed) {
-                refuseAndDrop(channel, "stage attempt " + hello.stageAttempt() + " of the training job was not started "
+                refuseAndClose(channel, "stage attempt " + hello.stageAttempt() + " of the training job was not started "
                         + "by the driver");
                 return null;
             }
@@ -353,7 +508,7 @@ public final class ExchangeServer implements AutoCloseable {
             participant = hub.join(hello.partition(), hello.stageAttempt(),
                     hub.kernels().allocate(hub.segments().numParams()));
         } catch (RuntimeException e) {
-            refuseAndDrop(channel, e.getMessage());
+            refuseAndClose(channel, e.getMessage());
             return null;
         }
         int[] starts = hub.segments().starts();
@@ -362,11 +517,11 @@ public final class ExchangeServer implements AutoCloseable {
         for (int s : starts) {
             reply.putInt(s);
         }
-        Wire.writeFully(channel, reply.flip());
+        Wire.writeFully(channel.out(), reply.flip());
         return participant;
     }
 
-    private ExchangeHub.Check checkOpen(SocketChannel channel) {
+    private ExchangeHub.Check checkOpen(Link channel) {
         return () -> {
             if (!channel.isOpen()) {
                 throw new ExchangeHub.GoneException("The exchange connection was closed", null);
@@ -375,7 +530,7 @@ public final class ExchangeServer implements AutoCloseable {
     }
 
     /** Reads the task's gradient segments and trailers, tick by tick, and delivers them to the hub. */
-    private void receiveGradients(SocketChannel channel, ExchangeHub.Participant participant) throws IOException {
+    private void receiveGradients(Link channel, ExchangeHub.Participant participant) throws IOException {
         ExchangeHub hub = participant.hub();
         Kernels<?> kernels = hub.kernels();
         Segments segments = hub.segments();
@@ -389,20 +544,20 @@ public final class ExchangeServer implements AutoCloseable {
             }
             if (hub.contributes().contributes(participant.partition(), tick.step())) {
                 for (int k = 0; k < segments.count(); k++) {
-                    Wire.receiveRange(channel, buffer, kernels, partial, segments.from(k), segments.to(k));
+                    Wire.receiveRange(channel.in(), buffer, kernels, partial, segments.from(k), segments.to(k));
                     if (k < segments.count() - 1) {
                         participant.deliver(t, k + 1);
                     }
                 }
             }
-            ByteBuffer trailer = Wire.readFully(channel, buffer, Wire.TRAILER_BYTES);
+            ByteBuffer trailer = Wire.readFully(channel.in(), buffer, Wire.TRAILER_BYTES);
             LossSums loss = new LossSums(trailer.getDouble(), trailer.getDouble(), trailer.getLong());
             participant.finish(t, loss, trailer.getLong());
         }
     }
 
     /** Sends the initial weights, then per tick its header and the weight segments as they are published. */
-    private void sendWeights(SocketChannel channel, ExchangeHub.Participant participant) {
+    private void sendWeights(Link channel, ExchangeHub.Participant participant) {
         ExchangeHub hub = participant.hub();
         try {
             Kernels<?> kernels = hub.kernels();
@@ -410,18 +565,18 @@ public final class ExchangeServer implements AutoCloseable {
             ByteBuffer buffer = Wire.streamBuffer();
             ExchangeHub.Check check = checkOpen(channel);
             Object weights = participant.awaitReady(check);
-            Wire.sendRange(channel, buffer, kernels, weights, 0, segments.numParams());
+            Wire.sendRange(channel.out(), buffer, kernels, weights, 0, segments.numParams());
             for (int t = 0; ; t++) {
                 Tick tick = participant.awaitTick(t, check);
                 buffer.clear();
                 buffer.putInt(tick.epoch()).putInt(tick.step());
-                Wire.writeFully(channel, buffer.flip());
+                Wire.writeFully(channel.out(), buffer.flip());
                 if (tick.isEnd()) {
                     return;
                 }
                 for (int k = 0; k < segments.count(); k++) {
                     participant.awaitPublished((long) t * segments.count() + k + 1, check);
-                    Wire.sendRange(channel, buffer, kernels, weights, segments.from(k), segments.to(k));
+                    Wire.sendRange(channel.out(), buffer, kernels, weights, segments.from(k), segments.to(k));
                 }
             }
         } catch (IOException | ExchangeHub.GoneException e) {
@@ -453,31 +608,33 @@ public final class ExchangeServer implements AutoCloseable {
     }
 
     private void close(SocketChannel channel) {
-        connections.remove(channel);
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
-        }
+        Link.closeQuietly(channel);
+    }
+
+    private void close(Link link) {
+        connections.remove(link);
+        link.close();
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            server.close();
-            selector.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        Link.closeQuietly(server);
+        Link.closeQuietly(selector);
+        Link.closeQuietly(tlsServer);
+        if (handshakes != null) {
+            handshakes.shutdownNow();
         }
         List<SocketChannel> all;
         synchronized (this) {
             all = new ArrayList<>(pending.keySet());
             pending.clear();
         }
-        all.addAll(connections);
         for (SocketChannel c : all) {
             close(c);
+        }
+        for (Link l : new ArrayList<>(connections)) {
+            close(l);
         }
         acceptor.interrupt();
     }

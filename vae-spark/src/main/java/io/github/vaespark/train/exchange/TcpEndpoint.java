@@ -24,12 +24,13 @@ final class TcpEndpoint implements TaskEndpoint {
     private static final int SOCKET_BUFFER = 4 << 20;
     private static final int CONNECT_TIMEOUT_MILLIS = 30_000;
     private static final int MAX_REPLY = 1 << 20;
+    private static final java.util.concurrent.atomic.AtomicInteger NAMES = new java.util.concurrent.atomic.AtomicInteger();
 
     /** What the task thread hands to the sender thread. */
     private record Outgoing(int tick, int segments, LossSums loss, long nanos, boolean finish) {
     }
 
-    private final SocketChannel channel;
+    private final Link channel;
     private final Kernels<?> kernels;
     private final Segments segments;
     private final Object gradient;
@@ -43,7 +44,7 @@ final class TcpEndpoint implements TaskEndpoint {
     private volatile Throwable failure;
     private volatile boolean closing;
 
-    private TcpEndpoint(SocketChannel channel, Kernels<?> kernels, Segments segments, Object gradient,
+    private TcpEndpoint(Link channel, Kernels<?> kernels, Segments segments, Object gradient,
                         ExchangeHub.Check check, long idleTimeoutMillis) {
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.channel = channel;
@@ -52,7 +53,7 @@ final class TcpEndpoint implements TaskEndpoint {
         this.gradient = gradient;
         this.weights = kernels.allocate(segments.numParams());
         this.check = check;
-        String name = "vae-spark-exchange-" + channel.socket().getLocalPort();
+        String name = "vae-spark-exchange-task-" + NAMES.incrementAndGet();
         this.receiver = new Thread(this::receive, name + "-in");
         this.sender = new Thread(this::send, name + "-out");
         receiver.setDaemon(true);
@@ -61,29 +62,24 @@ final class TcpEndpoint implements TaskEndpoint {
 
     static TcpEndpoint open(ExchangeAddress address, int partition, int stageAttempt, Object gradient,
                             Kernels<?> kernels, ExchangeHub.Check check) {
-        SocketChannel channel = null;
+        Link channel = null;
         try {
-            channel = SocketChannel.open();
-            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
-            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
-            channel.socket().connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
+            channel = connect(address);
             ByteBuffer hello = Wire.buffer(512 + address.token().length);
             hello.putInt(0).putInt(Wire.MAGIC).putInt(Wire.VERSION);
             Wire.putString(hello, address.hubId());
             hello.putInt(address.token().length).put(address.token());
             hello.putInt(partition).putInt(stageAttempt).putInt(kernels.precision().bytes());
             hello.putInt(0, hello.position() - 4);
-            Wire.writeFully(channel, hello.flip());
+            Wire.writeFully(channel.out(), hello.flip());
 
-            ByteBuffer reply = Wire.readFully(channel, Wire.buffer(8), 8);
+            ByteBuffer reply = Wire.readFully(channel.in(), Wire.buffer(8), 8);
             int status = reply.getInt();
             int length = reply.getInt();
             if (length < 0 || length > MAX_REPLY) {
                 throw new IOException("Malformed reply of " + length + " bytes from the driver's training exchange");
             }
-            ByteBuffer body = Wire.readFully(channel, Wire.buffer(Math.max(length, 1)), length);
+            ByteBuffer body = Wire.readFully(channel.in(), Wire.buffer(Math.max(length, 1)), length);
             if (status != Wire.OK) {
                 throw new IllegalStateException("The driver refused the training exchange: "
                         + Wire.getString(body, length));
@@ -99,12 +95,47 @@ final class TcpEndpoint implements TaskEndpoint {
             endpoint.sender.start();
             return endpoint;
         } catch (IOException e) {
-            closeQuietly(channel);
+            Link.closeQuietly(channel);
             throw new UncheckedIOException("Cannot reach the driver's training exchange at " + address.host() + ":"
                     + address.port() + " (is that port reachable from the executors? see "
                     + "spark.vaespark.exchange.port)", e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            Link.closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** Opens the connection: plain TCP, or TLS checked against the address's trust store. */
+    private static Link connect(ExchangeAddress address) throws IOException {
+        InetSocketAddress to = new InetSocketAddress(address.host(), address.port());
+        if (address.tls() != null) {
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) address.tls().clientContext().getSocketFactory()
+                    .createSocket();
+            try {
+                socket.setTcpNoDelay(true);
+                socket.setKeepAlive(true);
+                socket.setSendBufferSize(SOCKET_BUFFER);
+                socket.setReceiveBufferSize(SOCKET_BUFFER);
+                socket.connect(to, CONNECT_TIMEOUT_MILLIS);
+                socket.setSoTimeout(CONNECT_TIMEOUT_MILLIS);
+                socket.startHandshake();
+                socket.setSoTimeout(0);
+                return Link.tls(socket);
+            } catch (IOException | RuntimeException e) {
+                Link.closeQuietly(socket);
+                throw e;
+            }
+        }
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, SOCKET_BUFFER);
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, SOCKET_BUFFER);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            channel.socket().connect(to, CONNECT_TIMEOUT_MILLIS);
+            return Link.plain(channel);
+        } catch (IOException | RuntimeException e) {
+            Link.closeQuietly(channel);
             throw e;
         }
     }
@@ -160,9 +191,9 @@ final class TcpEndpoint implements TaskEndpoint {
     private void receive() {
         try {
             ByteBuffer buffer = Wire.streamBuffer();
-            Wire.receiveRange(channel, buffer, kernels, weights, 0, segments.numParams());
+            Wire.receiveRange(channel.in(), buffer, kernels, weights, 0, segments.numParams());
             while (true) {
-                ByteBuffer header = Wire.readFully(channel, buffer, Wire.HEADER_BYTES);
+                ByteBuffer header = Wire.readFully(channel.in(), buffer, Wire.HEADER_BYTES);
                 Tick tick = new Tick(header.getInt(), header.getInt());
                 synchronized (ticks) {
                     ticks.add(tick);
@@ -172,7 +203,7 @@ final class TcpEndpoint implements TaskEndpoint {
                     return;
                 }
                 for (int k = 0; k < segments.count(); k++) {
-                    Wire.receiveRange(channel, buffer, kernels, weights, segments.from(k), segments.to(k));
+                    Wire.receiveRange(channel.in(), buffer, kernels, weights, segments.from(k), segments.to(k));
                 }
             }
         } catch (IOException | RuntimeException | Error e) {
@@ -188,12 +219,12 @@ final class TcpEndpoint implements TaskEndpoint {
             while (true) {
                 Outgoing out = outgoing.take();
                 for (; sent < out.segments(); sent++) {
-                    Wire.sendRange(channel, buffer, kernels, gradient, segments.from(sent), segments.to(sent));
+                    Wire.sendRange(channel.out(), buffer, kernels, gradient, segments.from(sent), segments.to(sent));
                 }
                 if (out.finish()) {
                     buffer.clear();
                     Wire.putTrailer(buffer, out.loss(), out.nanos());
-                    Wire.writeFully(channel, buffer.flip());
+                    Wire.writeFully(channel.out(), buffer.flip());
                     sent = 0;
                 }
             }
@@ -217,16 +248,6 @@ final class TcpEndpoint implements TaskEndpoint {
     public void close() {
         closing = true;
         sender.interrupt();
-        closeQuietly(channel);
-    }
-
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
+        channel.close();
     }
 }
