@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -219,49 +218,9 @@ final class Persistence {
         }
     }
 
+    /** Reads and checks the weights of a model saved at {@code path} (see {@link WeightsReader}). */
     static double[] loadWeights(VaeLayout layout, String path, SparkSession spark) {
-        String data = new Path(path, "data").toString();
-        List<Row> rows;
-        try {
-            rows = spark.read().parquet(data).collectAsList();
-        } catch (Exception e) {
-            throw new InvalidInputException("Cannot load the weights of " + path + " from " + data
-                    + " (missing, truncated or not Parquet): " + firstLine(e.getMessage()));
-        }
-        Map<String, Row> byName = new HashMap<>();
-        for (Row r : rows) {
-            byName.put(r.getString(r.fieldIndex("name")), r);
-        }
-        double[] params = new double[layout.numParams()];
-        List<Tensor> expected = tensors(layout);
-        if (byName.size() != expected.size()) {
-            throw new InvalidInputException("The weights in " + data + " hold " + byName.size() + " tensors but the "
-                    + "metadata describes " + expected.size() + " (" + layout.describe() + ").");
-        }
-        for (Tensor t : expected) {
-            Row r = byName.get(t.name());
-            if (r == null) {
-                throw new InvalidInputException("The weights in " + data + " lack tensor '" + t.name()
-                        + "' required by the metadata (" + layout.describe() + ").");
-            }
-            int rowsIn = r.getInt(r.fieldIndex("rows"));
-            int colsIn = r.getInt(r.fieldIndex("cols"));
-            List<Double> values = r.getList(r.fieldIndex("values"));
-            if (rowsIn != t.rows() || colsIn != t.cols() || values.size() != t.size()) {
-                throw new InvalidInputException("Tensor '" + t.name() + "' in " + data + " is " + rowsIn + "x"
-                        + colsIn + " with " + values.size() + " values, but the metadata requires " + t.rows()
-                        + "x" + t.cols() + ".");
-            }
-            for (int i = 0; i < values.size(); i++) {
-                Double v = values.get(i);
-                if (v == null || !Double.isFinite(v)) {
-                    throw new InvalidInputException("Tensor '" + t.name() + "' in " + data
-                            + " holds a non-finite or null value at " + i + ".");
-                }
-                params[t.offset() + i] = v;
-            }
-        }
-        return params;
+        return new WeightsReader(layout, path).read(spark);
     }
 
     private static String firstLine(String message) {

@@ -110,7 +110,8 @@ public final class VaeParamSet implements Serializable {
                 ParamChecks.intAtLeast(0));
         checkpointDir = new Param<>(owner, "checkpointDir",
                 "optional directory (any Hadoop file system) for training checkpoints; fitting again with the "
-                        + "same directory resumes from the newest one", ParamChecks.notNull());
+                        + "same directory resumes from the newest intact one (same data, partitioning and params)",
+                ParamChecks.notNull());
         checkpointInterval = new IntParam(owner, "checkpointInterval",
                 "with checkpointDir, save a checkpoint every this many epochs (>= 1)", ParamChecks.intAtLeast(1));
         maxPartitions = new IntParam(owner, "maxPartitions",

@@ -358,12 +358,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 JsonNode metadata = Persistence.loadMetadata(path, sparkSession(), VariationalAutoencoderModel.class);
                 VariationalAutoencoder shape = new VariationalAutoencoder(metadata.get("uid").asText());
                 Persistence.applyParams(shape, metadata, path);
-                int inputDim = metadata.path("vaeSpark").path("details").path("inputDim").asInt(-1);
-                if (inputDim < 1) {
-                    throw new InvalidInputException("Cannot load VariationalAutoencoderModel from " + path
-                            + ": the metadata lacks the input size.");
-                }
-                VaeLayout layout = shape.layoutFor(inputDim);
+                VaeLayout layout = StoredShape.layout(shape, metadata, path);
                 double[] weights = Persistence.loadWeights(layout, path, sparkSession());
                 VariationalAutoencoderModel model = new VariationalAutoencoderModel(shape.uid(), layout, weights);
                 Persistence.applyParams(model, metadata, path);

@@ -1,91 +1,74 @@
 package io.github.vaespark.train;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vaespark.nn.Adam;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Training checkpoints on any Hadoop file system. A checkpoint is a directory
- * {@code epoch-NNNNNN/} with {@code state.json} (position, history, what training it belongs to)
- * and {@code arrays.bin} (weights, Adam moments, best weights; big-endian doubles with a CRC-32).
- * It is written under a temporary name and renamed into place, so a reader sees whole
- * checkpoints only. The two newest are kept.
+ * {@code epoch-NNNNNN/} with {@code state.json} (position, history, the {@link CheckpointIdentity}
+ * of its training) and {@code arrays.bin} (weights, Adam moments, best weights, and checksums of
+ * both files: see {@link CheckpointArrays}). It is written under a temporary name
+ * ({@code .epoch-NNNNNN-<uuid>.tmp}) and renamed into place; the two newest are kept. Resuming
+ * takes the newest intact checkpoint: a damaged one (truncated, corrupt, half renamed) is skipped
+ * with a warning, one of another training is refused. Temporary folders left by a crash are
+ * deleted when a fit starts and after each checkpoint.
  */
 final class Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
     private static final String PREFIX = "epoch-";
-    private static final long MAGIC = 0x5641454350543031L; // "VAECPT01"
+    private static final String TMP_SUFFIX = ".tmp";
     private static final int KEEP = 2;
-    /** Ignores fields it does not know, so that checkpoints of older versions can still be resumed. */
+    /** A state.json larger than this is damaged (history grows by ~0.5 KB per epoch). */
+    private static final long MAX_STATE_BYTES = 64L << 20;
+    /** Ignores fields it does not know, so that checkpoints of older versions can still be read. */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final Path root;
     private final Configuration hadoopConf;
+    private final CheckpointIdentity identity;
 
-    Checkpoints(String dir, Configuration hadoopConf) {
+    /**
+     * @param dir      the checkpointDir
+     * @param identity the training these checkpoints belong to
+     */
+    Checkpoints(String dir, Configuration hadoopConf, CheckpointIdentity identity) {
         this.root = new Path(dir);
         this.hadoopConf = hadoopConf;
+        this.identity = identity;
     }
 
-    /** What must match for a checkpoint to be resumed by this training. */
-    static Map<String, Object> identity(TrainingConfig config, long rows) {
-        Map<String, Object> id = new LinkedHashMap<>();
-        id.put("layout", config.layout().describe());
-        id.put("numParams", config.layout().numParams());
-        id.put("precision", config.precision().paramName());
-        id.put("batchSize", config.batchSize());
-        id.put("stepSize", config.stepSize());
-        id.put("beta", config.beta());
-        id.put("klWarmupEpochs", config.klWarmupEpochs());
-        id.put("seed", config.seed());
-        id.put("rows", rows);
-        return id;
-    }
-
-    void save(TrainingState state, TrainingConfig config, long rows) {
+    /** Writes the state after a completed epoch, then drops older checkpoints and stale temporary folders. */
+    void save(TrainingState state) {
         try {
             FileSystem fs = root.getFileSystem(hadoopConf);
             fs.mkdirs(root);
             String name = String.format("%s%06d", PREFIX, state.epochsDone);
-            Path tmp = new Path(root, "." + name + "-" + UUID.randomUUID() + ".tmp");
+            Path tmp = new Path(root, "." + name + "-" + UUID.randomUUID() + TMP_SUFFIX);
             fs.mkdirs(tmp);
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("identity", identity(config, rows));
-            json.put("epochsDone", state.epochsDone);
-            json.put("globalStep", state.globalStep);
-            json.put("adamStep", state.adam.step());
-            json.put("bestValidation", Double.toString(state.bestValidation));
-            json.put("bestEpoch", state.bestEpoch);
-            json.put("epochsWithoutImprovement", state.epochsWithoutImprovement);
-            json.put("hasBest", state.bestParams != null);
-            json.put("history", state.history);
+            byte[] json = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(stateJson(state));
             try (FSDataOutputStream out = fs.create(new Path(tmp, "state.json"), false)) {
-                out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(json));
+                out.write(json);
             }
-            List<double[]> arrays = new ArrayList<>(List.of(state.params, state.adam.firstMoment(),
-                    state.adam.secondMoment()));
-            if (state.bestParams != null) {
-                arrays.add(state.bestParams);
-            }
-            writeArrays(fs, new Path(tmp, "arrays.bin"), arrays);
+            CheckpointArrays.write(fs, new Path(tmp, "arrays.bin"), json, arrays(state));
             Path target = new Path(root, name);
             if (fs.exists(target)) {
                 fs.delete(target, true);
@@ -94,47 +77,102 @@ final class Checkpoints {
                 throw new IOException("Could not rename " + tmp + " to " + target);
             }
             prune(fs);
+            deleteTemporary(fs);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write a checkpoint to " + root + ": " + e.getMessage(), e);
         }
     }
 
-    /** The newest checkpoint, or null when there is none; refuses one of a different training. */
-    TrainingState loadLatest(TrainingConfig config, long rows) {
+    private Map<String, Object> stateJson(TrainingState state) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("identity", identity.json());
+        json.put("epochsDone", state.epochsDone);
+        json.put("globalStep", state.globalStep);
+        json.put("adamStep", state.adam.step());
+        json.put("bestValidation", Double.toString(state.bestValidation));
+        json.put("bestEpoch", state.bestEpoch);
+        json.put("epochsWithoutImprovement", state.epochsWithoutImprovement);
+        json.put("hasBest", state.bestParams != null);
+        json.put("history", state.history);
+        return json;
+    }
+
+    private static List<double[]> arrays(TrainingState state) {
+        List<double[]> arrays = new ArrayList<>(List.of(state.params, state.adam.firstMoment(),
+                state.adam.secondMoment()));
+        if (state.bestParams != null) {
+            arrays.add(state.bestParams);
+        }
+        return arrays;
+    }
+
+    /**
+     * Deletes stale temporary folders, then restores the newest intact checkpoint, or returns null
+     * when there is none at all.
+     *
+     * @throws IllegalArgumentException when the newest intact checkpoint belongs to another training
+     * @throws IllegalStateException    when checkpoints exist but none is intact
+     */
+    TrainingState loadLatest(int numParams, double stepSize) {
         try {
             FileSystem fs = root.getFileSystem(hadoopConf);
+            deleteTemporary(fs);
             List<Path> found = list(fs);
-            if (found.isEmpty()) {
-                return null;
+            List<String> damaged = new ArrayList<>();
+            for (int i = found.size() - 1; i >= 0; i--) {
+                Path dir = found.get(i);
+                try {
+                    return load(fs, dir, numParams, stepSize);
+                } catch (IOException e) {
+                    String why = e.getMessage();
+                    damaged.add(dir.getName() + ": " + why);
+                    LOG.warn("vae-spark: skipping damaged checkpoint {}: {}", dir, why);
+                }
             }
-            Path dir = found.get(found.size() - 1);
-            JsonNode json;
-            try (FSDataInputStream in = fs.open(new Path(dir, "state.json"))) {
-                json = JSON.readTree(in.readAllBytes());
+            if (!damaged.isEmpty()) {
+                throw new IllegalStateException("checkpointDir " + root + " holds no intact checkpoint ("
+                        + String.join("; ", damaged) + "). To start fresh, use another checkpointDir (or delete "
+                        + root + ").");
             }
-            JsonNode expected = JSON.readTree(JSON.writeValueAsString(identity(config, rows)));
-            JsonNode actual = json.get("identity");
-            if (!expected.equals(actual)) {
-                throw new IllegalArgumentException("checkpointDir " + root + " holds a checkpoint of a different "
-                        + "training (" + actual + ", now " + expected + "). Use another checkpointDir or delete it.");
-            }
-            List<double[]> arrays = readArrays(fs, new Path(dir, "arrays.bin"));
-            boolean hasBest = json.get("hasBest").asBoolean();
-            int numParams = config.layout().numParams();
-            if (arrays.size() != (hasBest ? 4 : 3) || arrays.stream().anyMatch(a -> a.length != numParams)) {
-                throw new IllegalArgumentException("Checkpoint " + dir + " does not hold " + numParams + " parameters");
-            }
-            List<EpochSummary> history = JSON.convertValue(json.get("history"), new TypeReference<>() { });
-            Adam adam = new Adam(config.stepSize(), arrays.get(1), arrays.get(2), json.get("adamStep").asLong());
-            TrainingState state = new TrainingState(arrays.get(0), adam, history, json.get("epochsDone").asInt(),
-                    json.get("globalStep").asLong());
-            state.bestParams = hasBest ? arrays.get(3) : null;
-            state.bestValidation = Double.parseDouble(json.get("bestValidation").asText());
-            state.bestEpoch = json.get("bestEpoch").asInt();
-            state.epochsWithoutImprovement = json.get("epochsWithoutImprovement").asInt();
-            return state;
+            return null;
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not read a checkpoint from " + root + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Could not read checkpoints from " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private TrainingState load(FileSystem fs, Path dir, int numParams, double stepSize) throws IOException {
+        Path statePath = new Path(dir, "state.json");
+        if (fs.getFileStatus(statePath).getLen() > MAX_STATE_BYTES) {
+            throw new IOException(statePath + " is larger than " + MAX_STATE_BYTES + " bytes");
+        }
+        byte[] stateBytes;
+        try (FSDataInputStream in = fs.open(statePath)) {
+            stateBytes = in.readAllBytes();
+        }
+        try (CheckpointArrays.Reader reader = CheckpointArrays.open(fs, new Path(dir, "arrays.bin"), stateBytes)) {
+            // The header vouched for state.json: refuse another training before reading the arrays.
+            JsonNode state = JSON.readTree(stateBytes);
+            checkIdentity(state.get("identity"), dir);
+            boolean hasBest = state.get("hasBest").asBoolean();
+            List<double[]> arrays = reader.readArrays(hasBest ? 4 : 3, numParams);
+            List<EpochSummary> history = JSON.convertValue(state.get("history"), new TypeReference<>() { });
+            Adam adam = new Adam(stepSize, arrays.get(1), arrays.get(2), state.get("adamStep").asLong());
+            TrainingState restored = new TrainingState(arrays.get(0), adam, history,
+                    state.get("epochsDone").asInt(), state.get("globalStep").asLong());
+            restored.bestParams = hasBest ? arrays.get(3) : null;
+            restored.bestValidation = Double.parseDouble(state.get("bestValidation").asText());
+            restored.bestEpoch = state.get("bestEpoch").asInt();
+            restored.epochsWithoutImprovement = state.get("epochsWithoutImprovement").asInt();
+            return restored;
+        }
+    }
+
+    private void checkIdentity(JsonNode stored, Path dir) {
+        String differences = identity.differencesFrom(stored);
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("checkpointDir " + root + " holds a checkpoint (" + dir.getName()
+                    + ") of a different training: " + differences + ". To start fresh, use another checkpointDir "
+                    + "(or delete " + root + ").");
         }
     }
 
@@ -159,49 +197,17 @@ final class Checkpoints {
         }
     }
 
-    private static void writeArrays(FileSystem fs, Path path, List<double[]> arrays) throws IOException {
-        CRC32 crc = new CRC32();
-        try (FSDataOutputStream raw = fs.create(path, false)) {
-            DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                    new CheckedOutputStream(raw, crc), 1 << 16));
-            out.writeLong(MAGIC);
-            out.writeInt(arrays.size());
-            for (double[] a : arrays) {
-                out.writeInt(a.length);
-                for (double v : a) {
-                    out.writeDouble(v);
-                }
+    /** Deletes temporary folders a crashed or failed write left behind. */
+    private void deleteTemporary(FileSystem fs) throws IOException {
+        if (!fs.exists(root)) {
+            return;
+        }
+        for (FileStatus status : fs.listStatus(root)) {
+            String name = status.getPath().getName();
+            if (name.startsWith("." + PREFIX) && name.endsWith(TMP_SUFFIX)) {
+                LOG.info("vae-spark: deleting the unfinished checkpoint {}", status.getPath());
+                fs.delete(status.getPath(), true);
             }
-            out.flush();
-            raw.writeLong(crc.getValue());
         }
-    }
-
-    private static List<double[]> readArrays(FileSystem fs, Path path) throws IOException {
-        byte[] bytes;
-        try (FSDataInputStream in = fs.open(path)) {
-            bytes = in.readAllBytes();
-        }
-        if (bytes.length < 20) {
-            throw new IOException(path + " is truncated");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - 8);
-        ByteBuffer buffer = ByteBuffer.wrap(bytes);
-        if (buffer.getLong(bytes.length - 8) != crc.getValue()) {
-            throw new IOException(path + " is corrupt or truncated (CRC mismatch)");
-        }
-        if (buffer.getLong() != MAGIC) {
-            throw new IOException(path + " is not a vae-spark checkpoint");
-        }
-        int count = buffer.getInt();
-        List<double[]> arrays = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            double[] a = new double[buffer.getInt()];
-            buffer.asDoubleBuffer().get(a);
-            buffer.position(buffer.position() + 8 * a.length);
-            arrays.add(a);
-        }
-        return arrays;
     }
 }

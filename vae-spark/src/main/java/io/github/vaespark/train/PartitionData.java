@@ -24,14 +24,17 @@ public final class PartitionData implements Serializable {
     private final Object[] blocks;
     private final int rows;
     private final long skipped;
+    private final long contentChecksum;
 
-    private PartitionData(Precision precision, int dim, int blockRows, Object[] blocks, int rows, long skipped) {
+    private PartitionData(Precision precision, int dim, int blockRows, Object[] blocks, int rows, long skipped,
+                          long contentChecksum) {
         this.precision = precision;
         this.dim = dim;
         this.blockRows = blockRows;
         this.blocks = blocks;
         this.rows = rows;
         this.skipped = skipped;
+        this.contentChecksum = contentChecksum;
     }
 
     public Precision precision() {
@@ -56,6 +59,11 @@ public final class PartitionData implements Serializable {
     /** Number of invalid rows dropped under handleInvalid = "skip". */
     public long skipped() {
         return skipped;
+    }
+
+    /** The {@link DataChecksum} of the kept rows (as read, before any conversion to float). */
+    public long contentChecksum() {
+        return contentChecksum;
     }
 
     /** Bytes of cached values. */
@@ -107,6 +115,7 @@ public final class PartitionData implements Serializable {
         private int inCurrent;
         private int rows;
         private long skipped;
+        private long contentChecksum;
 
         /**
          * @param blockRows rows per block; pick it so that a block is a few MiB
@@ -123,6 +132,7 @@ public final class PartitionData implements Serializable {
                 startBlock();
             }
             setColumn(row);
+            contentChecksum += DataChecksum.ofRow(row);
             inCurrent++;
             rows++;
             if (inCurrent == blockRows) {
@@ -157,7 +167,8 @@ public final class PartitionData implements Serializable {
                 full.add(trimmed(current, inCurrent * dim));
             }
             current = null;
-            return new PartitionData(kernels.precision(), dim, blockRows, full.toArray(), rows, skipped);
+            return new PartitionData(kernels.precision(), dim, blockRows, full.toArray(), rows, skipped,
+                    contentChecksum);
         }
 
         private Object trimmed(Object array, int length) {

@@ -41,7 +41,8 @@ public final class Trainer {
         this.config = config;
         this.listeners = List.copyOf(listeners);
         this.checkpoints = config.checkpointDir() == null ? null
-                : new Checkpoints(config.checkpointDir(), data.blocks().context().hadoopConfiguration());
+                : new Checkpoints(config.checkpointDir(), data.blocks().context().hadoopConfiguration(),
+                        CheckpointIdentity.of(config, data, this.validation));
         this.engines = new StepEngines(data.blocks().context());
     }
 
@@ -69,7 +70,7 @@ public final class Trainer {
                 engine = runEpoch(kernels, engine, setup, applier);
                 if (checkpoints != null && (state.epochsDone == config.maxEpochs() || shouldStop(state)
                         || state.epochsDone % config.checkpointInterval() == 0)) {
-                    checkpoints.save(state, config, data.rows());
+                    checkpoints.save(state);
                 }
                 // After the checkpoint: a listener that stops the fit leaves this epoch resumable.
                 EpochSummary summary = state.history.get(state.history.size() - 1);
@@ -93,7 +94,7 @@ public final class Trainer {
 
     private TrainingState initialState() {
         if (checkpoints != null) {
-            TrainingState restored = checkpoints.loadLatest(config, data.rows());
+            TrainingState restored = checkpoints.loadLatest(config.layout().numParams(), config.stepSize());
             if (restored != null) {
                 LOG.info("vae-spark: resuming from the checkpoint after epoch {} in {}", restored.epochsDone,
                         config.checkpointDir());

@@ -36,9 +36,10 @@ public final class TrainingData {
     private final long skipped;
     private final long valueBytes;
     private final long storedBytes;
+    private final long contentChecksum;
 
     private TrainingData(JavaRDD<PartitionData> blocks, int dim, Precision precision, int[] partitionRows,
-                         long skipped, long valueBytes, long storedBytes) {
+                         long skipped, long valueBytes, long storedBytes, long contentChecksum) {
         this.blocks = blocks;
         this.dim = dim;
         this.precision = precision;
@@ -53,6 +54,7 @@ public final class TrainingData {
         this.skipped = skipped;
         this.valueBytes = valueBytes;
         this.storedBytes = storedBytes;
+        this.contentChecksum = contentChecksum;
     }
 
     /**
@@ -90,16 +92,20 @@ public final class TrainingData {
         }
         blocks.setName(name).persist(storageLevel);
         try {
-            List<long[]> counts = blocks.map(p -> new long[] {p.rows(), p.skipped(), p.valueBytes()}).collect();
+            List<long[]> counts = blocks.map(p -> new long[] {p.rows(), p.skipped(), p.valueBytes(),
+                    p.contentChecksum()}).collect();
             int[] partitionRows = new int[counts.size()];
             long skipped = 0;
             long bytes = 0;
+            long checksum = 0;
             for (int p = 0; p < counts.size(); p++) {
                 partitionRows[p] = (int) counts.get(p)[0];
                 skipped += counts.get(p)[1];
                 bytes += counts.get(p)[2];
+                checksum += counts.get(p)[3];
             }
-            return new TrainingData(blocks, dim, precision, partitionRows, skipped, bytes, storedBytes(blocks));
+            return new TrainingData(blocks, dim, precision, partitionRows, skipped, bytes, storedBytes(blocks),
+                    checksum);
         } catch (RuntimeException e) {
             blocks.unpersist(false);
             throw e;
@@ -172,6 +178,14 @@ public final class TrainingData {
     /** Number of rows kept. */
     public long rows() {
         return rows;
+    }
+
+    /**
+     * A {@link DataChecksum} of the kept rows' values: the same for the same rows however they are
+     * ordered or partitioned, computed while the blocks were built.
+     */
+    public long contentChecksum() {
+        return contentChecksum;
     }
 
     /** Number of invalid rows skipped. */
