@@ -7,6 +7,7 @@ import io.github.vaespark.train.exchange.ExchangeAddress;
 import io.github.vaespark.train.exchange.ExchangeHub;
 import io.github.vaespark.train.exchange.ExchangeHubs;
 import io.github.vaespark.train.exchange.ExchangeServer;
+import io.github.vaespark.train.exchange.ExchangeTls;
 import io.github.vaespark.train.exchange.Segments;
 import io.github.vaespark.train.exchange.Tick;
 import java.util.List;
@@ -59,6 +60,7 @@ final class BarrierStepEngine<A> implements StepEngine {
     private final String serverHost;
     private final long joinTimeoutMillis;
     private final long stepTimeoutMillis;
+    private final ExchangeTls tls;
 
     private ExchangeHub hub;
     private ExchangeAddress address;
@@ -77,7 +79,7 @@ final class BarrierStepEngine<A> implements StepEngine {
      */
     BarrierStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
                       GradientApplier applier, ExchangeServer server, String serverHost, long joinTimeoutMillis,
-                      long stepTimeoutMillis) {
+                      long stepTimeoutMillis, ExchangeTls tls) {
         this.kernels = kernels;
         this.data = data;
         this.setup = setup;
@@ -89,6 +91,7 @@ final class BarrierStepEngine<A> implements StepEngine {
         this.serverHost = serverHost;
         this.joinTimeoutMillis = joinTimeoutMillis;
         this.stepTimeoutMillis = stepTimeoutMillis;
+        this.tls = tls;
     }
 
     @Override
@@ -272,7 +275,7 @@ final class BarrierStepEngine<A> implements StepEngine {
         hub.setStartedAttempts(attempts::newest);
         address = ExchangeHubs.register(hub).withIdleTimeout(stepTimeoutMillis <= 0 ? 0 : 2 * stepTimeoutMillis);
         if (server != null) {
-            address = address.overTcp(serverHost, server.port());
+            address = address.overTcp(serverHost, server.port(), tls);
         }
         String previous = sc.getLocalProperty("spark.job.description");
         String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
@@ -293,7 +296,8 @@ final class BarrierStepEngine<A> implements StepEngine {
         initialized = false;
         attempt = -1;
         LOG.info("vae-spark: barrier training job started for {} partitions ({} exchange, segments {})",
-                plan.numPartitions(), server == null ? "in-process" : "TCP " + serverHost + ":" + server.port(),
+                plan.numPartitions(), server == null ? "in-process" : (tls != null ? "TLS " : "TCP ") + serverHost + ":"
+                        + server.port(),
                 segments);
     }
 

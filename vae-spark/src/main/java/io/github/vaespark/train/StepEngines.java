@@ -2,6 +2,7 @@ package io.github.vaespark.train;
 
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.train.exchange.ExchangeServer;
+import io.github.vaespark.train.exchange.ExchangeTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.SparkConf;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code spark.vaespark.exchange.stepTimeout}: how long the driver waits for a live task's next
  *       gradient segment before the fit fails naming the stalled partitions (default 600s; 0: no
  *       bound); a remote task gives up after twice this time without an instruction from the driver.</li>
+ *   <li>{@code spark.vaespark.exchange.tls}: {@code true} runs the TCP exchange over TLS with Spark's
+ *       {@code spark.ssl.keyStore} (driver) and {@code spark.ssl.trustStore} (executors); where
+ *       {@code spark.network.crypto.enabled} is set and TLS is not, {@code auto} trains with one job
+ *       per step (Spark's own encrypted RPC) and {@code barrier} refuses to run unencrypted.</li>
  * </ul>
  */
 final class StepEngines {
@@ -29,6 +34,8 @@ final class StepEngines {
     static final String PORT = "spark.vaespark.exchange.port";
     static final String JOIN_TIMEOUT = "spark.vaespark.exchange.joinTimeout";
     static final String STEP_TIMEOUT = "spark.vaespark.exchange.stepTimeout";
+    static final String TLS = "spark.vaespark.exchange.tls";
+    static final String NETWORK_CRYPTO = "spark.network.crypto.enabled";
 
     private final SparkContext sc;
 
@@ -39,6 +46,12 @@ final class StepEngines {
     <A> StepEngine create(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
                           GradientApplier applier) {
         String unavailable = barrierUnavailable(sc, data.numPartitions());
+        boolean remote = !sc.isLocal() || "tcp".equalsIgnoreCase(setting(TRANSPORT, "auto"));
+        boolean tls = Boolean.parseBoolean(setting(TLS, "false"));
+        if (unavailable == null && remote && !tls && Boolean.parseBoolean(setting(NETWORK_CRYPTO, "false"))) {
+            unavailable = NETWORK_CRYPTO + " is set but the barrier exchange would send weights and gradients "
+                    + "unencrypted; set " + TLS + "=true (with spark.ssl.keyStore and spark.ssl.trustStore) to keep it";
+        }
         ExchangeMode mode = config.exchangeMode();
         if (mode == ExchangeMode.BARRIER && unavailable != null) {
             throw new IllegalArgumentException("exchangeMode=barrier cannot run here: " + unavailable
@@ -51,19 +64,26 @@ final class StepEngines {
             return jobs(kernels, data, setup, config, applier);
         }
         ExchangeServer server = null;
+        ExchangeTls tlsSettings = null;
         String host = sc.getConf().get("spark.driver.host", "localhost");
-        if (!sc.isLocal() || "tcp".equalsIgnoreCase(setting(TRANSPORT, "auto"))) {
+        if (remote) {
             String bind = sc.getConf().get("spark.driver.bindAddress", host);
             int port = Integer.parseInt(setting(PORT, "0"));
             try {
-                server = ExchangeServer.start(bind, port);
+                if (tls) {
+                    tlsSettings = ExchangeTls.fromSettings(key -> setting(key, null));
+                    server = ExchangeServer.startTls(bind, port, tlsSettings);
+                } else {
+                    server = ExchangeServer.start(bind, port);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
         long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
         long stepTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(STEP_TIMEOUT, "600s"));
-        return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout, stepTimeout);
+        return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout, stepTimeout,
+                tlsSettings);
     }
 
     /** One Spark job per step. */

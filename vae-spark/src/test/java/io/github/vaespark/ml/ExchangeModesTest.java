@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.vaespark.SparkTestSession;
+import io.github.vaespark.train.exchange.TestTlsKeys;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -71,6 +72,40 @@ class ExchangeModesTest {
             assertArrayEquals(inProcess, vae("barrier").fit(uneven).weights());
         } finally {
             sc.setLocalProperty(TRANSPORT, null);
+        }
+    }
+
+    @Test
+    void theTlsTransportTrainsTheSameModel() throws Exception {
+        SparkContext sc = SparkTestSession.get().sparkContext();
+        double[] inProcess = vae("barrier").fit(uneven).weights();
+        TestTlsKeys keys = TestTlsKeys.create(TestTlsKeys.tempDir(), "driver");
+        sc.setLocalProperty(TRANSPORT, "tcp");
+        sc.setLocalProperty("spark.vaespark.exchange.tls", "true");
+        keys.sparkSettings().forEach(sc::setLocalProperty);
+        try {
+            VariationalAutoencoderModel overTls = vae("barrier").fit(uneven);
+            assertEquals("barrier", modeOf(overTls));
+            assertArrayEquals(inProcess, overTls.weights());
+        } finally {
+            sc.setLocalProperty(TRANSPORT, null);
+            sc.setLocalProperty("spark.vaespark.exchange.tls", null);
+            keys.sparkSettings().keySet().forEach(k -> sc.setLocalProperty(k, null));
+        }
+    }
+
+    @Test
+    void withNetworkCryptoAndNoTlsAutoUsesJobsAndBarrierRefuses() {
+        SparkContext sc = SparkTestSession.get().sparkContext();
+        sc.setLocalProperty(TRANSPORT, "tcp");
+        sc.setLocalProperty("spark.network.crypto.enabled", "true");
+        try {
+            assertEquals("jobs", modeOf(vae("auto").setMaxEpochs(1).fit(uneven)));
+            InvalidOrIllegal.assertRejected(() -> vae("barrier").setMaxEpochs(1).fit(uneven),
+                    "exchangeMode=barrier", "spark.network.crypto.enabled", "spark.vaespark.exchange.tls");
+        } finally {
+            sc.setLocalProperty(TRANSPORT, null);
+            sc.setLocalProperty("spark.network.crypto.enabled", null);
         }
     }
 

@@ -45,10 +45,74 @@ class ExchangeServerTest {
     private ExchangeAddress address;
 
     private void start(Kernels<?> driverKernels) throws IOException {
-        server = ExchangeServer.start("127.0.0.1", 0, 500, 1_000);
+        start(driverKernels, null);
+    }
+
+    private void start(Kernels<?> driverKernels, ExchangeTls tls) throws IOException {
+        server = tls == null ? ExchangeServer.start("127.0.0.1", 0, 500, 1_000)
+                : ExchangeServer.startTls("127.0.0.1", 0, tls, 500, 1_000);
         hub = new ExchangeHub(1, Segments.of(PARAMS, new int[] {PARAMS / 2, 0}), driverKernels, (p, s) -> true);
         hub.setStartedAttempts(started::get);
-        address = ExchangeHubs.register(hub).overTcp("127.0.0.1", server.port());
+        address = ExchangeHubs.register(hub).overTcp("127.0.0.1", server.port(), tls);
+    }
+
+    private static TestTlsKeys keys;
+    private static TestTlsKeys otherKeys;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void makeKeys() throws Exception {
+        java.nio.file.Path dir = TestTlsKeys.tempDir();
+        keys = TestTlsKeys.create(dir, "driver");
+        otherKeys = TestTlsKeys.create(dir, "stranger");
+    }
+
+    @Test
+    void overTlsARealTaskIsServedPastPlainTextAndIdleConnections() throws Exception {
+        start(Float32Kernels.INSTANCE, keys.tls());
+        List<Socket> idle = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            idle.add(rawSocket());
+        }
+        Socket plainHello = rawSocket();
+        plainHello.getOutputStream().write(hello(address.hubId(), address.token(), 0));
+        assertTimeoutPreemptively(BOUND, () -> oneTick(connect(address, 0, Float32Kernels.INSTANCE)));
+        assertTrue(closedByServer(plainHello, 5_000), "a plain-text hello is not a TLS handshake: dropped");
+        for (Socket s : idle) {
+            assertTrue(closedByServer(s, 5_000), "idle connections are dropped after the hello timeout");
+        }
+    }
+
+    @Test
+    void overTlsAWrongTokenIsRefused() throws Exception {
+        start(Float32Kernels.INSTANCE, keys.tls());
+        byte[] wrong = address.token().clone();
+        wrong[3] ^= 1;
+        ExchangeAddress forged = new ExchangeAddress(address.hubId(), wrong, address.host(), address.port(), 0,
+                address.tls());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> connect(forged, 0, Float32Kernels.INSTANCE));
+        assertTrue(e.getMessage().contains("wrong token"), e.getMessage());
+        assertEquals(-1, hub.attempt(), "nothing joined");
+    }
+
+    @Test
+    void aTaskDoesNotTalkToADriverItDoesNotTrust() throws Exception {
+        start(Float32Kernels.INSTANCE, keys.tls());
+        ExchangeAddress impostorTrust = new ExchangeAddress(address.hubId(), address.token(), address.host(),
+                address.port(), 0, otherKeys.tls().forTasks());
+        java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class,
+                () -> connect(impostorTrust, 0, Float32Kernels.INSTANCE));
+        assertTrue(e.getCause() instanceof javax.net.ssl.SSLException, String.valueOf(e.getCause()));
+        assertEquals(-1, hub.attempt(), "nothing joined");
+    }
+
+    @Test
+    void tasksAreNotGivenTheDriversKey() {
+        ExchangeTls forTasks = keys.tls().forTasks();
+        assertEquals(null, forTasks.keyStore());
+        assertEquals(null, forTasks.keyStorePassword());
+        assertEquals(null, forTasks.keyPassword());
+        assertTrue(!forTasks.toString().contains(TestTlsKeys.PASSWORD));
     }
 
     @AfterEach
@@ -178,7 +242,7 @@ class ExchangeServerTest {
         start(Float32Kernels.INSTANCE);
         byte[] wrong = address.token().clone();
         wrong[0] ^= 1;
-        ExchangeAddress forged = new ExchangeAddress(address.hubId(), wrong, address.host(), address.port(), 0);
+        ExchangeAddress forged = new ExchangeAddress(address.hubId(), wrong, address.host(), address.port(), 0, null);
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> connect(forged, 0, Float32Kernels.INSTANCE));
         assertTrue(e.getMessage().contains("wrong token"), e.getMessage());
