@@ -46,6 +46,7 @@ public final class VaeJob implements Runnable {
         root.addSubcommand("sample", new CommandLine(new SampleCommand()));
         root.addSubcommand("evaluate", evaluate);
         root.addSubcommand("plots", new CommandLine(new PlotsCommand()));
+        root.addSubcommand("export-onnx", new CommandLine(new ExportOnnxCommand()));
         root.setOut(out);
         root.setErr(err);
         root.setParameterExceptionHandler((e, argv) -> {

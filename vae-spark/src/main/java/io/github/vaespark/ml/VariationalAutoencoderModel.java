@@ -98,6 +98,30 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return weights.clone();
     }
 
+    /**
+     * Writes the model as two standard ONNX graphs for serving outside Spark: {@code encoder.onnx}
+     * (input {@code features}, float32 [batch, numFeatures]; outputs {@code latent_mean} and
+     * {@code latent_log_variance}, float32 [batch, latentDim]) and {@code decoder.onnx} (input
+     * {@code latent}, float32 [batch, latentDim]; output {@code reconstruction}, the decoder mean:
+     * probabilities for Bernoulli). Opset 13, symbolic batch dimension. The graphs hold the network
+     * only; preprocessing before the VAE in a Pipeline must be applied to their inputs too.
+     * Refuses to replace existing files.
+     *
+     * @param dir a local or Hadoop-file-system directory
+     */
+    public void exportOnnx(String dir) {
+        exportOnnx(dir, false);
+    }
+
+    /** As {@link #exportOnnx(String)}; with {@code overwrite}, existing graph files are replaced. */
+    public void exportOnnx(String dir, boolean overwrite) {
+        requireWeights();
+        SparkSession active = SparkSession.getActiveSession().isDefined() ? SparkSession.active() : null;
+        org.apache.hadoop.conf.Configuration hadoop = active != null ? active.sparkContext().hadoopConfiguration()
+                : new org.apache.hadoop.conf.Configuration();
+        OnnxFiles.write(dir, layout(), weights, hadoop, overwrite);
+    }
+
     double[] weightsNoCopy() {
         requireWeights();
         return weights;

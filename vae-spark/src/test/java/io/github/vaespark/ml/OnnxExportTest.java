@@ -1,0 +1,150 @@
+package io.github.vaespark.ml;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.github.vaespark.cli.VaeJobTestAccess;
+import io.github.vaespark.nn.Float64Kernels;
+import io.github.vaespark.nn.VaeNetwork;
+import io.github.vaespark.nn.Workspace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The exported ONNX graphs, run by ONNX Runtime, give what {@code transform} gives on the same
+ * rows (float32 tolerance), with a symbolic batch dimension and the contract's names and shapes.
+ */
+class OnnxExportTest {
+    private static final OrtEnvironment ORT = OrtEnvironment.getEnvironment();
+    private static Dataset<Row> data;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void setUp() {
+        data = SyntheticData.manifold(400, 0.05, 3, 2).cache();
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"gaussian, tanh", "bernoulli, relu", "gaussian, sigmoid"})
+    void onnxRuntimeReproducesTransform(String likelihood, String activation) throws Exception {
+        Dataset<Row> input = likelihood.equals("bernoulli") ? squashed() : data;
+        VariationalAutoencoderModel model = new VariationalAutoencoder().setLikelihood(likelihood)
+                .setActivation(activation).setEncoderLayers(new int[] {16, 8}).setLatentDim(3).setMaxEpochs(3)
+                .setSeed(5).fit(input);
+        Path dir = tmp.resolve(likelihood + "-" + activation);
+        model.exportOnnx(dir.toString());
+
+        List<Row> rows = model.transform(input).select("features", "latentMean", "reconstruction").limit(37)
+                .collectAsList();
+        float[][] x = new float[rows.size()][];
+        for (int r = 0; r < x.length; r++) {
+            x[r] = floats((Vector) rows.get(r).get(0));
+        }
+        try (OrtSession encoder = ORT.createSession(dir.resolve("encoder.onnx").toString());
+             OrtSession decoder = ORT.createSession(dir.resolve("decoder.onnx").toString());
+             OnnxTensor features = OnnxTensor.createTensor(ORT, x);
+             OrtSession.Result encoded = encoder.run(Map.of("features", features))) {
+            assertSymbolicBatch(encoder.getInputInfo().get("features"), SyntheticData.DIM);
+            assertSymbolicBatch(encoder.getOutputInfo().get("latent_mean"), 3);
+            assertSymbolicBatch(encoder.getOutputInfo().get("latent_log_variance"), 3);
+            assertSymbolicBatch(decoder.getInputInfo().get("latent"), 3);
+            assertSymbolicBatch(decoder.getOutputInfo().get("reconstruction"), SyntheticData.DIM);
+            float[][] mean = (float[][]) encoded.get("latent_mean").get().getValue();
+            float[][] logVariance = (float[][]) encoded.get("latent_log_variance").get().getValue();
+            double[][] head = headOf(model, x);
+            try (OnnxTensor latent = OnnxTensor.createTensor(ORT, mean);
+                 OrtSession.Result decoded = decoder.run(Map.of("latent", latent))) {
+                float[][] reconstruction = (float[][]) decoded.get("reconstruction").get().getValue();
+                for (int r = 0; r < x.length; r++) {
+                    assertClose(((Vector) rows.get(r).get(1)).toArray(), mean[r], "latent mean, row " + r);
+                    assertClose(java.util.Arrays.copyOfRange(head[r], 3, 6), logVariance[r], "log variance, row " + r);
+                    assertClose(((Vector) rows.get(r).get(2)).toArray(), reconstruction[r], "reconstruction, row " + r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCliExportsAndRefusesToOverwriteWithoutTheFlag() throws Exception {
+        VariationalAutoencoderModel model = new VariationalAutoencoder().setLatentDim(2).setMaxEpochs(1).fit(data);
+        String saved = tmp.resolve("cli-model").toString();
+        model.write().overwrite().save(saved);
+        String out = tmp.resolve("cli-onnx").toString();
+        assertEquals(0, VaeJobTestAccess.run("export-onnx", "--model", saved, "--output", out), "export");
+        assertTrue(Files.size(Path.of(out, "encoder.onnx")) > 0 && Files.size(Path.of(out, "decoder.onnx")) > 0);
+        assertTrue(VaeJobTestAccess.run("export-onnx", "--model", saved, "--output", out) != 0, "refused");
+        assertEquals(0, VaeJobTestAccess.run("export-onnx", "--model", saved, "--output", out, "--overwrite"));
+        try (OrtSession s = ORT.createSession(Path.of(out, "encoder.onnx").toString())) {
+            assertEquals(List.of("features"), List.copyOf(s.getInputNames()));
+        }
+    }
+
+    private static Dataset<Row> squashed() {
+        org.apache.spark.sql.Column logistic = org.apache.spark.sql.functions.transform(
+                org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("features"), "float64"),
+                v -> org.apache.spark.sql.functions.lit(1.0).divide(
+                        org.apache.spark.sql.functions.lit(1.0).plus(org.apache.spark.sql.functions.exp(v.multiply(-1)))));
+        return data.select(org.apache.spark.ml.functions.array_to_vector(logistic).as("features"));
+    }
+
+    /** [μ; log σ²] of every row, computed by the network on the driver in double. */
+    private static double[][] headOf(VariationalAutoencoderModel model, float[][] x) {
+        VaeNetwork<double[]> net = new VaeNetwork<>(model.layout(), Float64Kernels.INSTANCE);
+        Workspace<double[]> ws = net.newWorkspace(x.length);
+        var in = ws.input(x.length);
+        for (int r = 0; r < x.length; r++) {
+            double[] row = new double[x[r].length];
+            for (int i = 0; i < row.length; i++) {
+                row[i] = x[r][i];
+            }
+            Float64Kernels.INSTANCE.setColumn(in, r, row);
+        }
+        var head = net.encode(model.weights(), in, ws);
+        double[][] out = new double[x.length][head.rows()];
+        for (int r = 0; r < x.length; r++) {
+            Float64Kernels.INSTANCE.getColumn(head, r, out[r]);
+        }
+        return out;
+    }
+
+    private static void assertSymbolicBatch(NodeInfo info, int width) {
+        TensorInfo t = (TensorInfo) info.getInfo();
+        assertArrayEquals(new long[] {-1, width}, t.getShape(), info.getName());
+        assertEquals("batch", t.getDimensionNames()[0], info.getName());
+        assertEquals(ai.onnxruntime.OnnxJavaType.FLOAT, t.type, info.getName());
+    }
+
+    private static float[] floats(Vector v) {
+        double[] d = v.toArray();
+        float[] f = new float[d.length];
+        for (int i = 0; i < d.length; i++) {
+            f[i] = (float) d[i];
+        }
+        return f;
+    }
+
+    private static void assertClose(double[] expected, float[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-4 * (1 + Math.abs(expected[i])), what + ", element " + i);
+        }
+    }
+}
