@@ -144,4 +144,28 @@ class VaeJobTest {
         assertEquals(0, idx.code(), idx.err());
         assertEquals(16, VariationalAutoencoderModel.load(m3).numFeatures());
     }
+
+    @Test
+    void fixedValueOptionsAreAcceptedInAnyCase() throws IOException {
+        List<Row> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(
+                    Math.sin(i * 0.1), Math.cos(i * 0.1), 0.3)));
+        }
+        rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(0, Double.NaN, 0)));
+        String parquet = tmp.resolve("one-bad-row.parquet").toString();
+        SparkTestSession.get().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
+                .add("features", new org.apache.spark.ml.linalg.VectorUDT())).write().parquet(parquet);
+        String model = tmp.resolve("upper-case-model").toString();
+        Run train = run("train", "--input", parquet, "--model", model, "--latent-dim", "2", "--encoder-layers", "4",
+                "--max-epochs", "1", "--handle-invalid", "SKIP", "--likelihood", "Gaussian", "--activation", "TANH",
+                "--precision", "FLOAT64", "--exchange-mode", "Jobs");
+        assertEquals(0, train.code(), train.err());
+        String history = Files.readString(Path.of(model + ".history.json"));
+        assertTrue(history.contains("\"skippedRows\" : 1,"), history);
+        VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
+        assertEquals("skip", loaded.getHandleInvalid());
+        assertEquals("tanh", loaded.getActivation());
+        assertEquals("float64", loaded.getPrecision());
+    }
 }
