@@ -81,7 +81,7 @@ public final class VaeParamSet implements Serializable {
         likelihood = new ChoiceParam(owner, "likelihood",
                 "decoder distribution p(x|z): 'bernoulli' (x in [0,1], -log p = Σ softplus(l) - x·l over "
                         + "logits l) or 'gaussian' (real x, mean m and a learned log-variance s_j per feature: "
-                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)])",
+                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)], s_j floored at 2·ln 0.01, i.e. σ_j >= 0.01)",
                 "bernoulli", "gaussian");
         precision = new ChoiceParam(owner, "precision",
                 "floating-point width of cached data and matrix products: 'float32' or 'float64' "
