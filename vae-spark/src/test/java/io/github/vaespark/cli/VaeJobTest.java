@@ -12,12 +12,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,15 +152,15 @@ class VaeJobTest {
 
     @Test
     void fixedValueOptionsAreAcceptedInAnyCase() throws IOException {
-        List<Row> rows = new java.util.ArrayList<>();
+        List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(
+            rows.add(RowFactory.create(Vectors.dense(
                     Math.sin(i * 0.1), Math.cos(i * 0.1), 0.3)));
         }
-        rows.add(org.apache.spark.sql.RowFactory.create(org.apache.spark.ml.linalg.Vectors.dense(0, Double.NaN, 0)));
+        rows.add(RowFactory.create(Vectors.dense(0, Double.NaN, 0)));
         String parquet = tmp.resolve("one-bad-row.parquet").toString();
-        SparkTestSession.get().createDataFrame(rows, new org.apache.spark.sql.types.StructType()
-                .add("features", new org.apache.spark.ml.linalg.VectorUDT())).write().parquet(parquet);
+        SparkTestSession.get().createDataFrame(rows, new StructType()
+                .add("features", new VectorUDT())).write().parquet(parquet);
         String model = tmp.resolve("upper-case-model").toString();
         Run train = run("train", "--input", parquet, "--model", model, "--latent-dim", "2", "--encoder-layers", "4",
                 "--max-epochs", "1", "--handle-invalid", "SKIP", "--likelihood", "Gaussian", "--activation", "TANH",
