@@ -4,6 +4,7 @@ import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.nn.LogVarianceBounds;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
@@ -107,7 +108,7 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
             if (layout.likelihood() == Likelihood.BERNOULLI) {
                 mean[i] = random.nextDouble() < mean[i] ? 1.0 : 0.0;
             } else {
-                mean[i] += Math.exp(0.5 * logVariance[i]) * random.nextGaussian();
+                mean[i] += Math.exp(0.5 * LogVarianceBounds.decoder(logVariance[i])) * random.nextGaussian();
             }
         }
     }

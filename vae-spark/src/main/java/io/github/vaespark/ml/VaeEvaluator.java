@@ -30,17 +30,17 @@ public final class VaeEvaluator extends Evaluator implements MLWritable {
     private static final long serialVersionUID = 1L;
 
     private final String uid;
-    private final Param<String> metricName;
+    private final ChoiceParam metricName;
     private final Param<String> featuresCol;
     private final Param<String> reconstructionCol;
     private final Param<String> elboCol;
 
     public VaeEvaluator(String uid) {
         this.uid = uid;
-        metricName = new Param<>(this, "metricName",
+        metricName = new ChoiceParam(this, "metricName",
                 "metric: 'elbo' (mean of elboCol, larger is better) or 'reconstructionError' (mean squared error "
                         + "between featuresCol and reconstructionCol, smaller is better)",
-                ParamChecks.oneOf("elbo", "reconstructionError"));
+                "elbo", "reconstructionError");
         featuresCol = new Param<>(this, "featuresCol", "input features column", ParamChecks.notNull());
         reconstructionCol = new Param<>(this, "reconstructionCol", "reconstruction column added by the model",
                 ParamChecks.notNull());
@@ -64,8 +64,9 @@ public final class VaeEvaluator extends Evaluator implements MLWritable {
         return metricName;
     }
 
+    /** The metric, spelt {@code elbo} or {@code reconstructionError} whatever case it was set in. */
     public String getMetricName() {
-        return getOrDefault(metricName);
+        return metricName.valueIn(this);
     }
 
     public VaeEvaluator setMetricName(String value) {

@@ -13,7 +13,8 @@ import org.apache.spark.ml.param.Params;
 /**
  * Internal: the param objects of one VariationalAutoencoder or VariationalAutoencoderModel, created for
  * (and owned by) that stage, with their docs, validators and defaults. Stages expose them
- * through {@link VaeParams}.
+ * through {@link VaeParams}. Params with a fixed set of values are {@link ChoiceParam}s: any case is
+ * accepted and the getters return the canonical spelling.
  */
 public final class VaeParamSet implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -24,13 +25,13 @@ public final class VaeParamSet implements Serializable {
     final Param<String> elboCol;
     final IntParam elboSamples;
     final Param<String> latentColsPrefix;
-    final Param<String> handleInvalid;
+    final ChoiceParam handleInvalid;
     final IntParam latentDim;
     final IntArrayParam encoderLayers;
     final IntArrayParam decoderLayers;
-    final Param<String> activation;
-    final Param<String> likelihood;
-    final Param<String> precision;
+    final ChoiceParam activation;
+    final ChoiceParam likelihood;
+    final ChoiceParam precision;
     final DoubleParam beta;
     final IntParam klWarmupEpochs;
     final IntParam maxEpochs;
@@ -43,7 +44,7 @@ public final class VaeParamSet implements Serializable {
     final Param<String> checkpointDir;
     final IntParam checkpointInterval;
     final IntParam maxPartitions;
-    final Param<String> exchangeMode;
+    final ChoiceParam exchangeMode;
 
     VaeParamSet(Params owner) {
         featuresCol = new Param<>(owner, "featuresCol",
@@ -63,10 +64,10 @@ public final class VaeParamSet implements Serializable {
         latentColsPrefix = new Param<>(owner, "latentColsPrefix",
                 "optional prefix of flat double columns <prefix>0 … <prefix>{latentDim-1} holding μ(x) for SQL "
                         + "and BI tools; unset or empty: not added", ParamChecks.notNull());
-        handleInvalid = new Param<>(owner, "handleInvalid",
+        handleInvalid = new ChoiceParam(owner, "handleInvalid",
                 "how to handle invalid rows (null, wrong size, NaN/Inf, outside [0,1] for bernoulli): "
                         + "'error' fails naming the row, 'skip' drops the row (and counts it)",
-                ParamChecks.oneOf("error", "skip"));
+                "error", "skip");
         latentDim = new IntParam(owner, "latentDim", "dimension of the latent space (>= 1)",
                 ParamChecks.intAtLeast(1));
         encoderLayers = new IntArrayParam(owner, "encoderLayers",
@@ -75,16 +76,16 @@ public final class VaeParamSet implements Serializable {
         decoderLayers = new IntArrayParam(owner, "decoderLayers",
                 "hidden layer sizes of the decoder, latent side first (each >= 1; default: encoderLayers "
                         + "reversed)", ParamChecks.allPositive());
-        activation = new Param<>(owner, "activation", "hidden-layer activation: "
-                + String.join(", ", Activation.paramNames()), ParamChecks.oneOf(Activation.paramNames()));
-        likelihood = new Param<>(owner, "likelihood",
+        activation = new ChoiceParam(owner, "activation", "hidden-layer activation: "
+                + String.join(", ", Activation.paramNames()), Activation.paramNames());
+        likelihood = new ChoiceParam(owner, "likelihood",
                 "decoder distribution p(x|z): 'bernoulli' (x in [0,1], -log p = Σ softplus(l) - x·l over "
                         + "logits l) or 'gaussian' (real x, mean m and a learned log-variance s_j per feature: "
-                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)])",
-                ParamChecks.oneOf("bernoulli", "gaussian"));
-        precision = new Param<>(owner, "precision",
+                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)], s_j floored at 2·ln 0.01, i.e. σ_j >= 0.01)",
+                "bernoulli", "gaussian");
+        precision = new ChoiceParam(owner, "precision",
                 "floating-point width of cached data and matrix products: 'float32' or 'float64' "
-                        + "(optimiser state is always double)", ParamChecks.oneOf("float32", "float64"));
+                        + "(optimiser state is always double)", "float32", "float64");
         beta = new DoubleParam(owner, "beta", "weight of the KL term in the loss (>= 0; 1 is the ELBO)",
                 ParamChecks.doubleAtLeast(0));
         klWarmupEpochs = new IntParam(owner, "klWarmupEpochs",
@@ -119,13 +120,13 @@ public final class VaeParamSet implements Serializable {
                         + "(Spark's default parallelism / spark.task.cpus). A task with several CPUs splits its rows "
                         + "across that many threads", ParamChecks.intAtLeast(0));
 
-        exchangeMode = new Param<>(owner, "exchangeMode",
+        exchangeMode = new ChoiceParam(owner, "exchangeMode",
                 "how gradients and weights travel each step: 'barrier' runs one long-lived barrier-mode Spark job "
                         + "whose tasks exchange them with the driver directly (in-process in local mode, else over "
                         + "TCP to the driver); 'jobs' runs one Spark job per step (broadcast and task results; works "
                         + "with dynamic allocation and with more partitions than task slots); 'auto' picks 'barrier' "
                         + "when every training partition gets a task slot at once and dynamic allocation is off",
-                ParamChecks.oneOf(ExchangeMode.paramNames()));
+                ExchangeMode.paramNames());
 
         owner.setDefault(featuresCol, "features");
         owner.setDefault(latentMeanCol, "latentMean");

@@ -75,8 +75,9 @@ public interface VaeParams extends Params {
         return paramSet().handleInvalid;
     }
 
+    /** The handleInvalid value, lower case whatever case it was set in. */
     default String getHandleInvalid() {
-        return getOrDefault(handleInvalid());
+        return paramSet().handleInvalid.valueIn(this);
     }
 
     default IntParam latentDim() {
@@ -116,24 +117,27 @@ public interface VaeParams extends Params {
         return paramSet().activation;
     }
 
+    /** The activation value, lower case whatever case it was set in. */
     default String getActivation() {
-        return getOrDefault(activation());
+        return paramSet().activation.valueIn(this);
     }
 
     default Param<String> likelihood() {
         return paramSet().likelihood;
     }
 
+    /** The likelihood value, lower case whatever case it was set in. */
     default String getLikelihood() {
-        return getOrDefault(likelihood());
+        return paramSet().likelihood.valueIn(this);
     }
 
     default Param<String> precision() {
         return paramSet().precision;
     }
 
+    /** The precision value, lower case whatever case it was set in. */
     default String getPrecision() {
-        return getOrDefault(precision());
+        return paramSet().precision.valueIn(this);
     }
 
     default DoubleParam beta() {
@@ -238,8 +242,9 @@ public interface VaeParams extends Params {
         return paramSet().exchangeMode;
     }
 
+    /** The exchangeMode value, lower case whatever case it was set in. */
     default String getExchangeMode() {
-        return getOrDefault(exchangeMode());
+        return paramSet().exchangeMode.valueIn(this);
     }
 
     /** The network shape these params describe, for input vectors of {@code inputDim}. */

@@ -26,7 +26,8 @@ public enum Activation {
                 return a;
             }
         }
-        throw new IllegalArgumentException("Unknown activation '" + name + "'; expected one of " + paramNames());
+        throw new IllegalArgumentException("Unknown activation '" + name + "'; expected one of "
+                + String.join(", ", paramNames()));
     }
 
     /** All accepted param values. */

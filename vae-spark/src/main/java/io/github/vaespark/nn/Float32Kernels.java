@@ -315,7 +315,7 @@ public final class Float32Kernels implements Kernels<float[]> {
             double kl = 0;
             for (int i = 0; i < latent; i++) {
                 double mu = h[hb + i];
-                double logVar = h[hb + latent + i];
+                double logVar = LogVarianceBounds.encoder(h[hb + latent + i]);
                 double var = Math.exp(logVar);
                 out[zb + i] = (float) (mu + Math.sqrt(var) * e[eb + i]);
                 kl += mu * mu + var - 1 - logVar;
@@ -344,10 +344,13 @@ public final class Float32Kernels implements Kernels<float[]> {
             int ob = dHead.offset() + j * dHead.majorStride();
             for (int i = 0; i < latent; i++) {
                 double mu = h[hb + i];
-                double var = Math.exp(h[hb + latent + i]);
+                double logVar = h[hb + latent + i];
+                double var = Math.exp(logVar);
                 double dzi = g[gb + i];
                 out[ob + i] = (float) (dzi + beta * mu);
-                out[ob + latent + i] = (float) (0.5 * dzi * e[eb + i] * Math.sqrt(var) + 0.5 * beta * (var - 1));
+                // Outside the clamp range the loss does not depend on log σ² (see LogVarianceBounds).
+                out[ob + latent + i] = LogVarianceBounds.encoderHasGradient(logVar)
+                        ? (float) (0.5 * dzi * e[eb + i] * Math.sqrt(var) + 0.5 * beta * (var - 1)) : 0;
             }
         }
     }
@@ -366,7 +369,7 @@ public final class Float32Kernels implements Kernels<float[]> {
             for (int i = 0; i < latent; i++) {
                 double zi = zz[zb + i];
                 double ei = e[eb + i];
-                sum += ei * ei + h[hb + latent + i] - zi * zi;
+                sum += ei * ei + LogVarianceBounds.encoder(h[hb + latent + i]) - zi * zi;
             }
             out[j] += 0.5 * sum;
         }
@@ -417,10 +420,14 @@ public final class Float32Kernels implements Kernels<float[]> {
         float[] xs = data(x);
         int rows = mean.rows();
         double[] precision = new double[rows];
+        // 1 where the loss depends on s_j, 0 where s_j is below the floor (see LogVarianceBounds).
+        double[] logVarGradient = new double[rows];
         double constant = 0;
         for (int i = 0; i < rows; i++) {
-            double s = params[logVarOffset + i];
+            double raw = params[logVarOffset + i];
+            double s = LogVarianceBounds.decoder(raw);
             precision[i] = Math.exp(-s);
+            logVarGradient[i] = LogVarianceBounds.decoderHasGradient(raw) ? 1 : 0;
             constant += HALF_LOG_2PI + 0.5 * s;
         }
         double total = 0;
@@ -434,7 +441,7 @@ public final class Float32Kernels implements Kernels<float[]> {
                 quadratic += r * rp;
                 if (grad != null) {
                     m[mb + i] = (float) rp;
-                    grad[logVarOffset + i] += (float) (0.5 - 0.5 * r * rp);
+                    grad[logVarOffset + i] += (float) (logVarGradient[i] * (0.5 - 0.5 * r * rp));
                 }
             }
             double nll = constant + 0.5 * quadratic;

@@ -83,7 +83,8 @@ public interface Kernels<A> extends Serializable {
     void addRowSums(DenseMatrix<?> m, A grad, int offset);
 
     /**
-     * The reparameterisation z = μ + exp(½ log σ²)·ε for every column of {@code head} = [μ; log σ²].
+     * The reparameterisation z = μ + exp(½ log σ²)·ε for every column of {@code head} = [μ; log σ²],
+     * with log σ² clamped to [{@link LogVarianceBounds#ENCODER_MIN}, {@link LogVarianceBounds#ENCODER_MAX}].
      *
      * @param klPerColumn if non-null, receives KL(q(z|x) ‖ N(0, I)) of each column (added)
      * @return the sum of the KL terms over all columns
@@ -91,7 +92,8 @@ public interface Kernels<A> extends Serializable {
     double sampleLatent(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> z, double[] klPerColumn);
 
     /**
-     * Gradient of (loss through z) + beta·KL with respect to the head [μ; log σ²], given dz.
+     * Gradient of (loss through z) + beta·KL with respect to the head [μ; log σ²], given dz; zero
+     * for a log σ² outside the clamp range.
      */
     void latentBackward(DenseMatrix<?> head, DenseMatrix<?> eps, DenseMatrix<?> dz, double beta,
                         DenseMatrix<?> dHead);
@@ -109,7 +111,8 @@ public interface Kernels<A> extends Serializable {
     double bernoulliNll(DenseMatrix<?> logits, DenseMatrix<?> x, boolean gradient, double[] perColumn);
 
     /**
-     * Gaussian negative log-likelihood with per-feature log-variances params[logVarOffset + i];
+     * Gaussian negative log-likelihood with per-feature log-variances
+     * max(params[logVarOffset + i], {@link LogVarianceBounds#DECODER_MIN}) (no gradient below the floor);
      * if {@code grad} is non-null the means are overwritten by d(-log p)/d mean and the
      * log-variance gradients are added to grad[logVarOffset + i].
      */

@@ -10,7 +10,8 @@ import java.util.Locale;
  *       valid for x in [0, 1] (the continuous relaxation used for grey-level images). The mean is
  *       sigmoid(l).</li>
  *   <li>{@link #GAUSSIAN}: the decoder outputs means m; each feature j has one learned log-variance
- *       s_j (shared by all rows, initialised to 0); -log p(x|z) = Σ_j ½ [log 2π + s_j + (x_j - m_j)² e^{-s_j}].</li>
+ *       s_j (shared by all rows, initialised to 0); -log p(x|z) = Σ_j ½ [log 2π + s_j + (x_j - m_j)² e^{-s_j}],
+ *       with s_j floored at {@link LogVarianceBounds#DECODER_MIN} = 2·ln 0.01 (σ_j ≥ 0.01).</li>
  * </ul>
  */
 public enum Likelihood {

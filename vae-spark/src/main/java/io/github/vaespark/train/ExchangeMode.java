@@ -23,9 +23,15 @@ public enum ExchangeMode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The mode for a param value. */
+    /** The mode for a param value such as {@code "barrier"}; case-insensitive. */
     public static ExchangeMode fromParam(String value) {
-        return valueOf(value.toUpperCase(Locale.ROOT));
+        for (ExchangeMode m : values()) {
+            if (m.paramName().equalsIgnoreCase(value)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("Unknown exchangeMode '" + value + "'; expected one of "
+                + String.join(", ", paramNames()));
     }
 
     /** All param values. */

@@ -12,12 +12,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -143,5 +148,29 @@ class VaeJobTest {
                 "--likelihood", "bernoulli", "--latent-dim", "2", "--encoder-layers", "8", "--max-epochs", "1");
         assertEquals(0, idx.code(), idx.err());
         assertEquals(16, VariationalAutoencoderModel.load(m3).numFeatures());
+    }
+
+    @Test
+    void fixedValueOptionsAreAcceptedInAnyCase() throws IOException {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rows.add(RowFactory.create(Vectors.dense(
+                    Math.sin(i * 0.1), Math.cos(i * 0.1), 0.3)));
+        }
+        rows.add(RowFactory.create(Vectors.dense(0, Double.NaN, 0)));
+        String parquet = tmp.resolve("one-bad-row.parquet").toString();
+        SparkTestSession.get().createDataFrame(rows, new StructType()
+                .add("features", new VectorUDT())).write().parquet(parquet);
+        String model = tmp.resolve("upper-case-model").toString();
+        Run train = run("train", "--input", parquet, "--model", model, "--latent-dim", "2", "--encoder-layers", "4",
+                "--max-epochs", "1", "--handle-invalid", "SKIP", "--likelihood", "Gaussian", "--activation", "TANH",
+                "--precision", "FLOAT64", "--exchange-mode", "Jobs");
+        assertEquals(0, train.code(), train.err());
+        String history = Files.readString(Path.of(model + ".history.json"));
+        assertTrue(history.contains("\"skippedRows\" : 1,"), history);
+        VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
+        assertEquals("skip", loaded.getHandleInvalid());
+        assertEquals("tanh", loaded.getActivation());
+        assertEquals("float64", loaded.getPrecision());
     }
 }

@@ -45,10 +45,70 @@ class GradientCheckTest {
         for (int i = 0; i < eps.length; i++) {
             eps[i] = random.nextGaussian();
         }
+        assertGradientMatches(net, params, x, eps, beta, 1e-6);
+    }
+
+    /**
+     * Decoder log-variances below the floor and encoder log-variances outside the clamp range (see
+     * {@link LogVarianceBounds}) get zero gradient, consistent with the loss; the others as usual.
+     * Above the encoder range σ² = e^20 makes the KL term about 10^8, too large for finite
+     * differences, so that case is checked with β = 0 (the KL gradient is zero there anyway); near
+     * the decoder floor the precision e^9.2 makes the loss about 10^4, and rounding costs the
+     * central differences a digit, hence the wider tolerance there.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("boundCases")
+    void flooredAndClampedLogVariancesHaveConsistentGradients(String bound, double[] decoderLogVar,
+                                                             double encoderLogVarBias, double beta, double tolerance) {
+        int inputDim = decoderLogVar.length;
+        VaeLayout layout = new VaeLayout(inputDim, new int[] {4}, 2, new int[] {4}, Activation.TANH,
+                Likelihood.GAUSSIAN);
+        VaeNetwork<double[]> net = new VaeNetwork<>(layout, Float64Kernels.INSTANCE);
+        SplittableRandom random = new SplittableRandom(11);
+        double[] params = ParameterInit.initialize(layout, 3);
+        System.arraycopy(decoderLogVar, 0, params, layout.logVarianceOffset(), inputDim);
+        int logVarBias = layout.head().biasOffset() + layout.latentDim();
+        params[logVarBias] = encoderLogVarBias;
+        double[] x = new double[inputDim * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextGaussian();
+        }
+        double[] eps = new double[layout.latentDim() * 4];
+        for (int i = 0; i < eps.length; i++) {
+            eps[i] = random.nextGaussian();
+        }
+        double[] grad = assertGradientMatches(net, params, x, eps, beta, tolerance);
+        for (int i = 0; i < inputDim; i++) {
+            boolean floored = decoderLogVar[i] < LogVarianceBounds.DECODER_MIN;
+            assertEquals(floored, grad[layout.logVarianceOffset() + i] == 0, bound + ": decoder log-variance " + i);
+        }
+        boolean clamped = encoderLogVarBias < LogVarianceBounds.ENCODER_MIN
+                || encoderLogVarBias > LogVarianceBounds.ENCODER_MAX;
+        assertEquals(clamped, grad[logVarBias] == 0, bound + ": encoder log-variance bias");
+        if (beta > 0) {
+            assertTrue(grad[logVarBias + 1] != 0, bound + ": the other latent's log-variance");
+        }
+    }
+
+    static Stream<Arguments> boundCases() {
+        double floor = LogVarianceBounds.DECODER_MIN;
+        return Stream.of(
+                Arguments.of("decoder floor", new double[] {-12, floor - 0.01, floor + 0.01, -3, 0.5}, 0.0, 1.0,
+                        2e-5),
+                Arguments.of("encoder below", new double[] {-0.5, 0.2, 0.7}, -45.0, 1.0, 1e-6),
+                Arguments.of("encoder above", new double[] {-0.5, 0.2, 0.7}, 25.0, 0.0, 1e-6));
+    }
+
+    /** Checks back-propagation against central differences; returns the analytic gradient. */
+    private static double[] assertGradientMatches(VaeNetwork<double[]> net, double[] params, double[] x, double[] eps,
+                                                  double beta, double tolerance) {
+        Kernels<double[]> k = net.kernels();
+        int inputDim = net.layout().inputDim();
+        int rows = x.length / inputDim;
         Workspace<double[]> ws = net.newWorkspace(rows);
         DenseMatrix<?> xm = k.matrix(x, 0, inputDim, rows);
 
-        double[] grad = new double[layout.numParams()];
+        double[] grad = new double[params.length];
         loadNoise(ws, eps);
         LossSums analytic = net.accumulateGradient(params, xm, ws, beta, grad);
         assertEquals(objective(net, ws, params, xm, eps, beta), analytic.reconstruction() + beta * analytic.kl(), 1e-12);
@@ -66,7 +126,8 @@ class GradientCheckTest {
             double error = Math.abs(numeric - grad[p]) / Math.max(1.0, Math.abs(numeric) + Math.abs(grad[p]));
             worst = Math.max(worst, error);
         }
-        assertTrue(worst < 1e-6, "largest relative gradient error " + worst);
+        assertTrue(worst < tolerance, "largest relative gradient error " + worst);
+        return grad;
     }
 
     private static void loadNoise(Workspace<double[]> ws, double[] eps) {
