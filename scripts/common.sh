@@ -16,6 +16,17 @@ vae_build() {
   JVM_OPTS="$(tr -s ' \n' ' ' < "$MODULE/target/jvm.options")"
 }
 
+# JVM options that keep Spark's INFO stream off the console (warnings and errors stay), unless
+# VAE_VERBOSE=1 or one of the arguments is --verbose / -v.
+vae_log_opts() {
+  local a
+  for a in "$@"; do
+    if [ "$a" = "--verbose" ] || [ "$a" = "-v" ]; then return 0; fi
+  done
+  [ "${VAE_VERBOSE:-0}" = 1 ] && return 0
+  echo "-Dlog4j2.configurationFile=$ROOT/scripts/conf/log4j2.properties"
+}
+
 # The library jar built by vae_build.
 vae_jar() {
   ls "$MODULE"/target/vae-spark-*.jar | grep -v -E 'sources|original' | head -n 1
@@ -28,7 +39,7 @@ vae_submit() {
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
   [ "${1:-}" = "--" ] && shift
   # shellcheck disable=SC2086
-  java ${VAE_HEAP:--Xmx8g} $JVM_OPTS -cp "$(cat "$MODULE/target/spark-classpath.txt")" \
+  java ${VAE_HEAP:--Xmx8g} $JVM_OPTS $(vae_log_opts "$@") -cp "$(cat "$MODULE/target/spark-classpath.txt")" \
     org.apache.spark.deploy.SparkSubmit --class io.github.vaespark.cli.VaeJob "${opts[@]}" "$(vae_jar)" "$@"
 }
 

@@ -7,5 +7,5 @@
 source "$(dirname "$0")/common.sh"
 vae_build
 # shellcheck disable=SC2086
-exec java ${VAE_HEAP:--Xmx4g} $JVM_OPTS -cp "$(cat "$MODULE/target/spark-classpath.txt")" \
+exec java ${VAE_HEAP:--Xmx4g} $JVM_OPTS $(vae_log_opts "$@") -cp "$(cat "$MODULE/target/spark-classpath.txt")" \
   org.apache.spark.deploy.SparkSubmit "$@"

@@ -33,6 +33,12 @@ final class SessionOptions {
         // Float weights hardly compress; compressing each step's broadcast only costs time.
         defaultTo(builder, existing, "spark.broadcast.compress", "false");
         defaultTo(builder, existing, "spark.ui.showConsoleProgress", "false");
+        // The console shows the job's own progress and Spark's warnings, not Spark's INFO stream.
+        if (verbose) {
+            builder.config("spark.log.level", "INFO");
+        } else {
+            defaultTo(builder, existing, "spark.log.level", "WARN");
+        }
         for (String kv : conf) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {

@@ -210,6 +210,19 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         return this;
     }
 
+    /** "name=value, …" of every param set or defaulted, arrays written out (for the log). */
+    private String paramsForLog() {
+        StringBuilder b = new StringBuilder();
+        for (org.apache.spark.ml.param.ParamPair<?> pair : extractParamMap().toList()) {
+            Object v = pair.value();
+            String text = v instanceof int[] a ? java.util.Arrays.toString(a)
+                    : v instanceof double[] d ? java.util.Arrays.toString(d)
+                    : v instanceof String[] s ? java.util.Arrays.toString(s) : String.valueOf(v);
+            b.append(b.length() == 0 ? "" : ", ").append(pair.param().name()).append('=').append(text);
+        }
+        return b.toString();
+    }
+
     private List<TrainingListener> listeners() {
         if (listeners == null) {
             listeners = new ArrayList<>();
@@ -245,7 +258,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                     layout.likelihood(), skip);
             int maxPartitions = getMaxPartitions() > 0 ? getMaxPartitions() : defaultPartitions(dataset);
             LOG.info("{}: fitting {} ({} parameters) on column '{}' with params {}", uid, layout.describe(),
-                    layout.numParams(), column, extractParamMap().toString().replace('\n', ' '));
+                    layout.numParams(), column, paramsForLog());
             String indicator = getValidationIndicatorCol();
             ExchangeMode exchange = ExchangeMode.fromParam(getExchangeMode());
             train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
