@@ -1,5 +1,6 @@
 # Shared helpers for the scripts in this folder; source it, do not run it.
-# Sets ROOT, MODULE, JVM_OPTS and provides vae_build, vae_classpath, vae_java.
+# Sets ROOT, MODULE, JVM_OPTS and provides vae_build, vae_jar, vae_submit, vae_java, and for the test
+# clusters vae_spark_home and vae_daemon.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULE="$ROOT/vae-spark"
@@ -49,4 +50,38 @@ vae_java() {
   # shellcheck disable=SC2086
   java ${VAE_HEAP:--Xmx8g} $JVM_OPTS -cp "$MODULE/target/classes:$MODULE/target/test-classes:$(cat "$MODULE/target/classpath.txt")" \
     "$main" "$@"
+}
+
+# A Spark home whose jars/ are the Maven-resolved Spark jars (target/spark-home); the workers build
+# executor class paths from it, as they would from a Spark distribution. Exports SPARK_HOME,
+# SPARK_SCALA_VERSION and SPARK_CONF_DIR (an empty $CLUSTER_DIR/conf). Needs vae_build and CLUSTER_DIR.
+vae_spark_home() {
+  SPARK_HOME="$MODULE/target/spark-home"
+  rm -rf "$SPARK_HOME/jars"
+  mkdir -p "$SPARK_HOME/jars"
+  local jars jar
+  IFS=':' read -r -a jars < "$MODULE/target/spark-classpath.txt" || true  # no final newline: read says EOF
+  for jar in "${jars[@]}"; do
+    ln -sf "$jar" "$SPARK_HOME/jars/$(basename "$jar")"
+  done
+  echo "Spark (Maven-resolved jars) for vae-spark's test cluster" > "$SPARK_HOME/RELEASE"
+  SPARK_CONF_DIR="$CLUSTER_DIR/conf"
+  mkdir -p "$SPARK_CONF_DIR"
+  export SPARK_HOME SPARK_SCALA_VERSION=2.13 SPARK_CONF_DIR
+}
+
+# Starts a Spark daemon (master or worker) JVM in the background, its output in
+# $CLUSTER_DIR/logs/NAME.log and its process id in $CLUSTER_DIR/pids/NAME.pid:
+#   vae_daemon NAME [COMMAND PREFIX...] -- MAIN_CLASS [ARGS...]
+# The prefix (e.g. `ip netns exec h1 env SPARK_LOCAL_IP=...`) must exec the JVM, so that the
+# recorded process id is the JVM's.
+vae_daemon() {
+  local name="$1"; shift
+  local prefix=()
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do prefix+=("$1"); shift; done
+  shift
+  mkdir -p "$CLUSTER_DIR/logs" "$CLUSTER_DIR/pids"
+  # shellcheck disable=SC2086  # JVM_OPTS is a whitespace-separated option list
+  nohup "${prefix[@]}" java -Xmx512m $JVM_OPTS -cp "$SPARK_HOME/jars/*" "$@" > "$CLUSTER_DIR/logs/$name.log" 2>&1 &
+  echo $! > "$CLUSTER_DIR/pids/$name.pid"
 }

@@ -16,36 +16,18 @@ if ls "$CLUSTER_DIR"/pids/*.pid >/dev/null 2>&1; then
   exit 1
 fi
 
-# A Spark home whose jars/ are the Maven-resolved Spark jars; the workers build executor class
-# paths from it, as they would from a Spark distribution.
-SPARK_HOME="$MODULE/target/spark-home"
-rm -rf "$SPARK_HOME/jars"
-mkdir -p "$SPARK_HOME/jars"
-IFS=':' read -r -a jars < "$MODULE/target/spark-classpath.txt" || true  # no final newline: read says EOF
-for jar in "${jars[@]}"; do
-  ln -sf "$jar" "$SPARK_HOME/jars/$(basename "$jar")"
-done
-echo "Spark (Maven-resolved jars) for vae-spark's test cluster" > "$SPARK_HOME/RELEASE"
-export SPARK_HOME SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
-export SPARK_CONF_DIR="$CLUSTER_DIR/conf"
-mkdir -p "$SPARK_CONF_DIR"
-
-start() { # name, main class, args...
-  local name="$1"; shift
-  # shellcheck disable=SC2086
-  nohup java -Xmx512m $JVM_OPTS -cp "$SPARK_HOME/jars/*" "$@" > "$CLUSTER_DIR/logs/$name.log" 2>&1 &
-  echo $! > "$CLUSTER_DIR/pids/$name.pid"
-}
+vae_spark_home
+export SPARK_LOCAL_IP=127.0.0.1 SPARK_LOCAL_HOSTNAME=127.0.0.1
 
 MASTER="spark://127.0.0.1:$MASTER_PORT"
-start master org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$MASTER_PORT" \
+vae_daemon master -- org.apache.spark.deploy.master.Master --host 127.0.0.1 --port "$MASTER_PORT" \
   --webui-port "$MASTER_UI_PORT"
 for _ in $(seq 1 60); do
   grep -q "I have been elected leader" "$CLUSTER_DIR/logs/master.log" 2>/dev/null && break
   sleep 1
 done
 for i in $(seq 1 "$WORKERS"); do
-  start "worker-$i" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "${WORKER_CORES:-1}" \
+  vae_daemon "worker-$i" -- org.apache.spark.deploy.worker.Worker --host 127.0.0.1 --cores "${WORKER_CORES:-1}" \
     --memory "${WORKER_MEMORY:-2g}" --webui-port 0 --work-dir "$CLUSTER_DIR/work-$i" "$MASTER"
 done
 for _ in $(seq 1 60); do

@@ -8,19 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.vaespark.SparkTestSession;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,9 +38,9 @@ class StandaloneClusterIT {
         work = Files.createTempDirectory("vae-cluster-it");
         env = new HashMap<>();
         env.put("CLUSTER_DIR", work.resolve("cluster").toString());
-        env.put("MASTER_PORT", Integer.toString(freePort()));
-        env.put("MASTER_UI_PORT", Integer.toString(freePort()));
-        writeCsv(work.resolve("data"));
+        env.put("MASTER_PORT", Integer.toString(ClusterJobs.freePort()));
+        env.put("MASTER_UI_PORT", Integer.toString(ClusterJobs.freePort()));
+        ClusterJobs.writeCsv(work.resolve("data"));
         Scripts.Result started = Scripts.run("start-cluster.sh", env, 180);
         assertEquals(0, started.exitCode(), "start-cluster.sh failed:\n" + started.output());
         master = started.lines().get(started.lines().size() - 1).trim();
@@ -57,37 +51,6 @@ class StandaloneClusterIT {
     static void stopCluster() throws Exception {
         if (env != null) {
             Scripts.run("stop-cluster.sh", env, 120);
-        }
-    }
-
-    /** Two CSV files (so two input partitions) of rows from a smooth 2-D manifold in 12 columns. */
-    private static void writeCsv(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        SplittableRandom random = new SplittableRandom(5);
-        for (int file = 0; file < 2; file++) {
-            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(dir.resolve("part-" + file + ".csv")))) {
-                List<String> header = new ArrayList<>();
-                for (int c = 0; c < 12; c++) {
-                    header.add("c" + c);
-                }
-                out.println(String.join(",", header));
-                for (int r = 0; r < 1500; r++) {
-                    double u = random.nextGaussian();
-                    double v = random.nextGaussian();
-                    List<String> cells = new ArrayList<>();
-                    for (int c = 0; c < 12; c++) {
-                        double x = Math.tanh(u * Math.cos(c) + v * Math.sin(c)) + 0.05 * random.nextGaussian();
-                        cells.add(String.format(Locale.ROOT, "%.6f", x));
-                    }
-                    out.println(String.join(",", cells));
-                }
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
@@ -105,9 +68,7 @@ class StandaloneClusterIT {
     }
 
     private static String[] train(String model, int epochs) {
-        return new String[] {"train", "--input", work.resolve("data").toString(), "--format", "csv",
-            "--model", model, "--overwrite", "--latent-dim", "2", "--encoder-layers", "32,16", "--activation",
-            "tanh", "--batch-size", "64", "--max-epochs", Integer.toString(epochs), "--seed", "3"};
+        return ClusterJobs.train(work.resolve("data"), model, epochs, 64);
     }
 
     @Test
@@ -115,14 +76,14 @@ class StandaloneClusterIT {
         Path events = Files.createDirectories(work.resolve("events-1"));
         String model = work.resolve("model").toString();
         Scripts.Result trained = Scripts.run("spark-submit.sh", env, 600,
-                submit(events.toString(), freePort(), train(model, 3)).toArray(new String[0]));
+                submit(events.toString(), ClusterJobs.freePort(), train(model, 3)).toArray(new String[0]));
         assertEquals(0, trained.exitCode(), trained.output());
         assertTrue(trained.output().contains("epoch 3/3"), "progress lines are printed");
 
         String output = work.resolve("transformed.parquet").toString();
-        Scripts.Result transformed = Scripts.run("spark-submit.sh", env, 600, submit(events.toString(), freePort(),
-                "transform", "--model", model, "--input", work.resolve("data").toString(), "--format", "csv",
-                "--output", output).toArray(new String[0]));
+        Scripts.Result transformed = Scripts.run("spark-submit.sh", env, 600, submit(events.toString(),
+                ClusterJobs.freePort(), "transform", "--model", model, "--input", work.resolve("data").toString(),
+                "--format", "csv", "--output", output).toArray(new String[0]));
         assertEquals(0, transformed.exitCode(), transformed.output());
 
         VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
@@ -133,12 +94,13 @@ class StandaloneClusterIT {
         assertEquals(2, ((Vector) first.get(0)).size());
         assertEquals(12, ((Vector) first.get(1)).size());
 
-        assertTrue(jobDescriptions(events).contains("vae-spark: training from epoch 1/3 (47 steps per epoch, barrier)"),
-                "the barrier training job is described in the Spark UI: " + jobDescriptions(events));
+        assertTrue(EventLogs.jobDescriptions(events)
+                        .contains("vae-spark: training from epoch 1/3 (47 steps per epoch, barrier)"),
+                "the barrier training job is described in the Spark UI: " + EventLogs.jobDescriptions(events));
         JsonNode history = new ObjectMapper().readTree(Files.readString(Path.of(model + ".history.json")));
         assertEquals("barrier", history.path("history").path(0).path("exchangeMode").asText(),
                 "the executors exchanged gradients with the driver over TCP in one barrier job");
-        Map<String, Integer> tasksByExecutor = tasksByExecutor(events);
+        Map<String, Integer> tasksByExecutor = EventLogs.tasksByExecutor(events);
         System.out.println("tasks by executor: " + tasksByExecutor);
         assertTrue(!tasksByExecutor.containsKey("driver"), "no task ran in the driver JVM");
         assertTrue(tasksByExecutor.size() >= 2, "tasks ran in at least two executor JVMs: " + tasksByExecutor);
@@ -149,11 +111,11 @@ class StandaloneClusterIT {
         String undisturbed = work.resolve("model-undisturbed").toString();
         Path events = Files.createDirectories(work.resolve("events-2"));
         Scripts.Result baseline = Scripts.run("spark-submit.sh", env, 900,
-                submit(events.toString(), freePort(), train(undisturbed, 12)).toArray(new String[0]));
+                submit(events.toString(), ClusterJobs.freePort(), train(undisturbed, 12)).toArray(new String[0]));
         assertEquals(0, baseline.exitCode(), baseline.output());
 
         String disturbed = work.resolve("model-disturbed").toString();
-        int driverPort = freePort();
+        int driverPort = ClusterJobs.freePort();
         AtomicBoolean killed = new AtomicBoolean();
         Scripts.Result run = Scripts.run("spark-submit.sh", env, 900, line -> {
             if (line.startsWith("epoch 3/12") && killed.compareAndSet(false, true)) {
@@ -176,39 +138,5 @@ class StandaloneClusterIT {
                 .findFirst().orElseThrow(() -> new IllegalStateException("no executor of driver port " + driverPort));
         System.out.println("killing executor JVM " + victim.pid());
         victim.destroyForcibly();
-    }
-
-    /** The job descriptions in the Spark event logs in {@code dir}. */
-    private static java.util.Set<String> jobDescriptions(Path dir) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        java.util.Set<String> out = new java.util.HashSet<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    JsonNode event = json.readTree(line);
-                    if ("SparkListenerJobStart".equals(event.path("Event").asText())) {
-                        out.add(event.path("Properties").path("spark.job.description").asText());
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Task counts per executor id, from the Spark event logs in {@code dir}. */
-    private static Map<String, Integer> tasksByExecutor(Path dir) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Map<String, Integer> counts = new HashMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                for (String line : Files.readAllLines(f)) {
-                    JsonNode event = json.readTree(line);
-                    if ("SparkListenerTaskEnd".equals(event.path("Event").asText())) {
-                        counts.merge(event.path("Task Info").path("Executor ID").asText(), 1, Integer::sum);
-                    }
-                }
-            }
-        }
-        return counts;
     }
 }
