@@ -56,17 +56,21 @@ public final class PartialGradient implements Externalizable {
         }
         boolean single = gradient instanceof float[];
         int length = single ? ((float[]) gradient).length : ((double[]) gradient).length;
-        int bytes = length * (single ? 4 : 8);
-        out.writeByte(single ? 4 : 8);
+        int width = single ? 4 : 8;
+        out.writeByte(width);
         out.writeInt(length);
-        byte[] buffer = scratch(bytes);
-        ByteBuffer view = ByteBuffer.wrap(buffer, 0, bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (single) {
-            view.asFloatBuffer().put((float[]) gradient);
-        } else {
-            view.asDoubleBuffer().put((double[]) gradient);
+        byte[] buffer = scratch();
+        int piece = buffer.length / width;
+        for (int from = 0; from < length; from += piece) {
+            int n = Math.min(piece, length - from);
+            ByteBuffer view = ByteBuffer.wrap(buffer, 0, n * width).order(ByteOrder.LITTLE_ENDIAN);
+            if (single) {
+                view.asFloatBuffer().put((float[]) gradient, from, n);
+            } else {
+                view.asDoubleBuffer().put((double[]) gradient, from, n);
+            }
+            out.write(buffer, 0, n * width);
         }
-        out.write(buffer, 0, bytes);
     }
 
     @Override
@@ -79,25 +83,30 @@ public final class PartialGradient implements Externalizable {
             return;
         }
         int length = in.readInt();
-        byte[] buffer = scratch(length * width);
-        in.readFully(buffer, 0, length * width);
-        ByteBuffer view = ByteBuffer.wrap(buffer, 0, length * width).order(ByteOrder.LITTLE_ENDIAN);
-        if (width == 4) {
-            float[] g = new float[length];
-            view.asFloatBuffer().get(g);
-            gradient = g;
-        } else {
-            double[] g = new double[length];
-            view.asDoubleBuffer().get(g);
-            gradient = g;
+        if (length < 0 || (width != 4 && width != 8)) {
+            throw new IOException("Malformed partial gradient: " + length + " values of " + width + " bytes");
         }
+        Object g = width == 4 ? new float[length] : new double[length];
+        byte[] buffer = scratch();
+        int piece = buffer.length / width;
+        for (int from = 0; from < length; from += piece) {
+            int n = Math.min(piece, length - from);
+            in.readFully(buffer, 0, n * width);
+            ByteBuffer view = ByteBuffer.wrap(buffer, 0, n * width).order(ByteOrder.LITTLE_ENDIAN);
+            if (width == 4) {
+                view.asFloatBuffer().get((float[]) g, from, n);
+            } else {
+                view.asDoubleBuffer().get((double[]) g, from, n);
+            }
+        }
+        gradient = g;
     }
 
-    /** A per-thread byte buffer of at least {@code size} bytes, reused across steps. */
-    private static byte[] scratch(int size) {
+    /** A per-thread 1 MiB byte buffer the values are streamed through (no size limit, no int overflow). */
+    private static byte[] scratch() {
         byte[] b = SCRATCH.get();
-        if (b == null || b.length < size) {
-            b = new byte[size];
+        if (b == null) {
+            b = new byte[1 << 20];
             SCRATCH.set(b);
         }
         return b;
