@@ -10,6 +10,8 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -118,10 +120,18 @@ final class FeatureColumn implements Serializable {
      * @throws InvalidInputException when the row is invalid and not skipped
      */
     double[] read(Row row, int index, String where) {
+        double[] values = new double[dim];
+        return read(row, index, where, values) ? values : null;
+    }
+
+    /**
+     * Reads field {@code index} of {@code row} into {@code out} (length dim); false when the row is
+     * invalid and invalid rows are skipped.
+     */
+    boolean read(Row row, int index, String where, double[] out) {
         if (row.isNullAt(index)) {
             return invalid(where, "is null");
         }
-        double[] values = new double[dim];
         switch (kind) {
             case VECTOR -> {
                 Vector v = row.getAs(index);
@@ -129,13 +139,14 @@ final class FeatureColumn implements Serializable {
                     return invalid(where, "has size " + v.size() + " but " + dim + " was expected");
                 }
                 if (v instanceof SparseVector sv) {
+                    java.util.Arrays.fill(out, 0);
                     int[] idx = sv.indices();
                     double[] val = sv.values();
                     for (int k = 0; k < idx.length; k++) {
-                        values[idx[k]] = val[k];
+                        out[idx[k]] = val[k];
                     }
                 } else {
-                    System.arraycopy(((DenseVector) v).values(), 0, values, 0, dim);
+                    System.arraycopy(((DenseVector) v).values(), 0, out, 0, dim);
                 }
             }
             case DOUBLE_ARRAY, FLOAT_ARRAY -> {
@@ -148,11 +159,65 @@ final class FeatureColumn implements Serializable {
                     if (o == null) {
                         return invalid(where, "has a null element at position " + k);
                     }
-                    values[k] = ((Number) o).doubleValue();
+                    out[k] = ((Number) o).doubleValue();
                 }
             }
             default -> throw new IllegalStateException(kind.name());
         }
+        return validate(out, where);
+    }
+
+    /**
+     * As {@link #read(Row, int, String, double[])} on Spark's internal row format (a vector is the
+     * struct (type, size, indices, values) of {@link VectorUDT}: type 0 sparse, 1 dense).
+     */
+    boolean read(InternalRow row, int index, String where, double[] out) {
+        if (row.isNullAt(index)) {
+            return invalid(where, "is null");
+        }
+        switch (kind) {
+            case VECTOR -> {
+                InternalRow v = row.getStruct(index, 4);
+                ArrayData values = v.getArray(3);
+                if (v.getByte(0) == 0) {
+                    int size = v.getInt(1);
+                    if (size != dim) {
+                        return invalid(where, "has size " + size + " but " + dim + " was expected");
+                    }
+                    ArrayData indices = v.getArray(2);
+                    java.util.Arrays.fill(out, 0);
+                    for (int k = 0; k < indices.numElements(); k++) {
+                        out[indices.getInt(k)] = values.getDouble(k);
+                    }
+                } else {
+                    if (values.numElements() != dim) {
+                        return invalid(where, "has size " + values.numElements() + " but " + dim + " was expected");
+                    }
+                    for (int k = 0; k < dim; k++) {
+                        out[k] = values.getDouble(k);
+                    }
+                }
+            }
+            case DOUBLE_ARRAY, FLOAT_ARRAY -> {
+                ArrayData array = row.getArray(index);
+                if (array.numElements() != dim) {
+                    return invalid(where, "has " + array.numElements() + " elements but " + dim + " were expected");
+                }
+                boolean floats = kind == Kind.FLOAT_ARRAY;
+                for (int k = 0; k < dim; k++) {
+                    if (array.isNullAt(k)) {
+                        return invalid(where, "has a null element at position " + k);
+                    }
+                    out[k] = floats ? array.getFloat(k) : array.getDouble(k);
+                }
+            }
+            default -> throw new IllegalStateException(kind.name());
+        }
+        return validate(out, where);
+    }
+
+    /** Checks finite values (and [0, 1] for Bernoulli); false when invalid and skipped. */
+    private boolean validate(double[] values, String where) {
         for (int k = 0; k < dim; k++) {
             double x = values[k];
             if (!Double.isFinite(x)) {
@@ -163,12 +228,13 @@ final class FeatureColumn implements Serializable {
                         + "likelihood requires (scale the data to [0, 1] or use likelihood=gaussian)");
             }
         }
-        return values;
+        return true;
     }
 
-    private double[] invalid(String where, String problem) {
+    /** False (the row is skipped) under handleInvalid=skip; otherwise throws naming the column and row. */
+    private boolean invalid(String where, String problem) {
         if (skipInvalid) {
-            return null;
+            return false;
         }
         throw new InvalidInputException("Column '" + name + "' " + where + " " + problem
                 + ". Fix the data or set handleInvalid=skip to drop such rows.");

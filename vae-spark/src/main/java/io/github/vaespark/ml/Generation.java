@@ -49,7 +49,7 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
         VaeNetwork<A> network = model.network(k);
         A params = model.params(k);
         List<Row> out = new ArrayList<>();
-        List<Long> batch = new ArrayList<>(RowTransformer.BATCH_ROWS);
+        List<Long> batch = new ArrayList<>(BatchInference.BATCH_ROWS);
         return new Iterator<>() {
             private int next;
 
@@ -61,7 +61,7 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
                 out.clear();
                 next = 0;
                 batch.clear();
-                while (batch.size() < RowTransformer.BATCH_ROWS && ids.hasNext()) {
+                while (batch.size() < BatchInference.BATCH_ROWS && ids.hasNext()) {
                     batch.add(ids.next().getLong(0));
                 }
                 if (!batch.isEmpty()) {
@@ -80,7 +80,7 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
 
             private void decodeBatch() {
                 int n = batch.size();
-                Workspace<A> ws = WorkspaceCache.forCurrentThread(network, RowTransformer.BATCH_ROWS);
+                Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
                 DenseMatrix<?> z = ws.latent(n);
                 double[] scratch = new double[layout.latentDim()];
                 double[][] latents = new double[n][];

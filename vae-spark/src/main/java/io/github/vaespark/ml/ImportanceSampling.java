@@ -51,7 +51,7 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
         long index = 0;
         List<double[]> batch = new ArrayList<>();
         while (rows.hasNext() || !batch.isEmpty()) {
-            if (rows.hasNext() && batch.size() < RowTransformer.BATCH_ROWS) {
+            if (rows.hasNext() && batch.size() < BatchInference.BATCH_ROWS) {
                 double[] x = features.read(rows.next(), 0, "row " + index++);
                 if (x != null) {
                     batch.add(x);
@@ -67,7 +67,7 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
 
     private <A> double batchSum(Kernels<A> k, VaeNetwork<A> network, A params, List<double[]> batch) {
         int n = batch.size();
-        Workspace<A> ws = WorkspaceCache.forCurrentThread(network, RowTransformer.BATCH_ROWS);
+        Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
         DenseMatrix<?> x = ws.input(n);
         long[] keys = new long[n];
         for (int j = 0; j < n; j++) {

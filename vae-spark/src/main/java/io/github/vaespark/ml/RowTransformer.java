@@ -25,8 +25,6 @@ import org.apache.spark.sql.RowFactory;
  */
 final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializable {
     private static final long serialVersionUID = 1L;
-    /** Rows per GEMM batch. */
-    static final int BATCH_ROWS = 512;
 
     /** Which columns to append. */
     record Outputs(boolean latentMean, boolean reconstruction, boolean elbo, int elboSamples, boolean flatLatent,
@@ -57,8 +55,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
 
     private final class Batches<A> implements Iterator<Row> {
         private final Iterator<Row> input;
-        private final VaeNetwork<A> network;
-        private final A params;
+        private final BatchInference<A> inference;
         private final int partition;
         private long rowNumber;
         private List<Row> ready = List.of();
@@ -66,8 +63,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
 
         Batches(Kernels<A> kernels, Iterator<Row> input) {
             this.input = input;
-            this.network = model.network(kernels);
-            this.params = model.params(kernels);
+            this.inference = new BatchInference<>(model, kernels, outputs);
             TaskContext context = TaskContext.get();
             this.partition = context == null ? 0 : context.partitionId();
         }
@@ -90,44 +86,21 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
         }
 
         private List<Row> nextBatch() {
-            List<Row> rows = new ArrayList<>(BATCH_ROWS);
-            List<double[]> values = new ArrayList<>(BATCH_ROWS);
-            while (rows.size() < BATCH_ROWS && input.hasNext()) {
+            List<Row> rows = new ArrayList<>(BatchInference.BATCH_ROWS);
+            while (rows.size() < BatchInference.BATCH_ROWS && input.hasNext()) {
                 Row row = input.next();
-                double[] x = features.read(row, featureIndex, "row " + rowNumber + " of partition " + partition);
+                String where = "row " + rowNumber + " of partition " + partition;
                 rowNumber++;
-                if (x != null) {
+                if (features.read(row, featureIndex, where, inference.row(rows.size()))) {
                     rows.add(row);
-                    values.add(x);
                 }
             }
-            return rows.isEmpty() ? rows : compute(rows, values);
-        }
-
-        private List<Row> compute(List<Row> rows, List<double[]> values) {
+            if (rows.isEmpty()) {
+                return rows;
+            }
             int n = rows.size();
+            inference.run(n);
             int latent = layout.latentDim();
-            Kernels<A> k = network.kernels();
-            Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BATCH_ROWS);
-            DenseMatrix<?> x = ws.input(n);
-            for (int j = 0; j < n; j++) {
-                k.setColumn(x, j, values.get(j));
-            }
-            DenseMatrix<?> mu = network.latentMean(network.encode(params, x, ws), ws);
-            double[][] means = new double[n][latent];
-            for (int j = 0; j < n; j++) {
-                k.getColumn(mu, j, means[j]);
-            }
-            double[][] reconstructions = null;
-            if (outputs.reconstruction()) {
-                DenseMatrix<?> out = network.decodeMean(params, mu, ws);
-                reconstructions = new double[n][layout.inputDim()];
-                for (int j = 0; j < n; j++) {
-                    k.getColumn(out, j, reconstructions[j]);
-                }
-            }
-            double[] elbo = outputs.elbo() ? elbo(ws, x, values) : null;
-
             List<Row> result = new ArrayList<>(n);
             int extra = outputs.count(latent);
             for (int j = 0; j < n; j++) {
@@ -137,44 +110,24 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
                     cells[c] = row.get(c);
                 }
                 int c = row.length();
+                double[] mean = inference.latentMean(j);
                 if (outputs.latentMean()) {
-                    cells[c++] = new DenseVector(means[j]);
+                    cells[c++] = new DenseVector(mean);
                 }
                 if (outputs.reconstruction()) {
-                    cells[c++] = new DenseVector(reconstructions[j]);
+                    cells[c++] = new DenseVector(inference.reconstruction(j));
                 }
                 if (outputs.elbo()) {
-                    cells[c++] = elbo[j];
+                    cells[c++] = inference.elbo(j);
                 }
                 if (outputs.flatLatent()) {
                     for (int i = 0; i < latent; i++) {
-                        cells[c++] = means[j][i];
+                        cells[c++] = mean[i];
                     }
                 }
                 result.add(RowFactory.create(cells));
             }
             return result;
-        }
-
-        /** Monte-Carlo ELBO per row, with noise fixed by the row's values. */
-        private double[] elbo(Workspace<A> ws, DenseMatrix<?> x, List<double[]> values) {
-            int n = x.cols();
-            double[] recon = new double[n];
-            double[] kl = new double[n];
-            double[] scratch = new double[layout.latentDim()];
-            DenseMatrix<?> eps = ws.epsilon(n);
-            for (int s = 0; s < outputs.elboSamples(); s++) {
-                for (int j = 0; j < n; j++) {
-                    LatentNoise.fillColumn(network.kernels(), eps, j, LatentNoise.mix(outputs.noiseSeed(), s),
-                            LatentNoise.contentKey(values.get(j)), scratch);
-                }
-                network.evaluate(params, x, ws, recon, kl);
-            }
-            double[] elbo = new double[n];
-            for (int j = 0; j < n; j++) {
-                elbo[j] = -(recon[j] + kl[j]) / outputs.elboSamples();
-            }
-            return elbo;
         }
     }
 }

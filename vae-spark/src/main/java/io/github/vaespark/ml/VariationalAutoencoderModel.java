@@ -214,12 +214,40 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         String column = getFeaturesCol();
         FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
                 l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
-        RowTransformer.Outputs outputs = new RowTransformer.Outputs(!getLatentMeanCol().isEmpty(),
-                !getReconstructionCol().isEmpty(), !getElboCol().isEmpty(), getElboSamples(),
-                !getLatentColsPrefix().isEmpty(), getSeed());
-        RowTransformer function = new RowTransformer(executorModel(dataset.sparkSession()), features,
-                dataset.schema().fieldIndex(column), outputs);
-        return dataset.toDF().mapPartitions(function, Encoders.row(outSchema));
+        RowTransformer.Outputs outputs = outputs();
+        int index = dataset.schema().fieldIndex(column);
+        if (dataset.isStreaming() || !(dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
+            return transformRows(dataset, features, index, outputs, outSchema);
+        }
+        // Batch input: rows stay in Spark's internal format, only the appended columns are made.
+        org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) dataset.sparkSession();
+        org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows =
+                ((org.apache.spark.sql.classic.Dataset<?>) dataset).queryExecution().toRdd().toJavaRDD()
+                        .mapPartitions(new InternalRowTransformer(executorModel(classic), features, index, outputs),
+                                true);
+        return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
+    }
+
+    private RowTransformer.Outputs outputs() {
+        return new RowTransformer.Outputs(!getLatentMeanCol().isEmpty(), !getReconstructionCol().isEmpty(),
+                !getElboCol().isEmpty(), getElboSamples(), !getLatentColsPrefix().isEmpty(), getSeed());
+    }
+
+    /** The row-object path of transform (streaming inputs); same results as the internal-row path. */
+    private Dataset<Row> transformRows(Dataset<?> dataset, FeatureColumn features, int index,
+                                       RowTransformer.Outputs outputs, StructType outSchema) {
+        return dataset.toDF().mapPartitions(new RowTransformer(executorModel(dataset.sparkSession()), features,
+                index, outputs), Encoders.row(outSchema));
+    }
+
+    /** {@link #transform} through the row-object path, for tests that compare both paths. */
+    Dataset<Row> transformThroughRowObjects(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        VaeLayout l = requireWeights();
+        String column = getFeaturesCol();
+        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
+                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
+        return transformRows(dataset, features, dataset.schema().fieldIndex(column), outputs(), outSchema);
     }
 
     /** The layout, width and weights (broadcast once per width) for executor-side functions. */
@@ -262,7 +290,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             throw new IllegalArgumentException("n must be >= 0 but was " + n);
         }
         int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
-                (n + RowTransformer.BATCH_ROWS - 1) / RowTransformer.BATCH_ROWS));
+                (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
         double[] logVariance = new double[l.inputDim()];
         if (l.logVarianceOffset() >= 0) {
             System.arraycopy(weights, l.logVarianceOffset(), logVariance, 0, l.inputDim());

@@ -1,0 +1,96 @@
+package io.github.vaespark.ml;
+
+import breeze.linalg.DenseMatrix;
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LatentNoise;
+import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.nn.VaeNetwork;
+import io.github.vaespark.nn.Workspace;
+import io.github.vaespark.nn.WorkspaceCache;
+
+/**
+ * The model work of one transform batch, shared by the row paths of {@code transform}: the rows'
+ * values go into the workspace's input matrix, and the encoder (and, if asked for, the decoder
+ * and the ELBO) run with GEMM over the whole batch. Results are read per row from the workspace.
+ */
+final class BatchInference<A> {
+    /** Rows per GEMM batch. */
+    static final int BATCH_ROWS = 512;
+
+    private final VaeLayout layout;
+    private final VaeNetwork<A> network;
+    private final A params;
+    private final RowTransformer.Outputs outputs;
+    private final Kernels<A> kernels;
+    private final double[][] values;
+    private final double[] scratch;
+    private DenseMatrix<?> mu;
+    private DenseMatrix<?> reconstruction;
+    private double[] elbo;
+
+    BatchInference(ExecutorModel model, Kernels<A> kernels, RowTransformer.Outputs outputs) {
+        this.layout = model.layout();
+        this.network = model.network(kernels);
+        this.params = model.params(kernels);
+        this.outputs = outputs;
+        this.kernels = kernels;
+        this.values = new double[BATCH_ROWS][layout.inputDim()];
+        this.scratch = new double[layout.latentDim()];
+    }
+
+    /** The buffer row {@code j}'s values are read into (valid until the next {@link #run}). */
+    double[] row(int j) {
+        return values[j];
+    }
+
+    /** Runs the model on rows 0 … n-1 of the buffers. */
+    void run(int n) {
+        Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BATCH_ROWS);
+        DenseMatrix<?> x = ws.input(n);
+        for (int j = 0; j < n; j++) {
+            kernels.setColumn(x, j, values[j]);
+        }
+        // The ELBO passes reuse the workspace, so they run before μ and the reconstruction are read.
+        elbo = outputs.elbo() ? elbo(ws, x, n) : null;
+        mu = network.latentMean(network.encode(params, x, ws), ws);
+        reconstruction = outputs.reconstruction() ? network.decodeMean(params, mu, ws) : null;
+    }
+
+    /** The latent mean of row j. */
+    double[] latentMean(int j) {
+        double[] out = new double[layout.latentDim()];
+        kernels.getColumn(mu, j, out);
+        return out;
+    }
+
+    /** The decoder mean of row j's latent mean. */
+    double[] reconstruction(int j) {
+        double[] out = new double[layout.inputDim()];
+        kernels.getColumn(reconstruction, j, out);
+        return out;
+    }
+
+    /** The Monte-Carlo ELBO of row j. */
+    double elbo(int j) {
+        return elbo[j];
+    }
+
+    /** Monte-Carlo ELBO per row, with noise fixed by the row's values. */
+    private double[] elbo(Workspace<A> ws, DenseMatrix<?> x, int n) {
+        double[] recon = new double[n];
+        double[] kl = new double[n];
+        DenseMatrix<?> eps = ws.epsilon(n);
+        for (int s = 0; s < outputs.elboSamples(); s++) {
+            for (int j = 0; j < n; j++) {
+                LatentNoise.fillColumn(kernels, eps, j, LatentNoise.mix(outputs.noiseSeed(), s),
+                        LatentNoise.contentKey(values[j]), scratch);
+            }
+            network.evaluate(params, x, ws, recon, kl);
+        }
+        double[] out = new double[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = -(recon[j] + kl[j]) / outputs.elboSamples();
+        }
+        return out;
+    }
+}
