@@ -1,15 +1,14 @@
 package io.github.vaespark.ml;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
-import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,7 +25,10 @@ import org.apache.spark.sql.types.DataTypes;
  *       {@code reconstructionCol} per feature; smaller is better.</li>
  * </ul>
  */
-public final class VaeEvaluator extends Evaluator implements MLWritable {
+public final class VaeEvaluator extends Evaluator implements DefaultParamsWritable {
+    private static final DefaultParamsReadable<VaeEvaluator> READABLE = new DefaultParamsReadable<>() {
+    };
+
     private static final long serialVersionUID = 1L;
 
     private final String uid;
@@ -194,27 +196,15 @@ public final class VaeEvaluator extends Evaluator implements MLWritable {
         return defaultCopy(extra);
     }
 
+    /** Spark's own writer for stages that hold only params ({@code DefaultParamsWriter}). */
     @Override
     public MLWriter write() {
-        return new MLWriter() {
-            @Override
-            public void saveImpl(String path) {
-                Persistence.saveMetadata(VaeEvaluator.this, path, sparkSession(), Map.of());
-            }
-        };
+        return DefaultParamsWritable.super.write();
     }
 
-    /** A reader for evaluators saved with {@link #write()}. */
+    /** Spark's own reader for stages that hold only params ({@code DefaultParamsReader}). */
     public static MLReader<VaeEvaluator> read() {
-        return new MLReader<>() {
-            @Override
-            public VaeEvaluator load(String path) {
-                JsonNode metadata = Persistence.loadMetadata(path, sparkSession(), VaeEvaluator.class);
-                VaeEvaluator evaluator = new VaeEvaluator(metadata.get("uid").asText());
-                Persistence.applyParams(evaluator, metadata, path);
-                return evaluator;
-            }
-        };
+        return READABLE.read();
     }
 
     /** Loads an evaluator saved with {@code write().save(path)}. */
