@@ -2,7 +2,6 @@ package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
-import io.github.vaespark.nn.KernelWarmup;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
@@ -249,15 +248,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                     layout.numParams(), column, extractParamMap().toString().replace('\n', ' '));
             String indicator = getValidationIndicatorCol();
             ExchangeMode exchange = ExchangeMode.fromParam(getExchangeMode());
-            // The JIT compiles the kernels while the data is cached, not during the first epoch.
-            try (KernelWarmup warmup = KernelWarmup.start(layout, precisionValue())) {
-                train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
-                        exchange, "vae-spark training rows (" + uid + ")");
-                if (!indicator.isEmpty()) {
-                    // Validation rows are scored by ordinary Spark jobs.
-                    validation = TrainingInput.cache(dataset, features, indicator, true, precisionValue(),
-                            maxPartitions, ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
-                }
+            train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
+                    exchange, "vae-spark training rows (" + uid + ")");
+            if (!indicator.isEmpty()) {
+                // Validation rows are scored by ordinary Spark jobs.
+                validation = TrainingInput.cache(dataset, features, indicator, true, precisionValue(), maxPartitions,
+                        ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
             }
             if (train.rows() == 0) {
                 throw new InvalidInputException("Column '" + column + "' has no valid training rows"
