@@ -27,8 +27,9 @@ public final class SmallFitBench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "rows", "8000", "epochs", "10", "batches", "1024,128",
-                "fits", "3", "master", "local[2]", "exchange-mode", "barrier", "seed", "1", "conf", "");
+                "fits", "3", "master", "local[2]", "exchange-mode", "barrier", "seed", "1", "conf", "", "log-level", "WARN");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark small fits", a.get("conf"));
+        spark.sparkContext().setLogLevel(a.get("log-level"));
         Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", Integer.parseInt(a.get("rows")))
                 .select("features").cache();
         long rows = train.count();
