@@ -2,7 +2,8 @@
 # What a small fit costs end to end, against PyTorch: 8,000 Fashion-MNIST rows, the 784-512-256-20
 # Bernoulli VAE, Adam 1e-3, 10 epochs, whole `fit` wall time (caching the data included) in
 # local[2], against PyTorch's training loop on the same 8,000 rows as in-memory tensors on 2 threads.
-# Runs alternate (vae-spark, torch with the environment's OPENBLAS_CORETYPE, torch with the best
+# Runs alternate (vae-spark with the environment's OPENBLAS_CORETYPE, vae-spark with the bundled
+# OpenBLAS choosing its kernels itself, torch with the environment's OPENBLAS_CORETYPE, torch with the best
 # core type of its OpenBLAS on this CPU, ...); every vae-spark JVM fits --fits times per batch size,
 # so the first fit of a JVM (JIT warm-up, what a notebook pays) and later fits (what a
 # CrossValidator pays) are both reported. Prints the CPU, each side's BLAS library and core type,
@@ -36,7 +37,7 @@ RESULTS="$OUT/results.jsonl"
 # The best core type Debian's OpenBLAS (PyTorch's BLAS) has for this CPU: its fair best.
 if grep -q -w avx512f /proc/cpuinfo; then BEST_CORE=SKYLAKEX; elif grep -q -w avx2 /proc/cpuinfo; then BEST_CORE=HASWELL; else BEST_CORE=""; fi
 {
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($(nproc) cores; $(grep -m1 -o -w -E 'avx512f|avx2' /proc/cpuinfo | head -n 1 || echo 'no AVX2'))"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s*:' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || { grep -q -w avx2 /proc/cpuinfo && echo AVX2; } || echo 'no AVX2'))"
   echo "environment: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)}; torch's best core type here: ${BEST_CORE:-(none)}"
   echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)"
   echo "command: scripts/small-fit-bench.sh --reps $REPS --fits $FITS --batches \"$BATCHES\" --epochs $EPOCHS --rows $ROWS"
@@ -49,14 +50,22 @@ torch_run() { # batch, label, env...
     | sed "s/^{/{\"config\":\"$label\",/" | tee -a "$RESULTS"
 }
 
+spark_run() { # label, env...
+  local label="$1"; shift
+  env "$@" bash -c "source '$ROOT/scripts/common.sh'; vae_build; vae_java io.github.vaespark.bench.SmallFitBench \
+      --rows $ROWS --epochs $EPOCHS --fits $FITS --batches $(echo $BATCHES | tr ' ' ',') --data '$DATA'" \
+      2>>"$OUT/spark.log" | grep '^{' \
+    | sed "s/^{/{\"config\":\"$label\",\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",/" | tee -a "$RESULTS"
+}
+
 for rep in $(seq 1 "$REPS"); do
   echo "== run $rep (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-  vae_java io.github.vaespark.bench.SmallFitBench --rows "$ROWS" --epochs "$EPOCHS" --fits "$FITS" \
-      --batches "$(echo $BATCHES | tr ' ' ',')" --data "$DATA" 2>>"$OUT/spark.log" | grep '^{' \
-    | sed "s/^{/{\"config\":\"vae-spark\",\"load\":\"$(cut -d' ' -f1 /proc/loadavg)\",/" | tee -a "$RESULTS"
+  spark_run vae-spark-env
+  # The bundled OpenBLAS's own choice of kernels, as a machine without these variables gets it.
+  spark_run vae-spark-autodetect -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE
   for batch in $BATCHES; do
     torch_run "$batch" torch-env
-    [ -n "$BEST_CORE" ] && torch_run "$batch" "torch-$BEST_CORE" -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$BEST_CORE"
+    if [ -n "$BEST_CORE" ]; then torch_run "$batch" "torch-$BEST_CORE" -u OPENBLAS_L2_SIZE OPENBLAS_CORETYPE="$BEST_CORE"; fi
   done
 done
 /usr/bin/python3 "$ROOT/scripts/small_fit_report.py" "$RESULTS" | tee "$OUT/report.txt"
