@@ -17,15 +17,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.SparkContext;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -161,15 +156,10 @@ class ExchangeFailuresIT {
         assertEquals("barrier", disturbed.summary().history().get(0).exchangeMode());
         assertArrayEquals(undisturbed, disturbed.weights());
         long deadline = System.nanoTime() + 10_000_000_000L;
-        while (exchangeThreads() > 0 && System.nanoTime() < deadline) {
+        while (BarrierTestFits.exchangeThreads() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        assertEquals(0, exchangeThreads(), "exchange threads left behind");
-    }
-
-    private static long exchangeThreads() {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("vae-spark-exchange")).count();
+        assertEquals(0, BarrierTestFits.exchangeThreads(), "exchange threads left behind");
     }
 
     private static String messages(Throwable e) {
@@ -190,18 +180,10 @@ class ExchangeFailuresIT {
     }
 
     private static VariationalAutoencoder vae() {
-        return new VariationalAutoencoder().setLatentDim(2).setEncoderLayers(new int[] {16}).setBatchSize(40)
-                .setMaxEpochs(4).setSeed(8).setExchangeMode("auto");
+        return BarrierTestFits.vae("auto");
     }
 
     private static Dataset<Row> data() {
-        SplittableRandom r = new SplittableRandom(2);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            double u = r.nextGaussian();
-            rows.add(RowFactory.create(Vectors.dense(u, Math.sin(u), Math.cos(u), u * u, r.nextGaussian())));
-        }
-        return SparkTestSession.get().createDataFrame(rows, new StructType().add("features", new VectorUDT()))
-                .repartition(2);
+        return BarrierTestFits.data();
     }
 }

@@ -7,17 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.vaespark.SparkTestSession;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -61,18 +54,10 @@ class TaskRetryDeterminismIT {
     }
 
     private static VariationalAutoencoder vae(String exchangeMode) {
-        return new VariationalAutoencoder().setLatentDim(2).setEncoderLayers(new int[] {16}).setBatchSize(40)
-                .setMaxEpochs(4).setSeed(8).setExchangeMode(exchangeMode);
+        return BarrierTestFits.vae(exchangeMode);
     }
 
     private static Dataset<Row> data() {
-        SplittableRandom r = new SplittableRandom(2);
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < 600; i++) {
-            double u = r.nextGaussian();
-            rows.add(RowFactory.create(Vectors.dense(u, Math.sin(u), Math.cos(u), u * u, r.nextGaussian())));
-        }
-        return SparkTestSession.get().createDataFrame(rows, new StructType().add("features", new VectorUDT()))
-                .repartition(2);
+        return BarrierTestFits.data();
     }
 }

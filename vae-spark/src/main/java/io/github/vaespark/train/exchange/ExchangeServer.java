@@ -199,9 +199,7 @@ public final class ExchangeServer implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                backoff = Math.min(1_000, Math.max(10, backoff * 2));
-                refusals.warn("vae-spark: the training exchange's server loop failed: {}", e.toString());
-                sleep(backoff);
+                backoff = backOff(backoff, e);
             }
         }
     }
@@ -297,10 +295,7 @@ public final class ExchangeServer implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                // E.g. out of file descriptors: back off instead of spinning, and keep serving.
-                backoff = Math.min(1_000, Math.max(10, backoff * 2));
-                refusals.warn("vae-spark: the training exchange's server loop failed: {}", e.toString());
-                sleep(backoff);
+                backoff = backOff(backoff, e);
             }
         }
     }
@@ -597,6 +592,17 @@ public final class ExchangeServer implements AutoCloseable {
         }
         LOG.error("vae-spark: the training exchange failed while {}", what, e);
         hub.close(new IllegalStateException("The driver's exchange thread failed while " + what + ": " + e, e));
+    }
+
+    /**
+     * After a failure of an accept loop (e.g. out of file descriptors): log it (rate-limited) and
+     * wait, doubling the wait from 10 ms up to 1 s, instead of spinning; the loop keeps serving.
+     */
+    private long backOff(long previous, Throwable e) {
+        long wait = Math.min(1_000, Math.max(10, previous * 2));
+        refusals.warn("vae-spark: the training exchange's server loop failed: {}", e.toString());
+        sleep(wait);
+        return wait;
     }
 
     private static void sleep(long millis) {
