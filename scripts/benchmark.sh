@@ -43,15 +43,22 @@ mkdir -p "$OUT"
 RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 
+# Each side at its fair best on this CPU: vae-spark's bundled OpenBLAS chooses its kernels itself
+# (no OPENBLAS_CORETYPE, as on a user's machine); PyTorch's Debian OpenBLAS gets the best core type
+# it has for the CPU (it may not recognise new CPUs by itself).
+if grep -q -w avx512f /proc/cpuinfo; then BEST_CORE=SKYLAKEX; elif grep -q -w avx2 /proc/cpuinfo; then BEST_CORE=HASWELL; else BEST_CORE=""; fi
+TORCH_ENV=(-u OPENBLAS_L2_SIZE)
+if [ -n "$BEST_CORE" ]; then TORCH_ENV+=(OPENBLAS_CORETYPE="$BEST_CORE"); else TORCH_ENV+=(-u OPENBLAS_CORETYPE); fi
 {
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
+  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s*:' /proc/cpuinfo | cut -d: -f2 | xargs); $(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || { grep -q -w avx2 /proc/cpuinfo && echo AVX2; } || echo 'no AVX2')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
   echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
+  echo "vae-spark: OPENBLAS_CORETYPE unset (the bundled OpenBLAS detects the CPU); PyTorch: OPENBLAS_CORETYPE=${BEST_CORE:-(unset)}"
   echo "command: scripts/benchmark.sh --epochs $EPOCHS --reps $REPS --batches \"$BATCHES\" --configs \"$CONFIGS\""
 } | tee "$OUT/machine.txt"
 
 echo "== GEMM ceiling (float32 1024x1024, netlib in this JVM; and PyTorch on 2 threads)"
-vae_java io.github.vaespark.bench.KernelBench --threads 2 2>/dev/null | grep '^{' | sed 's/^{/{"impl":"gemm-netlib",/' | tee -a "$RESULTS"
-OPENBLAS_NUM_THREADS=2 /usr/bin/python3 - <<'PY' | tee -a "$RESULTS"
+(unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; vae_java io.github.vaespark.bench.KernelBench --threads 2) 2>/dev/null | grep '^{' | sed 's/^{/{"impl":"gemm-netlib",/' | tee -a "$RESULTS"
+env "${TORCH_ENV[@]}" OPENBLAS_NUM_THREADS=2 /usr/bin/python3 - <<'PY' | tee -a "$RESULTS"
 import json, time, torch
 torch.set_num_threads(2)
 a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
@@ -65,8 +72,9 @@ PY
 
 spark_run() { # batch, extra FashionMnistBench arguments
   local batch="$1"; shift
-  vae_java io.github.vaespark.bench.FashionMnistBench --master 'local[2]' --batch "$batch" --epochs "$EPOCHS" \
-    --data "$DATA" "$@" 2>>"$OUT/spark.log" | grep '^{' | tee -a "$RESULTS"
+  (unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
+   vae_java io.github.vaespark.bench.FashionMnistBench --master 'local[2]' --batch "$batch" --epochs "$EPOCHS" \
+     --data "$DATA" "$@") 2>>"$OUT/spark.log" | grep '^{' | tee -a "$RESULTS"
 }
 
 for batch in $BATCHES; do
@@ -79,7 +87,7 @@ for batch in $BATCHES; do
         # What the CLI sets for this exchange: gradients travel with the task result, weights uncompressed.
         jobs) spark_run "$batch" --exchange-mode jobs \
                 --conf "spark.task.maxDirectResultSize=64m,spark.broadcast.compress=false" ;;
-        torch) OPENBLAS_NUM_THREADS=2 /usr/bin/python3 "$ROOT/scripts/torch_vae.py" --batch "$batch" \
+        torch) env "${TORCH_ENV[@]}" OPENBLAS_NUM_THREADS=2 /usr/bin/python3 "$ROOT/scripts/torch_vae.py" --batch "$batch" \
                  --epochs "$EPOCHS" --threads 2 --data "$DATA" --seed "$rep" | tee -a "$RESULTS" ;;
         *) echo "unknown configuration $config" >&2; exit 2 ;;
       esac
@@ -88,6 +96,6 @@ for batch in $BATCHES; do
 done
 
 echo "== GEMM ceiling again, after the runs (the report takes the best measurement)"
-vae_java io.github.vaespark.bench.KernelBench --threads 2 2>/dev/null | grep '^{' | sed 's/^{/{"impl":"gemm-netlib",/' | tee -a "$RESULTS"
+(unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE; vae_java io.github.vaespark.bench.KernelBench --threads 2) 2>/dev/null | grep '^{' | sed 's/^{/{"impl":"gemm-netlib",/' | tee -a "$RESULTS"
 
 /usr/bin/python3 "$ROOT/scripts/benchmark_report.py" "$RESULTS" | tee "$OUT/report.txt"
