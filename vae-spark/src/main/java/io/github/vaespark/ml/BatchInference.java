@@ -7,6 +7,7 @@ import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
 import io.github.vaespark.nn.WorkspaceCache;
+import org.apache.spark.ml.linalg.DenseVector;
 
 /**
  * The model work of one transform batch, shared by the row paths of {@code transform}: the rows'
@@ -73,6 +74,35 @@ final class BatchInference<A> {
     /** The Monte-Carlo ELBO of row j. */
     double elbo(int j) {
         return elbo[j];
+    }
+
+    /**
+     * Writes row j's requested outputs into {@code cells} from {@code from} on, in the output
+     * schema's order (latent mean, reconstruction, ELBO, flat latent columns); {@code vector}
+     * turns a vector into the cell's form (an ml Vector, or its internal row).
+     */
+    void appendOutputs(int j, Object[] cells, int from, java.util.function.Function<DenseVector, Object> vector) {
+        int c = from;
+        double[] mean = latentMean(j);
+        if (outputs.latentMean()) {
+            cells[c++] = vector.apply(new DenseVector(mean));
+        }
+        if (outputs.reconstruction()) {
+            cells[c++] = vector.apply(new DenseVector(reconstruction(j)));
+        }
+        if (outputs.elbo()) {
+            cells[c++] = elbo(j);
+        }
+        if (outputs.flatLatent()) {
+            for (double m : mean) {
+                cells[c++] = m;
+            }
+        }
+    }
+
+    /** Number of cells {@link #appendOutputs} writes. */
+    int outputCells() {
+        return outputs.count(layout.latentDim());
     }
 
     /** Monte-Carlo ELBO per row, with noise fixed by the row's values. */

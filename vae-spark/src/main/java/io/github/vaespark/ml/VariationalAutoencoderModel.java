@@ -210,12 +210,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     public Dataset<Row> transform(Dataset<?> dataset) {
         NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         StructType outSchema = transformSchema(dataset.schema(), true);
-        VaeLayout l = requireWeights();
-        String column = getFeaturesCol();
-        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
-                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
+        FeatureColumn features = featureColumn(dataset.schema());
         RowTransformer.Outputs outputs = outputs();
-        int index = dataset.schema().fieldIndex(column);
+        int index = dataset.schema().fieldIndex(features.name());
         if (dataset.isStreaming() || !(dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
             return transformRows(dataset, features, index, outputs, outSchema);
         }
@@ -243,11 +240,16 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     /** {@link #transform} through the row-object path, for tests that compare both paths. */
     Dataset<Row> transformThroughRowObjects(Dataset<?> dataset) {
         StructType outSchema = transformSchema(dataset.schema(), true);
+        FeatureColumn features = featureColumn(dataset.schema());
+        return transformRows(dataset, features, dataset.schema().fieldIndex(features.name()), outputs(), outSchema);
+    }
+
+    /** The features column of {@code schema} as this model reads it (size, likelihood's range, handleInvalid). */
+    private FeatureColumn featureColumn(StructType schema) {
         VaeLayout l = requireWeights();
         String column = getFeaturesCol();
-        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
-                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
-        return transformRows(dataset, features, dataset.schema().fieldIndex(column), outputs(), outSchema);
+        return new FeatureColumn(column, FeatureColumn.kindOf(schema, column), l.inputDim(), l.likelihood(),
+                "skip".equals(getHandleInvalid()));
     }
 
     /** The layout, width and weights (broadcast once per width) for executor-side functions. */
@@ -352,16 +354,14 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
      * estimate. Invalid rows follow handleInvalid.
      */
     public double logLikelihood(Dataset<?> dataset, int k) {
-        VaeLayout l = requireWeights();
+        requireWeights();
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1 but was " + k);
         }
-        String column = getFeaturesCol();
-        FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column),
-                l.inputDim(), l.likelihood(), "skip".equals(getHandleInvalid()));
+        FeatureColumn features = featureColumn(dataset.schema());
         java.util.List<double[]> parts;
         try {
-            parts = dataset.select(column).toJavaRDD().mapPartitions(new ImportanceSampling(
+            parts = dataset.select(features.name()).toJavaRDD().mapPartitions(new ImportanceSampling(
                     executorModel(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
         } catch (Exception e) {
             throw VariationalAutoencoder.translate(e);
@@ -373,7 +373,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             rows += p[1];
         }
         if (rows == 0) {
-            throw new InvalidInputException("Column '" + column + "' has no valid rows to score.");
+            throw new InvalidInputException("Column '" + features.name() + "' has no valid rows to score.");
         }
         return sum / rows;
     }

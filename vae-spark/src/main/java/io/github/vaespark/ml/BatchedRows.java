@@ -1,0 +1,77 @@
+package io.github.vaespark.ml;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.TaskContext;
+
+/**
+ * The batch loop both transform paths share: read rows until a batch holds
+ * {@link BatchInference#BATCH_ROWS} valid ones (invalid rows are skipped or fail, naming their
+ * row and partition), run the model over the batch, then emit one output per kept row.
+ *
+ * @param <I> the input row type
+ * @param <O> the output row type
+ */
+abstract class BatchedRows<I, O> implements Iterator<O> {
+    private final Iterator<I> input;
+    private final BatchInference<?> inference;
+    private final int partition;
+    private final List<I> rows = new ArrayList<>(BatchInference.BATCH_ROWS);
+    private final List<O> ready = new ArrayList<>(BatchInference.BATCH_ROWS);
+    private long rowNumber;
+    private int next;
+
+    BatchedRows(Iterator<I> input, BatchInference<?> inference) {
+        this.input = input;
+        this.inference = inference;
+        TaskContext context = TaskContext.get();
+        this.partition = context == null ? 0 : context.partitionId();
+    }
+
+    /** Reads {@code row}'s features into {@code into}; false when the row is invalid and skipped. */
+    abstract boolean read(I row, String where, double[] into);
+
+    /** The row as kept until its batch is emitted (a copy where Spark reuses row objects). */
+    abstract I keep(I row);
+
+    /** The output for {@code row}, the batch's j-th kept row, after the model ran on the batch. */
+    abstract O emit(I row, int j);
+
+    @Override
+    public boolean hasNext() {
+        while (next >= ready.size() && input.hasNext()) {
+            nextBatch();
+        }
+        return next < ready.size();
+    }
+
+    @Override
+    public O next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        return ready.get(next++);
+    }
+
+    private void nextBatch() {
+        rows.clear();
+        ready.clear();
+        next = 0;
+        while (rows.size() < BatchInference.BATCH_ROWS && input.hasNext()) {
+            I row = input.next();
+            String where = "row " + rowNumber++ + " of partition " + partition;
+            if (read(row, where, inference.row(rows.size()))) {
+                rows.add(keep(row));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        inference.run(rows.size());
+        for (int j = 0; j < rows.size(); j++) {
+            ready.add(emit(rows.get(j), j));
+        }
+    }
+}
