@@ -12,11 +12,14 @@ import java.util.Locale;
  *   <li>{@link #GAUSSIAN}: the decoder outputs means m; each feature j has one learned log-variance
  *       s_j (shared by all rows, initialised to 0); -log p(x|z) = Σ_j ½ [log 2π + s_j + (x_j - m_j)² e^{-s_j}],
  *       with s_j floored at {@link LogVarianceBounds#DECODER_MIN} = 2·ln 0.01 (σ_j ≥ 0.01).</li>
+ *   <li>{@link #MIXED}: a table's encoded columns, one likelihood term per column kind
+ *       ({@link MixedColumns}, {@link MixedLikelihood}); set by the estimator for {@code inputCols}.</li>
  * </ul>
  */
 public enum Likelihood {
     BERNOULLI,
-    GAUSSIAN;
+    GAUSSIAN,
+    MIXED;
 
     /** The lower-case name used by the {@code likelihood} param. */
     public String paramName() {
@@ -30,6 +33,6 @@ public enum Likelihood {
                 return l;
             }
         }
-        throw new IllegalArgumentException("Unknown likelihood '" + name + "'; expected bernoulli or gaussian");
+        throw new IllegalArgumentException("Unknown likelihood '" + name + "'; expected bernoulli, gaussian or mixed");
     }
 }

@@ -13,6 +13,12 @@ import java.util.Objects;
  * [0, latentDim) are the mean μ, rows [latentDim, 2·latentDim) the log-variance), decoder hidden
  * layers, the decoder output layer, and for the Gaussian likelihood the per-feature log-variances.
  * Each dense layer stores its weight matrix (out × in, column-major) followed by its bias (out).
+ *
+ * <p>A conditional VAE has {@code conditionDim} extra inputs c seen by both halves: the data
+ * vector holds x (inputDim entries, the modelled features) followed by c; the encoder's first
+ * layer reads [x; c], the decoder's first layer [z; c] (its weight columns for z first), and the
+ * decoder reconstructs x only. A {@link Likelihood#MIXED} layout carries the {@link MixedColumns}
+ * that describe x.
  */
 public final class VaeLayout implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -26,6 +32,8 @@ public final class VaeLayout implements Serializable {
     }
 
     private final int inputDim;
+    private final int conditionDim;
+    private final MixedColumns mixed;
     private final int latentDim;
     private final int[] encoderHidden;
     private final int[] decoderHidden;
@@ -41,7 +49,29 @@ public final class VaeLayout implements Serializable {
 
     public VaeLayout(int inputDim, int[] encoderHidden, int latentDim, int[] decoderHidden,
                      Activation activation, Likelihood likelihood) {
+        this(inputDim, 0, null, encoderHidden, latentDim, decoderHidden, activation, likelihood);
+    }
+
+    /**
+     * A layout for a table: the likelihood is {@link Likelihood#MIXED} with {@code mixed} describing
+     * the {@code mixed.dim()} modelled entries, followed by {@code conditionDim} condition entries.
+     */
+    public VaeLayout(MixedColumns mixed, int conditionDim, int[] encoderHidden, int latentDim, int[] decoderHidden,
+                     Activation activation) {
+        this(mixed.dim(), conditionDim, mixed, encoderHidden, latentDim, decoderHidden, activation, Likelihood.MIXED);
+    }
+
+    private VaeLayout(int inputDim, int conditionDim, MixedColumns mixed, int[] encoderHidden, int latentDim,
+                      int[] decoderHidden, Activation activation, Likelihood likelihood) {
         requirePositive("inputDim", inputDim);
+        if (conditionDim < 0) {
+            throw new IllegalArgumentException("conditionDim must be >= 0 but was " + conditionDim);
+        }
+        if ((likelihood == Likelihood.MIXED) != (mixed != null)) {
+            throw new IllegalArgumentException("The mixed likelihood needs its column description (and only it has one)");
+        }
+        this.conditionDim = conditionDim;
+        this.mixed = mixed;
         requirePositive("latentDim", latentDim);
         for (int h : encoderHidden) {
             requirePositive("encoderLayers entry", h);
@@ -58,7 +88,7 @@ public final class VaeLayout implements Serializable {
 
         long offset = 0;
         encoder = new Dense[encoderHidden.length];
-        int in = inputDim;
+        int in = inputDim + conditionDim;
         for (int i = 0; i < encoderHidden.length; i++) {
             encoder[i] = dense(in, encoderHidden[i], offset);
             offset += encoder[i].size();
@@ -67,7 +97,7 @@ public final class VaeLayout implements Serializable {
         head = dense(in, 2 * latentDim, offset);
         offset += head.size();
         decoder = new Dense[decoderHidden.length];
-        in = latentDim;
+        in = latentDim + conditionDim;
         for (int i = 0; i < decoderHidden.length; i++) {
             decoder[i] = dense(in, decoderHidden[i], offset);
             offset += decoder[i].size();
@@ -75,7 +105,7 @@ public final class VaeLayout implements Serializable {
         }
         output = dense(in, inputDim, offset);
         offset += output.size();
-        if (likelihood == Likelihood.GAUSSIAN) {
+        if (likelihood != Likelihood.BERNOULLI) {
             logVarianceOffset = (int) offset;
             offset += inputDim;
         } else {
@@ -108,6 +138,21 @@ public final class VaeLayout implements Serializable {
 
     public int latentDim() {
         return latentDim;
+    }
+
+    /** Number of condition entries after the features in a data vector (0: not conditional). */
+    public int conditionDim() {
+        return conditionDim;
+    }
+
+    /** Length of a data vector: features then conditions (the encoder's input). */
+    public int dataDim() {
+        return inputDim + conditionDim;
+    }
+
+    /** The table's column description of a {@link Likelihood#MIXED} layout, else null. */
+    public MixedColumns mixedColumns() {
+        return mixed;
     }
 
     public int[] encoderHidden() {
@@ -154,7 +199,12 @@ public final class VaeLayout implements Serializable {
         return output;
     }
 
-    /** Offset of the Gaussian per-feature log-variances, or -1 for Bernoulli. */
+    /** The decoder's first layer (reading [z; c]): its first hidden layer, or the output layer. */
+    public Dense decoderInputLayer() {
+        return decoder.length > 0 ? decoder[0] : output;
+    }
+
+    /** Offset of the per-feature log-variances (Gaussian and mixed), or -1 for Bernoulli. */
     public int logVarianceOffset() {
         return logVarianceOffset;
     }
@@ -166,7 +216,7 @@ public final class VaeLayout implements Serializable {
 
     /** The widest activation of any layer, used to size the backward buffers. */
     public int maxWidth() {
-        int w = Math.max(inputDim, 2 * latentDim);
+        int w = Math.max(inputDim + conditionDim, 2 * latentDim + conditionDim);
         for (int h : encoderHidden) {
             w = Math.max(w, h);
         }
@@ -216,6 +266,9 @@ public final class VaeLayout implements Serializable {
     /** A short description such as {@code 784-512-256-20 (relu, bernoulli)}. */
     public String describe() {
         StringBuilder sb = new StringBuilder().append(inputDim);
+        if (conditionDim > 0) {
+            sb.append('+').append(conditionDim);
+        }
         for (int h : encoderHidden) {
             sb.append('-').append(h);
         }
@@ -224,7 +277,8 @@ public final class VaeLayout implements Serializable {
             sb.append('-').append(h);
         }
         sb.append('-').append(inputDim);
-        return sb + " (" + activation.paramName() + ", " + likelihood.paramName() + ")";
+        return sb + " (" + activation.paramName() + ", " + likelihood.paramName()
+                + (mixed == null ? "" : " over " + mixed) + ")";
     }
 
     @Override
@@ -232,7 +286,8 @@ public final class VaeLayout implements Serializable {
         if (!(o instanceof VaeLayout other)) {
             return false;
         }
-        return inputDim == other.inputDim && latentDim == other.latentDim
+        return inputDim == other.inputDim && latentDim == other.latentDim && conditionDim == other.conditionDim
+                && Objects.equals(mixed, other.mixed)
                 && Arrays.equals(encoderHidden, other.encoderHidden)
                 && Arrays.equals(decoderHidden, other.decoderHidden)
                 && activation == other.activation && likelihood == other.likelihood;
@@ -240,7 +295,7 @@ public final class VaeLayout implements Serializable {
 
     @Override
     public int hashCode() {
-        return Objects.hash(inputDim, latentDim, Arrays.hashCode(encoderHidden), Arrays.hashCode(decoderHidden),
+        return Objects.hash(inputDim, conditionDim, mixed, latentDim, Arrays.hashCode(encoderHidden), Arrays.hashCode(decoderHidden),
                 activation, likelihood);
     }
 

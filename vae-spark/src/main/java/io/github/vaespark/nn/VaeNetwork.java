@@ -60,28 +60,80 @@ public final class VaeNetwork<A> {
         return head;
     }
 
+    /** Weight columns [from, to) of a dense layer (its inputs from … to-1). */
+    private DenseMatrix<?> weightColumns(A params, VaeLayout.Dense d, int from, int to) {
+        return k.matrix(params, d.weightOffset() + from * d.out(), d.out(), to - from);
+    }
+
+    /** The condition rows of a data matrix (features then conditions), or null without conditions. */
+    public DenseMatrix<?> conditions(DenseMatrix<?> data) {
+        return layout.conditionDim() == 0 ? null
+                : k.rowRange(data, layout.inputDim(), layout.dataDim());
+    }
+
+    /** The feature rows of a data matrix (the data itself without conditions). */
+    public DenseMatrix<?> features(DenseMatrix<?> data) {
+        return layout.conditionDim() == 0 ? data : k.rowRange(data, 0, layout.inputDim());
+    }
+
     /**
      * Runs the decoder on {@code z} (latentDim × n); returns its raw output (logits or means) in
-     * the workspace.
+     * the workspace. For a conditional layout use {@link #decodeRaw(Object, DenseMatrix, DenseMatrix, Workspace)}.
      */
     public DenseMatrix<?> decodeRaw(A params, DenseMatrix<?> z, Workspace<A> ws) {
+        return decodeRaw(params, z, null, ws);
+    }
+
+    /**
+     * Runs the decoder on [z; c] ({@code conditions}: conditionDim × n, null when the layout has
+     * none); returns its raw output (logits, means or mixed) in the workspace.
+     */
+    public DenseMatrix<?> decodeRaw(A params, DenseMatrix<?> z, DenseMatrix<?> conditions, Workspace<A> ws) {
+        if ((conditions == null) != (layout.conditionDim() == 0)) {
+            throw new IllegalArgumentException("This decoder takes " + layout.conditionDim() + " condition entries");
+        }
         int n = z.cols();
         DenseMatrix<?> a = z;
-        for (int i = 0; i < layout.decoderDepth(); i++) {
-            DenseMatrix<?> out = ws.decoder(i, n);
-            dense(params, layout.decoderLayer(i), a, out, layout.activation());
+        for (int i = 0; i <= layout.decoderDepth(); i++) {
+            boolean last = i == layout.decoderDepth();
+            VaeLayout.Dense d = last ? layout.output() : layout.decoderLayer(i);
+            DenseMatrix<?> out = last ? ws.output(n) : ws.decoder(i, n);
+            if (i == 0 && conditions != null) {
+                int l = layout.latentDim();
+                k.fillColumns(out, params, d.biasOffset());
+                k.gemm(false, false, 1, weightColumns(params, d, 0, l), a, 1, out);
+                k.gemm(false, false, 1, weightColumns(params, d, l, d.in()), conditions, 1, out);
+                if (!last) {
+                    k.activate(out, layout.activation());
+                }
+            } else {
+                dense(params, d, a, out, last ? null : layout.activation());
+            }
             a = out;
         }
-        DenseMatrix<?> out = ws.output(n);
-        dense(params, layout.output(), a, out, null);
-        return out;
+        return a;
     }
 
     /** The decoder mean E[x | z]: probabilities (Bernoulli) or means (Gaussian), in the workspace. */
     public DenseMatrix<?> decodeMean(A params, DenseMatrix<?> z, Workspace<A> ws) {
-        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        return decodeMean(params, z, null, ws);
+    }
+
+    /**
+     * The decoder mean E[x | z, c]: probabilities (Bernoulli), means (Gaussian), or per segment
+     * softmax/sigmoid probabilities and means (mixed), in the workspace.
+     */
+    public DenseMatrix<?> decodeMean(A params, DenseMatrix<?> z, DenseMatrix<?> conditions, Workspace<A> ws) {
+        DenseMatrix<?> out = decodeRaw(params, z, conditions, ws);
         if (layout.likelihood() == Likelihood.BERNOULLI) {
             k.sigmoid(out);
+        } else if (layout.likelihood() == Likelihood.MIXED) {
+            double[] row = new double[layout.inputDim()];
+            for (int j = 0; j < out.cols(); j++) {
+                k.getColumn(out, j, row);
+                MixedLikelihood.mean(layout.mixedColumns(), row);
+                k.setColumn(out, j, row);
+            }
         }
         return out;
     }
@@ -104,11 +156,54 @@ public final class VaeNetwork<A> {
      * set, the output buffer is replaced by its gradient (and Gaussian log-variance gradients are
      * added to {@code grad}).
      */
-    private double reconstruction(A params, DenseMatrix<?> out, DenseMatrix<?> x, A grad, double[] perRow) {
-        if (layout.likelihood() == Likelihood.BERNOULLI) {
-            return k.bernoulliNll(out, x, grad != null, perRow);
+    private double reconstruction(A params, DenseMatrix<?> out, DenseMatrix<?> data, A grad, double[] perRow) {
+        return reconstruction(params, out, data, grad, perRow, null);
+    }
+
+    private double reconstruction(A params, DenseMatrix<?> out, DenseMatrix<?> data, A grad, double[] perRow,
+                                  double[][] perColumn) {
+        DenseMatrix<?> x = features(data);
+        return switch (layout.likelihood()) {
+            case BERNOULLI -> k.bernoulliNll(out, x, grad != null, perRow);
+            case GAUSSIAN -> k.gaussianNll(out, x, params, layout.logVarianceOffset(), grad, perRow);
+            case MIXED -> mixedNll(params, out, x, grad, perRow, perColumn);
+        };
+    }
+
+    /** The mixed likelihood, row by row in double (the GEMMs dominate; this is linear in the row's size). */
+    private double mixedNll(A params, DenseMatrix<?> out, DenseMatrix<?> x, A grad, double[] perRow,
+                            double[][] perColumn) {
+        int d = layout.inputDim();
+        int offset = layout.logVarianceOffset();
+        double[] logVariance = new double[d];
+        k.getColumn(k.matrix(params, offset, d, 1), 0, logVariance);
+        double[] logVarGrad = grad == null ? null : new double[d];
+        double[] o = new double[d];
+        double[] xs = new double[d];
+        double total = 0;
+        for (int j = 0; j < out.cols(); j++) {
+            k.getColumn(out, j, o);
+            k.getColumn(x, j, xs);
+            double nll = MixedLikelihood.nll(layout.mixedColumns(), o, xs, logVariance, grad != null, logVarGrad,
+                    perColumn == null ? null : perColumn[j]);
+            if (grad != null) {
+                k.setColumn(out, j, o);
+            }
+            if (perRow != null) {
+                perRow[j] += nll;
+            }
+            total += nll;
         }
-        return k.gaussianNll(out, x, params, layout.logVarianceOffset(), grad, perRow);
+        if (grad != null) {
+            DenseMatrix<?> g = k.matrix(grad, offset, d, 1);
+            double[] current = new double[d];
+            k.getColumn(g, 0, current);
+            for (int i = 0; i < d; i++) {
+                current[i] += logVarGrad[i];
+            }
+            k.setColumn(g, 0, current);
+        }
+        return total;
     }
 
     /**
@@ -135,8 +230,9 @@ public final class VaeNetwork<A> {
         DenseMatrix<?> head = encode(params, x, ws);
         DenseMatrix<?> eps = ws.epsilon(n);
         DenseMatrix<?> z = ws.latent(n);
+        DenseMatrix<?> conditions = conditions(x);
         double kl = k.sampleLatent(head, eps, z, null);
-        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        DenseMatrix<?> out = decodeRaw(params, z, conditions, ws);
         double recon = reconstruction(params, out, x, grad, null);
         if (listener != null && layout.logVarianceOffset() >= 0) {
             listener.tailDone(layout.logVarianceOffset());
@@ -151,10 +247,20 @@ public final class VaeNetwork<A> {
                 k.activationBackward(delta, ws.decoder(i, n), layout.activation());
             }
             k.addRowSums(delta, grad, d.biasOffset());
-            DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
-            k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
-            DenseMatrix<?> next = ws.delta(useA, d.in(), n);
-            k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+            DenseMatrix<?> next;
+            if (i == 0 && conditions != null) {
+                // [z; c] input: the z columns pass the gradient on, the c columns only get weight gradients.
+                int l = layout.latentDim();
+                k.gemm(false, true, 1, delta, z, 1, weightColumns(grad, d, 0, l));
+                k.gemm(false, true, 1, delta, conditions, 1, weightColumns(grad, d, l, d.in()));
+                next = ws.delta(useA, l, n);
+                k.gemm(true, false, 1, weightColumns(params, d, 0, l), delta, 0, next);
+            } else {
+                DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
+                k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
+                next = ws.delta(useA, d.in(), n);
+                k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+            }
             delta = next;
             useA = !useA;
             if (listener != null) {
@@ -223,9 +329,22 @@ public final class VaeNetwork<A> {
         DenseMatrix<?> head = encode(params, x, ws);
         DenseMatrix<?> z = ws.latent(n);
         double kl = k.sampleLatent(head, ws.epsilon(n), z, klPerRow);
-        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        DenseMatrix<?> out = decodeRaw(params, z, conditions(x), ws);
         double recon = reconstruction(params, out, x, null, reconPerRow);
         return new LossSums(recon, kl, n);
+    }
+
+    /**
+     * Each table column's negative log-likelihood of the columns of {@code data} decoded from their
+     * latent mean (mixed layouts only): {@code perColumn[j][c]} for row j and column c (added).
+     */
+    public void columnScores(A params, DenseMatrix<?> data, Workspace<A> ws, double[][] perColumn) {
+        if (layout.likelihood() != Likelihood.MIXED) {
+            throw new IllegalStateException("Column scores need a table model");
+        }
+        DenseMatrix<?> mu = latentMean(encode(params, data, ws), ws);
+        DenseMatrix<?> out = decodeRaw(params, mu, conditions(data), ws);
+        reconstruction(params, out, data, null, null, perColumn);
     }
 
     /**
@@ -240,7 +359,7 @@ public final class VaeNetwork<A> {
         DenseMatrix<?> eps = ws.epsilon(n);
         k.sampleLatent(head, eps, z, null);
         k.addLatentLogWeight(head, eps, z, logWeights);
-        DenseMatrix<?> out = decodeRaw(params, z, ws);
+        DenseMatrix<?> out = decodeRaw(params, z, conditions(x), ws);
         double[] nll = new double[n];
         reconstruction(params, out, x, null, nll);
         for (int j = 0; j < n; j++) {

@@ -33,7 +33,7 @@ public final class Workspace<A> {
         this.capacity = capacity;
         int d = layout.inputDim();
         int l = layout.latentDim();
-        input = alloc(d);
+        input = alloc(layout.dataDim());
         encoder = (A[]) new Object[layout.encoderDepth()];
         for (int i = 0; i < encoder.length; i++) {
             encoder[i] = alloc(layout.encoderLayer(i).out());
@@ -78,9 +78,9 @@ public final class Workspace<A> {
         return kernels.matrix(buffer, 0, rows, n);
     }
 
-    /** Buffer for gathering a batch: inputDim × n. */
+    /** Buffer for gathering a batch: dataDim × n (features, then conditions). */
     public DenseMatrix<?> input(int n) {
-        return view(input, layout.inputDim(), n);
+        return view(input, layout.dataDim(), n);
     }
 
     DenseMatrix<?> encoder(int layer, int n) {
