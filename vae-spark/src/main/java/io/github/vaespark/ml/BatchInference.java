@@ -28,6 +28,9 @@ final class BatchInference<A> {
     private DenseMatrix<?> mu;
     private DenseMatrix<?> reconstruction;
     private double[] elbo;
+    private boolean alwaysDecode;
+    private boolean columnScores;
+    private double[][] scores;
 
     BatchInference(ExecutorModel model, Kernels<A> kernels, RowTransformer.Outputs outputs) {
         this.layout = model.layout();
@@ -35,8 +38,18 @@ final class BatchInference<A> {
         this.params = model.params(kernels);
         this.outputs = outputs;
         this.kernels = kernels;
-        this.values = new double[BATCH_ROWS][layout.inputDim()];
+        this.values = new double[BATCH_ROWS][layout.dataDim()];
         this.scratch = new double[layout.latentDim()];
+    }
+
+    /**
+     * Table outputs: with {@code decode} the decoder runs even without a reconstruction column (for
+     * imputation); with {@code columnScores} each column's negative log-likelihood is computed.
+     */
+    BatchInference<A> withTableOutputs(boolean decode, boolean columnScores) {
+        this.alwaysDecode = decode;
+        this.columnScores = columnScores;
+        return this;
     }
 
     /** The buffer row {@code j}'s values are read into (valid until the next {@link #run}). */
@@ -53,14 +66,27 @@ final class BatchInference<A> {
         }
         // The ELBO passes reuse the workspace, so they run before μ and the reconstruction are read.
         elbo = outputs.elbo() ? elbo(ws, x, n) : null;
+        scores = columnScores ? columnScores(ws, x, n) : null;
         mu = network.latentMean(network.encode(params, x, ws), ws);
-        reconstruction = outputs.reconstruction() ? network.decodeMean(params, mu, ws) : null;
+        reconstruction = outputs.reconstruction() || alwaysDecode
+                ? network.decodeMean(params, mu, network.conditions(x), ws) : null;
     }
 
     /** The latent mean of row j. */
     double[] latentMean(int j) {
         double[] out = new double[layout.latentDim()];
         kernels.getColumn(mu, j, out);
+        return out;
+    }
+
+    /** Each table column's negative log-likelihood for row j (see {@link #withTableOutputs}). */
+    double[] columnScores(int j) {
+        return scores[j];
+    }
+
+    private double[][] columnScores(Workspace<A> ws, DenseMatrix<?> x, int n) {
+        double[][] out = new double[n][layout.mixedColumns().columns()];
+        network.columnScores(params, x, ws, out);
         return out;
     }
 

@@ -1,7 +1,6 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Likelihood;
-import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -25,7 +24,7 @@ import scala.collection.Seq;
  * {@code array<double>} or {@code array<float>}. A value is invalid if it is null, has the wrong
  * size, holds NaN or ±Inf, or (Bernoulli likelihood) lies outside [0, 1].
  */
-final class FeatureColumn implements Serializable {
+final class FeatureColumn implements RowReader {
     private static final long serialVersionUID = 1L;
 
     /** The accepted SQL types. */
@@ -49,8 +48,19 @@ final class FeatureColumn implements Serializable {
         return name;
     }
 
-    int dim() {
+    @Override
+    public int dim() {
         return dim;
+    }
+
+    @Override
+    public List<String> columns() {
+        return List.of(name);
+    }
+
+    @Override
+    public boolean read(Row row, String where, double[] out) {
+        return read(row, 0, where, out);
     }
 
     /** The kind of {@code column} in {@code schema}, or an error naming the column and its type. */

@@ -25,11 +25,11 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
 
     private final ExecutorModel model;
     private final VaeLayout layout;
-    private final FeatureColumn features;
+    private final RowReader features;
     private final int samples;
     private final long seed;
 
-    ImportanceSampling(ExecutorModel model, FeatureColumn features, int samples, long seed) {
+    ImportanceSampling(ExecutorModel model, RowReader features, int samples, long seed) {
         this.model = model;
         this.layout = model.layout();
         this.features = features;
@@ -52,8 +52,8 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
         List<double[]> batch = new ArrayList<>();
         while (rows.hasNext() || !batch.isEmpty()) {
             if (rows.hasNext() && batch.size() < BatchInference.BATCH_ROWS) {
-                double[] x = features.read(rows.next(), 0, "row " + index++);
-                if (x != null) {
+                double[] x = new double[features.dim()];
+                if (features.read(rows.next(), "row " + index++, x)) {
                     batch.add(x);
                 }
                 continue;

@@ -3,6 +3,7 @@ package io.github.vaespark.ml;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -19,12 +20,20 @@ final class OutputColumns {
      * @throws InvalidInputException when an output name is taken or requested twice
      */
     static StructType append(StructType schema, VaeParams params, int inputDim, int latentDim) {
+        return append(schema, params, inputDim, latentDim, null);
+    }
+
+    /**
+     * As {@link #append(StructType, VaeParams, int, int)}, for a table model whose input columns have
+     * {@code inputTypes} (null for a vector model): adds the imputed columns and the column scores.
+     */
+    static StructType append(StructType schema, VaeParams params, int inputDim, int latentDim, DataType[] inputTypes) {
         StructType out = schema;
-        for (StructField f : fields(params, inputDim, latentDim)) {
+        for (StructField f : fields(params, inputDim, latentDim, inputTypes)) {
             if (schema.getFieldIndex(f.name()).isDefined()) {
                 throw new InvalidInputException("Output column '" + f.name() + "' already exists in the input. "
                         + "Choose another name (setLatentMeanCol, setReconstructionCol, setElboCol, "
-                        + "setLatentColsPrefix) or drop the column.");
+                        + "setLatentColsPrefix, setImputedCols, setColumnScoresCol) or drop the column.");
             }
             if (out.getFieldIndex(f.name()).isDefined()) {
                 throw new InvalidInputException("Output column '" + f.name() + "' is requested twice; give the "
@@ -35,8 +44,18 @@ final class OutputColumns {
         return out;
     }
 
-    private static List<StructField> fields(VaeParams p, int inputDim, int latentDim) {
+    private static List<StructField> fields(VaeParams p, int inputDim, int latentDim, DataType[] inputTypes) {
         List<StructField> fields = new ArrayList<>();
+        String[] imputed = p.getImputedCols();
+        if (inputTypes == null && (imputed.length > 0 || !p.getColumnScoresCol().isEmpty())) {
+            throw new InvalidInputException("imputedCols and columnScoresCol need a table model (inputCols); "
+                    + "this model reads the vector column '" + p.getFeaturesCol() + "'.");
+        }
+        if (inputTypes != null && imputed.length > 0 && imputed.length != inputTypes.length) {
+            throw new InvalidInputException("imputedCols has " + imputed.length + " names but the model has "
+                    + inputTypes.length + " input columns (" + String.join(", ", p.getInputCols())
+                    + "): give one output name per input column.");
+        }
         if (!p.getLatentMeanCol().isEmpty()) {
             fields.add(vector(p.getLatentMeanCol(), latentDim));
         }
@@ -49,6 +68,14 @@ final class OutputColumns {
         if (!p.getLatentColsPrefix().isEmpty()) {
             for (int i = 0; i < latentDim; i++) {
                 fields.add(DataTypes.createStructField(p.getLatentColsPrefix() + i, DataTypes.DoubleType, false));
+            }
+        }
+        if (inputTypes != null) {
+            for (int i = 0; i < imputed.length; i++) {
+                fields.add(DataTypes.createStructField(imputed[i], inputTypes[i], true));
+            }
+            if (!p.getColumnScoresCol().isEmpty()) {
+                fields.add(vector(p.getColumnScoresCol(), inputTypes.length));
             }
         }
         return fields;

@@ -60,4 +60,9 @@ final class ParamChecks {
     static Function1<String, Object> notNull() {
         return of(s -> s != null);
     }
+
+    /** No null array and no null or empty name in it. */
+    static Function1<String[], Object> columnNames() {
+        return of(a -> a != null && Arrays.stream(a).allMatch(x -> x != null && !x.isEmpty()));
+    }
 }

@@ -1,7 +1,9 @@
 package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.table.TableCodec;
 
 /**
  * The network shape a saved model's metadata describes, checked before anything is allocated for
@@ -23,6 +25,25 @@ final class StoredShape {
      * @param path     the model folder, named in errors
      */
     static VaeLayout layout(VaeParams shape, JsonNode metadata, String path) {
+        return layout(shape, metadata, path, null);
+    }
+
+    /** The table description a saved table model carries, or null for a vector model. */
+    static TableCodec table(JsonNode metadata, String path) {
+        JsonNode table = metadata.path("vaeSpark").path("details").path("table");
+        if (table.isMissingNode() || table.isNull()) {
+            return null;
+        }
+        try {
+            return TableCodec.fromJson(table);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("Cannot load VariationalAutoencoderModel from " + path + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** As {@link #layout(VaeParams, JsonNode, String)}; a table model's layout comes from its {@code table}. */
+    static VaeLayout layout(VaeParams shape, JsonNode metadata, String path, TableCodec table) {
         JsonNode details = metadata.path("vaeSpark").path("details");
         String prefix = "Cannot load VariationalAutoencoderModel from " + path + ": ";
         JsonNode inputNode = details.path("inputDim");
@@ -40,7 +61,9 @@ final class StoredShape {
         }
         VaeLayout layout;
         try {
-            layout = shape.layoutFor(inputDim);
+            layout = table == null ? shape.layoutFor(inputDim)
+                    : new VaeLayout(table.mixedColumns(), table.conditionDim(), shape.getEncoderLayers(),
+                            shape.getLatentDim(), shape.getDecoderLayers(), Activation.fromParam(shape.getActivation()));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(prefix + "the metadata describes an impossible network: " + e.getMessage());
         }

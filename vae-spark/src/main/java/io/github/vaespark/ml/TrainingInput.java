@@ -14,7 +14,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Turns the features column of a DataFrame into cached training blocks (and validation blocks
+ * Turns the features column (or the table columns) of a DataFrame into cached training blocks (and validation blocks
  * when a validation indicator column is set), validating every row on the way.
  */
 final class TrainingInput {
@@ -22,9 +22,13 @@ final class TrainingInput {
     }
 
     /** Rows of the features column, decoded and validated; null marks a skipped invalid row. */
-    static JavaRDD<double[]> decode(Dataset<?> dataset, FeatureColumn features, String indicatorCol,
+    static JavaRDD<double[]> decode(Dataset<?> dataset, RowReader features, String indicatorCol,
                                     boolean validationRows) {
-        List<Column> columns = new ArrayList<>(List.of(functions.col(features.name())));
+        List<Column> columns = new ArrayList<>();
+        for (String c : features.columns()) {
+            columns.add(functions.col(c));
+        }
+        int indicator = columns.size();
         if (!indicatorCol.isEmpty()) {
             columns.add(functions.col(indicatorCol));
         }
@@ -41,15 +45,16 @@ final class TrainingInput {
                     String where = "row " + index + " of partition " + partition;
                     index++;
                     if (!indicatorCol.isEmpty()) {
-                        if (row.isNullAt(1)) {
+                        if (row.isNullAt(indicator)) {
                             throw new InvalidInputException("Column '" + indicatorCol + "' " + where
                                     + " is null; the validation indicator must be true or false.");
                         }
-                        if (row.getBoolean(1) != validationRows) {
+                        if (row.getBoolean(indicator) != validationRows) {
                             continue;
                         }
                     }
-                    next = features.read(row, 0, where);
+                    double[] values = new double[features.dim()];
+                    next = features.read(row, where, values) ? values : null;
                     ready = true;
                 }
                 return ready;
@@ -70,7 +75,7 @@ final class TrainingInput {
      * Decodes, blocks and caches the chosen rows (MEMORY_AND_DISK), for training with
      * {@code exchangeMode} (see {@link TrainingData#cache}).
      */
-    static TrainingData cache(Dataset<?> dataset, FeatureColumn features, String indicatorCol, boolean validationRows,
+    static TrainingData cache(Dataset<?> dataset, RowReader features, String indicatorCol, boolean validationRows,
                               Precision precision, int maxPartitions, ExchangeMode exchangeMode, String name) {
         return TrainingData.cache(decode(dataset, features, indicatorCol, validationRows), features.dim(),
                 precision, maxPartitions, exchangeMode, StorageLevel.MEMORY_AND_DISK(), name);

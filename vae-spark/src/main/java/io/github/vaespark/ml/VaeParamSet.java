@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 
 /**
  * Internal: the param objects of one VariationalAutoencoder or VariationalAutoencoderModel, created for
@@ -45,6 +46,13 @@ public final class VaeParamSet implements Serializable {
     final IntParam checkpointInterval;
     final IntParam maxPartitions;
     final ChoiceParam exchangeMode;
+    final StringArrayParam inputCols;
+    final StringArrayParam categoricalCols;
+    final StringArrayParam conditionCols;
+    final IntParam maxCategories;
+    final ChoiceParam continuousScaling;
+    final StringArrayParam imputedCols;
+    final Param<String> columnScoresCol;
 
     VaeParamSet(Params owner) {
         featuresCol = new Param<>(owner, "featuresCol",
@@ -81,8 +89,9 @@ public final class VaeParamSet implements Serializable {
         likelihood = new ChoiceParam(owner, "likelihood",
                 "decoder distribution p(x|z): 'bernoulli' (x in [0,1], -log p = Σ softplus(l) - x·l over "
                         + "logits l) or 'gaussian' (real x, mean m and a learned log-variance s_j per feature: "
-                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)], s_j floored at 2·ln 0.01, i.e. σ_j >= 0.01)",
-                "bernoulli", "gaussian");
+                        + "-log p = Σ ½[log 2π + s_j + (x_j - m_j)² e^(-s_j)], s_j floored at 2·ln 0.01, i.e. σ_j >= 0.01); "
+                        + "'mixed' is set on table models (inputCols): one likelihood per column kind",
+                "bernoulli", "gaussian", "mixed");
         precision = new ChoiceParam(owner, "precision",
                 "floating-point width of cached data and matrix products: 'float32' or 'float64' "
                         + "(optimiser state is always double)", "float32", "float64");
@@ -128,7 +137,42 @@ public final class VaeParamSet implements Serializable {
                         + "when every training partition gets a task slot at once and dynamic allocation is off",
                 ExchangeMode.paramNames());
 
+        inputCols = new StringArrayParam(owner, "inputCols",
+                "table columns to model directly, instead of featuresCol: numeric columns are continuous, string "
+                        + "columns categorical, boolean columns binary; nulls (and NaN) are allowed and modelled as "
+                        + "missing (empty: use featuresCol)", ParamChecks.columnNames());
+        categoricalCols = new StringArrayParam(owner, "categoricalCols",
+                "numeric columns of inputCols/conditionCols holding category codes, modelled as categorical",
+                ParamChecks.columnNames());
+        conditionCols = new StringArrayParam(owner, "conditionCols",
+                "table columns a conditional VAE is given (encoder and decoder both see them; they are not "
+                        + "generated): sample(conditions, seed) generates rows for given condition values",
+                ParamChecks.columnNames());
+        maxCategories = new IntParam(owner, "maxCategories",
+                "most distinct values a categorical column may have in training (>= 2); more is an error naming "
+                        + "the column", ParamChecks.intAtLeast(2));
+        continuousScaling = new ChoiceParam(owner, "continuousScaling",
+                "normalisation of continuous table columns before the Gaussian likelihood: 'quantile' maps the "
+                        + "column's empirical distribution onto a standard normal (any shape: skewed, multi-modal, "
+                        + "discrete), 'standard' subtracts the mean and divides by the standard deviation",
+                "quantile", "standard");
+        imputedCols = new StringArrayParam(owner, "imputedCols",
+                "table models: output columns, one per input column, holding the input value where present and "
+                        + "the model's imputation where missing (in the input column's type) (empty: none)",
+                ParamChecks.columnNames());
+        columnScoresCol = new Param<>(owner, "columnScoresCol",
+                "table models: optional output column, a vector with each input column's negative "
+                        + "log-likelihood (nats) under the reconstruction from μ(x): which column makes a row "
+                        + "unusual (empty: not added)", ParamChecks.notNull());
+
         owner.setDefault(featuresCol, "features");
+        owner.setDefault(inputCols, new String[0]);
+        owner.setDefault(categoricalCols, new String[0]);
+        owner.setDefault(conditionCols, new String[0]);
+        owner.setDefault(maxCategories, 200);
+        owner.setDefault(continuousScaling, "quantile");
+        owner.setDefault(imputedCols, new String[0]);
+        owner.setDefault(columnScoresCol, "");
         owner.setDefault(latentMeanCol, "latentMean");
         owner.setDefault(reconstructionCol, "reconstruction");
         owner.setDefault(elboSamples, 1);

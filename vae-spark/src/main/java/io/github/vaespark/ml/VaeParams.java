@@ -10,6 +10,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 
 /**
  * The params shared by {@link VariationalAutoencoder} and {@link VariationalAutoencoderModel}:
@@ -248,6 +249,68 @@ public interface VaeParams extends Params {
     }
 
     /** The network shape these params describe, for input vectors of {@code inputDim}. */
+    default StringArrayParam inputCols() {
+        return paramSet().inputCols;
+    }
+
+    default String[] getInputCols() {
+        return getOrDefault(inputCols());
+    }
+
+    /** Whether this stage models table columns (inputCols set) rather than one vector column. */
+    default boolean isTabular() {
+        return getInputCols().length > 0;
+    }
+
+    default StringArrayParam categoricalCols() {
+        return paramSet().categoricalCols;
+    }
+
+    default String[] getCategoricalCols() {
+        return getOrDefault(categoricalCols());
+    }
+
+    default StringArrayParam conditionCols() {
+        return paramSet().conditionCols;
+    }
+
+    default String[] getConditionCols() {
+        return getOrDefault(conditionCols());
+    }
+
+    default IntParam maxCategories() {
+        return paramSet().maxCategories;
+    }
+
+    default int getMaxCategories() {
+        return (Integer) getOrDefault(maxCategories());
+    }
+
+    default Param<String> continuousScaling() {
+        return paramSet().continuousScaling;
+    }
+
+    /** The continuous scaling value, lower case. */
+    default String getContinuousScaling() {
+        return paramSet().continuousScaling.valueIn(this);
+    }
+
+    default StringArrayParam imputedCols() {
+        return paramSet().imputedCols;
+    }
+
+    default String[] getImputedCols() {
+        return getOrDefault(imputedCols());
+    }
+
+    default Param<String> columnScoresCol() {
+        return paramSet().columnScoresCol;
+    }
+
+    default String getColumnScoresCol() {
+        return getOrDefault(columnScoresCol());
+    }
+
     default VaeLayout layoutFor(int inputDim) {
         return new VaeLayout(inputDim, getEncoderLayers(), getLatentDim(), getDecoderLayers(),
                 Activation.fromParam(getActivation()), Likelihood.fromParam(getLikelihood()));

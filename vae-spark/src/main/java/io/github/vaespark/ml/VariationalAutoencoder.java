@@ -2,7 +2,10 @@ package io.github.vaespark.ml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
+import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.table.TableCodec;
+import io.github.vaespark.table.TableProfiler;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
@@ -201,6 +204,47 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         return this;
     }
 
+    /** Models these table columns directly instead of featuresCol (see {@link VaeParams#inputCols()}). */
+    public VariationalAutoencoder setInputCols(String[] value) {
+        set(inputCols(), value);
+        return this;
+    }
+
+    /** Numeric columns of inputCols/conditionCols that hold category codes. */
+    public VariationalAutoencoder setCategoricalCols(String[] value) {
+        set(categoricalCols(), value);
+        return this;
+    }
+
+    /** Columns a conditional VAE is given in both halves (with inputCols). */
+    public VariationalAutoencoder setConditionCols(String[] value) {
+        set(conditionCols(), value);
+        return this;
+    }
+
+    public VariationalAutoencoder setMaxCategories(int value) {
+        set(maxCategories(), value);
+        return this;
+    }
+
+    /** "quantile" (default) or "standard" normalisation of continuous table columns. */
+    public VariationalAutoencoder setContinuousScaling(String value) {
+        set(continuousScaling(), value);
+        return this;
+    }
+
+    /** Output columns of the fitted model holding input values with missing ones imputed. */
+    public VariationalAutoencoder setImputedCols(String[] value) {
+        set(imputedCols(), value);
+        return this;
+    }
+
+    /** Output column of the fitted model with each input column's negative log-likelihood. */
+    public VariationalAutoencoder setColumnScoresCol(String value) {
+        set(columnScoresCol(), value);
+        return this;
+    }
+
     /**
      * Adds a listener told about every finished epoch (progress bars, notebooks). Listeners are
      * not params: they are neither copied nor saved.
@@ -238,6 +282,22 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             throw new InvalidInputException("Column '" + indicator + "' (validationIndicatorCol) must be boolean "
                     + "but is " + FeatureColumn.field(schema, indicator).dataType().simpleString() + ".");
         }
+        if (isTabular()) {
+            try {
+                TableProfiler.check(schema, getInputCols(), getCategoricalCols(), getConditionCols());
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
+            String[] inputs = getInputCols();
+            org.apache.spark.sql.types.DataType[] types = new org.apache.spark.sql.types.DataType[inputs.length];
+            for (int i = 0; i < inputs.length; i++) {
+                types[i] = schema.apply(inputs[i]).dataType();
+            }
+            return OutputColumns.append(schema, this, -1, getLatentDim(), types);
+        }
+        if (getConditionCols().length > 0) {
+            throw new InvalidInputException("conditionCols needs inputCols: a conditional VAE models table columns.");
+        }
         FeatureColumn.kindOf(schema, getFeaturesCol());
         return OutputColumns.append(schema, this, FeatureColumn.sizeFromMetadata(schema, getFeaturesCol()),
                 getLatentDim());
@@ -247,42 +307,55 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     public VariationalAutoencoderModel fit(Dataset<?> dataset) {
         NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         transformSchema(dataset.schema(), true);
-        String column = getFeaturesCol();
         boolean skip = "skip".equals(getHandleInvalid());
         TrainingData train = null;
         TrainingData validation = null;
         try {
-            int dim = FeatureColumn.inferDim(dataset, column);
-            VaeLayout layout = layoutFor(dim);
-            FeatureColumn features = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column), dim,
-                    layout.likelihood(), skip);
+            VaeLayout layout;
+            RowReader reader;
+            TableCodec codec = null;
+            String what;
+            if (isTabular()) {
+                codec = profile(dataset);
+                layout = new VaeLayout(codec.mixedColumns(), codec.conditionDim(), getEncoderLayers(), getLatentDim(),
+                        getDecoderLayers(), Activation.fromParam(getActivation()));
+                reader = new TableRows(codec, false, skip);
+                what = "columns " + String.join(", ", reader.columns());
+            } else {
+                String column = getFeaturesCol();
+                int dim = FeatureColumn.inferDim(dataset, column);
+                layout = layoutFor(dim);
+                reader = new FeatureColumn(column, FeatureColumn.kindOf(dataset.schema(), column), dim,
+                        layout.likelihood(), skip);
+                what = "column '" + column + "'";
+            }
             int maxPartitions = getMaxPartitions() > 0 ? getMaxPartitions() : defaultPartitions(dataset);
-            LOG.info("{}: fitting {} ({} parameters) on column '{}' with params {}", uid, layout.describe(),
-                    layout.numParams(), column, paramsForLog());
+            LOG.info("{}: fitting {} ({} parameters) on {} with params {}", uid, layout.describe(),
+                    layout.numParams(), what, paramsForLog());
             String indicator = getValidationIndicatorCol();
             ExchangeMode exchange = ExchangeMode.fromParam(getExchangeMode());
-            train = TrainingInput.cache(dataset, features, indicator, false, precisionValue(), maxPartitions,
+            train = TrainingInput.cache(dataset, reader, indicator, false, precisionValue(), maxPartitions,
                     exchange, "vae-spark training rows (" + uid + ")");
             if (!indicator.isEmpty()) {
                 // Validation rows are scored by ordinary Spark jobs.
-                validation = TrainingInput.cache(dataset, features, indicator, true, precisionValue(), maxPartitions,
+                validation = TrainingInput.cache(dataset, reader, indicator, true, precisionValue(), maxPartitions,
                         ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
             }
             if (train.rows() == 0) {
-                throw new InvalidInputException("Column '" + column + "' has no valid training rows"
+                throw new InvalidInputException(capitalised(what) + " has no valid training rows"
                         + (train.skipped() > 0 ? " (" + train.skipped() + " invalid rows were skipped)" : "")
                         + ": cannot fit a VariationalAutoencoder on an empty dataset.");
             }
             if (train.skipped() > 0 || (validation != null && validation.skipped() > 0)) {
-                LOG.warn("{}: skipped {} invalid rows of column '{}' (handleInvalid=skip)", uid,
-                        train.skipped() + (validation == null ? 0 : validation.skipped()), column);
+                LOG.warn("{}: skipped {} invalid rows of {} (handleInvalid=skip)", uid,
+                        train.skipped() + (validation == null ? 0 : validation.skipped()), what);
             }
             TrainingConfig config = new TrainingConfig(layout, precisionValue(), getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
                     TrainingConfig.DEFAULT_CHUNK_ROWS, exchange);
             TrainingResult result = new Trainer(train, validation, config, listeners()).run();
-            VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params());
+            VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params(), codec);
             copyValues(model, ParamMap.empty());
             model.setParent(this);
             return model.setSummary(new VariationalAutoencoderSummary(result));
@@ -295,6 +368,20 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             if (validation != null) {
                 validation.unpersist();
             }
+        }
+    }
+
+    private static String capitalised(String s) {
+        return Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    /** The table columns' kinds, levels and scales, learned with Spark aggregations. */
+    private TableCodec profile(Dataset<?> dataset) {
+        try {
+            return TableProfiler.profile(dataset, getInputCols(), getCategoricalCols(), getConditionCols(),
+                    getMaxCategories(), getContinuousScaling());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
         }
     }
 

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.table.ColumnKind;
+import io.github.vaespark.table.TableCodec;
+import io.github.vaespark.table.TableColumn;
+import io.github.vaespark.table.TableProfiler;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -17,10 +21,13 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -43,17 +50,35 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     private final VaeParamSet paramSet;
     private final VaeLayout layout;
     private final double[] weights;
+    private final TableCodec table;
     private transient VariationalAutoencoderSummary summary;
     private transient Broadcast<?> broadcastWeights;
 
     /** A model with the given network and flat parameter vector (see {@link VaeLayout} for the order). */
     public VariationalAutoencoderModel(String uid, VaeLayout layout, double[] weights) {
+        this(uid, layout, weights, null);
+    }
+
+    /**
+     * A table model: {@code table} describes its input and condition columns (kinds, levels,
+     * scales) and must match the layout's mixed likelihood.
+     */
+    public VariationalAutoencoderModel(String uid, VaeLayout layout, double[] weights, TableCodec table) {
         this.uid = uid;
         this.paramSet = new VaeParamSet(this);
         this.layout = layout;
         this.weights = weights == null ? null : weights.clone();
+        this.table = table;
         if (layout != null && (weights == null || weights.length != layout.numParams())) {
             throw new IllegalArgumentException("Expected " + layout.numParams() + " weights for " + layout.describe());
+        }
+        if (layout != null && table != null && (!table.mixedColumns().equals(layout.mixedColumns())
+                || table.conditionDim() != layout.conditionDim())) {
+            throw new IllegalArgumentException("The table description does not match the network " + layout.describe());
+        }
+        if (table != null) {
+            set(inputCols(), table.featureNames().toArray(new String[0]));
+            set(conditionCols(), table.conditionNames().toArray(new String[0]));
         }
         if (layout != null) {
             set(latentDim(), layout.latentDim());
@@ -87,7 +112,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return requireWeights();
     }
 
-    /** Size of the input vectors. */
+    /**
+     * The input and condition columns of a table model (kinds, levels, scales, training missing
+     * rates); null for a model of a vector column.
+     */
+    public TableCodec tableColumns() {
+        return table;
+    }
+
+    /** Size of the input vectors (for a table model: of the encoded feature vector). */
     public int numFeatures() {
         return requireWeights().inputDim();
     }
@@ -170,6 +203,18 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return this;
     }
 
+    /** Table models: output columns, one per input column, with missing values imputed. */
+    public VariationalAutoencoderModel setImputedCols(String[] value) {
+        set(imputedCols(), value);
+        return this;
+    }
+
+    /** Table models: output column with each input column's negative log-likelihood. */
+    public VariationalAutoencoderModel setColumnScoresCol(String value) {
+        set(columnScoresCol(), value);
+        return this;
+    }
+
     /** Sets the width used by transform ("float32" or "float64"). */
     public VariationalAutoencoderModel setPrecision(String value) {
         set(precision(), value);
@@ -197,6 +242,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     @Override
     public StructType transformSchema(StructType schema) {
         VaeLayout l = requireWeights();
+        if (table != null) {
+            return OutputColumns.append(schema, this, l.inputDim(), l.latentDim(), tableInputTypes(schema));
+        }
         FeatureColumn.kindOf(schema, getFeaturesCol());
         int size = FeatureColumn.sizeFromMetadata(schema, getFeaturesCol());
         if (size > 0 && size != l.inputDim()) {
@@ -206,10 +254,46 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return OutputColumns.append(schema, this, l.inputDim(), l.latentDim());
     }
 
+    /**
+     * Checks that {@code schema} has every input and condition column of this table model with a
+     * type of the same kind as in training; returns the training types of the input columns.
+     */
+    private DataType[] tableInputTypes(StructType schema) {
+        for (int i = 0; i < table.columnCount(); i++) {
+            TableColumn c = table.column(i);
+            String param = i < table.features().size() ? "inputCols" : "conditionCols";
+            DataType actual;
+            try {
+                actual = TableProfiler.field(schema, c.name(), param).dataType();
+                TableProfiler.kindOf(c.name(), actual, c.kind() == ColumnKind.CATEGORICAL
+                        && !(c.type() instanceof org.apache.spark.sql.types.StringType));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
+            if (!sameFamily(actual, c.type())) {
+                throw new InvalidInputException("Column '" + c.name() + "' has type " + actual.simpleString()
+                        + " but the model was trained on " + c.type().simpleString() + ".");
+            }
+        }
+        return table.features().stream().map(TableColumn::type).toArray(DataType[]::new);
+    }
+
+    private static boolean sameFamily(DataType a, DataType b) {
+        return a.equals(b) || (a instanceof org.apache.spark.sql.types.NumericType
+                && b instanceof org.apache.spark.sql.types.NumericType);
+    }
+
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         StructType outSchema = transformSchema(dataset.schema(), true);
+        if (table != null) {
+            TableRows reader = new TableRows(table, false, "skip".equals(getHandleInvalid()));
+            int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
+            return dataset.toDF().mapPartitions(new TableTransformer(executorModel(dataset.sparkSession()), reader,
+                    index, outputs(), getImputedCols().length > 0, !getColumnScoresCol().isEmpty()),
+                    Encoders.row(outSchema));
+        }
         FeatureColumn features = featureColumn(dataset.schema());
         RowTransformer.Outputs outputs = outputs();
         int index = dataset.schema().fieldIndex(features.name());
@@ -291,6 +375,18 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0 but was " + n);
         }
+        if (table != null) {
+            if (table.conditionDim() > 0) {
+                throw new InvalidInputException("This model is conditional on " + String.join(", ",
+                        table.conditionNames()) + ": generate rows with sample(conditions, seed).");
+            }
+            int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
+                    (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
+            StructType schema = generatedColumns(new StructType().add("id", DataTypes.LongType, false));
+            return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
+                    new TableGeneration(executorModel(spark), table, logVariance(), seed, null, null),
+                    Encoders.row(schema));
+        }
         int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
                 (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
         double[] logVariance = new double[l.inputDim()];
@@ -304,6 +400,52 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
                 new Generation(executorModel(spark), logVariance, seed, drawObservation),
                 Encoders.row(schema));
+    }
+
+    /**
+     * A conditional table model's generated rows, one per row of {@code conditions}: the row's
+     * fields, then every input column (same names and types as in training) drawn from the model
+     * given the row's condition columns. Runs on the executors; the same seed and the same
+     * conditions (with the same partitioning) give the same rows.
+     */
+    public Dataset<Row> sample(Dataset<Row> conditions, long seed) {
+        requireWeights();
+        if (table == null || table.conditionDim() == 0) {
+            throw new InvalidInputException("sample(conditions, seed) needs a conditional table model (fit with "
+                    + "inputCols and conditionCols); use sample(spark, n, seed).");
+        }
+        StructType in = conditions.schema();
+        for (TableColumn c : table.conditions()) {
+            TableProfiler.field(in, c.name(), "conditionCols");
+        }
+        for (String f : table.featureNames()) {
+            if (in.getFieldIndex(f).isDefined()) {
+                throw new InvalidInputException("The conditions DataFrame has a column '" + f + "', which the model "
+                        + "generates: drop or rename it.");
+            }
+        }
+        TableRows reader = new TableRows(table, true, false);
+        int[] index = reader.columns().stream().mapToInt(in::fieldIndex).toArray();
+        return conditions.mapPartitions(new TableGeneration(executorModel(conditions.sparkSession()), table,
+                logVariance(), seed, reader, index), Encoders.row(generatedColumns(in)));
+    }
+
+    /** {@code lead} followed by every input column with its training name and type (nullable). */
+    private StructType generatedColumns(StructType lead) {
+        StructType schema = lead;
+        for (TableColumn c : table.features()) {
+            schema = schema.add(c.name(), c.type(), true);
+        }
+        return schema;
+    }
+
+    private double[] logVariance() {
+        VaeLayout l = requireWeights();
+        double[] out = new double[l.inputDim()];
+        if (l.logVarianceOffset() >= 0) {
+            System.arraycopy(weights, l.logVarianceOffset(), out, 0, l.inputDim());
+        }
+        return out;
     }
 
     private LocalInference local() {
@@ -358,10 +500,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1 but was " + k);
         }
-        FeatureColumn features = featureColumn(dataset.schema());
+        RowReader features = table != null ? new TableRows(table, false, "skip".equals(getHandleInvalid()))
+                : featureColumn(dataset.schema());
+        if (table != null) {
+            tableInputTypes(dataset.schema());
+        }
         java.util.List<double[]> parts;
         try {
-            parts = dataset.select(features.name()).toJavaRDD().mapPartitions(new ImportanceSampling(
+            parts = dataset.select(features.columns().stream().map(functions::col).toArray(Column[]::new))
+                    .toJavaRDD().mapPartitions(new ImportanceSampling(
                     executorModel(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
         } catch (Exception e) {
             throw VariationalAutoencoder.translate(e);
@@ -373,14 +520,14 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             rows += p[1];
         }
         if (rows == 0) {
-            throw new InvalidInputException("Column '" + features.name() + "' has no valid rows to score.");
+            throw new InvalidInputException("Columns " + features.columns() + " have no valid rows to score.");
         }
         return sum / rows;
     }
 
     @Override
     public VariationalAutoencoderModel copy(ParamMap extra) {
-        VariationalAutoencoderModel copy = new VariationalAutoencoderModel(uid, layout, weights);
+        VariationalAutoencoderModel copy = new VariationalAutoencoderModel(uid, layout, weights, table);
         copyValues(copy, extra);
         copy.summary = summary;
         return copy.setParent(parent());
@@ -396,6 +543,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 details.put("inputDim", layout.inputDim());
                 details.put("numParams", layout.numParams());
                 details.put("layout", layout.describe());
+                if (table != null) {
+                    details.put("table", table.toJson());
+                }
                 Persistence.saveMetadata(VariationalAutoencoderModel.this, path, sparkSession(), details);
                 Persistence.saveWeights(layout, weights, path, sparkSession());
             }
@@ -410,9 +560,10 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 JsonNode metadata = Persistence.loadMetadata(path, sparkSession(), VariationalAutoencoderModel.class);
                 VariationalAutoencoder shape = new VariationalAutoencoder(metadata.get("uid").asText());
                 Persistence.applyParams(shape, metadata, path);
-                VaeLayout layout = StoredShape.layout(shape, metadata, path);
+                TableCodec table = StoredShape.table(metadata, path);
+                VaeLayout layout = StoredShape.layout(shape, metadata, path, table);
                 double[] weights = Persistence.loadWeights(layout, path, sparkSession());
-                VariationalAutoencoderModel model = new VariationalAutoencoderModel(shape.uid(), layout, weights);
+                VariationalAutoencoderModel model = new VariationalAutoencoderModel(shape.uid(), layout, weights, table);
                 Persistence.applyParams(model, metadata, path);
                 return model;
             }

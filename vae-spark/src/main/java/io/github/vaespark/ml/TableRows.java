@@ -1,0 +1,67 @@
+package io.github.vaespark.ml;
+
+import io.github.vaespark.table.TableCodec;
+import io.github.vaespark.table.TableColumn;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/**
+ * Reads table rows into data vectors with a {@link TableCodec}: the feature columns, then the
+ * condition columns (or only the conditions, for conditional sampling). Unseen levels and
+ * infinite numbers are invalid (an error naming column and row, or the row is skipped);
+ * missing values are data, never invalid.
+ */
+final class TableRows implements RowReader {
+    private static final long serialVersionUID = 1L;
+
+    private final TableCodec codec;
+    private final boolean conditionsOnly;
+    private final boolean skipInvalid;
+
+    TableRows(TableCodec codec, boolean conditionsOnly, boolean skipInvalid) {
+        this.codec = codec;
+        this.conditionsOnly = conditionsOnly;
+        this.skipInvalid = skipInvalid;
+    }
+
+    TableCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public List<String> columns() {
+        List<String> names = new ArrayList<>();
+        if (!conditionsOnly) {
+            names.addAll(codec.featureNames());
+        }
+        names.addAll(codec.conditionNames());
+        return names;
+    }
+
+    @Override
+    public int dim() {
+        return conditionsOnly ? codec.conditionDim() : codec.featureDim() + codec.conditionDim();
+    }
+
+    @Override
+    public boolean read(Row row, String where, double[] out) {
+        int first = conditionsOnly ? codec.features().size() : 0;
+        int base = conditionsOnly ? codec.featureDim() : 0;
+        for (int i = first; i < codec.columnCount(); i++) {
+            TableColumn column = codec.column(i);
+            try {
+                column.encode(row.get(i - first), out, codec.offset(i) - base);
+            } catch (TableColumn.InvalidValueException | ClassCastException e) {
+                if (skipInvalid) {
+                    return false;
+                }
+                String problem = e instanceof ClassCastException ? "holds a " + row.get(i - first).getClass()
+                        .getSimpleName() + " where the model expects " + column.type().simpleString() : e.getMessage();
+                throw new InvalidInputException("Column '" + column.name() + "' " + where + " " + problem
+                        + " (handleInvalid=skip drops such rows).");
+            }
+        }
+        return true;
+    }
+}
