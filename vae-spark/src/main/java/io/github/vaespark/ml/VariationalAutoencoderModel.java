@@ -416,7 +416,11 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         }
         StructType in = conditions.schema();
         for (TableColumn c : table.conditions()) {
-            TableProfiler.field(in, c.name(), "conditionCols");
+            try {
+                TableProfiler.field(in, c.name(), "conditionCols");
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
         }
         for (String f : table.featureNames()) {
             if (in.getFieldIndex(f).isDefined()) {
