@@ -1,15 +1,14 @@
 package io.github.vaespark.ml;
 
-import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * How close a synthetic table is to a real one, column by column and pair by pair, computed with
  * Spark aggregations on the executors (only counts, quantile grids and contingency tables reach
- * the driver).
+ * the driver). Each table is read three times (quantile grids, counts, correlations): cache
+ * tables that are expensive to compute.
  *
  * <p>Column kinds: numeric columns (byte, short, int, long, float, double, decimal) are
  * continuous unless named categorical; string and boolean columns are categorical. Null and NaN
@@ -17,7 +16,7 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <ul>
  *   <li>Column shape, continuous: 1 − D, D the two-sample Kolmogorov–Smirnov statistic. D is
- *       evaluated exactly at {@value ColumnShapes#GRID} + 1 quantiles of the pooled values
+ *       evaluated exactly at {@value QualityGrids#GRID} + 1 quantiles of the pooled values
  *       (approxQuantile, relative rank error 1/4000), by counting both sides per grid bin; this
  *       is a lower bound of the true D, off by at most the larger side's share of one bin (about
  *       (1/1000 + 1/2000) · (n_real + n_synthetic) / min(n_real, n_synthetic), so about 0.003 for
@@ -65,22 +64,20 @@ public final class SyntheticDataQuality {
         Objects.requireNonNull(real, "real");
         Objects.requireNonNull(synthetic, "synthetic");
         QualityColumns resolved = QualityColumns.resolve(real.schema(), synthetic.schema(), columns, categoricalCols);
-        Dataset<Row> both = resolved.normalise(real, synthetic).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-            List<ColumnQuality> shapes = ColumnShapes.compute(both, resolved);
-            List<PairQuality> pairs = PairDependence.compute(both, resolved);
-            return new QualityReport(shapes, pairs);
-        } finally {
-            both.unpersist();
-        }
+        Dataset<Row> both = resolved.normalise(real, synthetic);
+        QualityGrids grids = QualityGrids.compute(both, resolved);
+        PairDependence pairs = new PairDependence(resolved);
+        QualityTally tally = QualityTally.compute(both, resolved, grids, pairs.tabulated());
+        return new QualityReport(ColumnShapes.scores(resolved, grids, tally), pairs.scores(both, resolved, tally));
     }
 
     /**
      * The independent-columns baseline: a table with the schema and row count of {@code real} in
-     * which each column's values are shuffled independently of the others (each column sorted by
-     * its own seeded random key, numbered, and joined back on the number; distributed). It keeps
-     * every column's marginal distribution exactly (its shape scores are 1) and destroys the
-     * dependence between columns, so the scores of a synthetic table should sit between this
+     * which each column's values are shuffled independently of the others (distributed: rows are
+     * numbered, each column's values move by their own seeded pseudo-random permutation of the
+     * row numbers, and one shuffle gathers the new rows). It keeps every column's marginal
+     * distribution exactly (its shape scores are 1) and destroys the dependence between
+     * columns, so the scores of a synthetic table should sit between this
      * baseline's and those of a fresh real sample: a pair score near the baseline's means the
      * generator did not learn that dependence. The same seed and the same input (with a
      * deterministic row order, e.g. cached) give the same table.
