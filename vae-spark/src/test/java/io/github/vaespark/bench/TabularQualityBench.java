@@ -1,8 +1,5 @@
 package io.github.vaespark.bench;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.rand;
 
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.ml.MixedTables;
