@@ -102,6 +102,21 @@ public final class TableCodec implements Serializable {
         return conditions.stream().map(TableColumn::name).toList();
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableCodec t && features.equals(t.features) && conditions.equals(t.conditions);
+    }
+
+    @Override
+    public int hashCode() {
+        return features.hashCode() * 31 + conditions.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "inputs " + features + (conditions.isEmpty() ? "" : ", conditions " + conditions);
+    }
+
     // ---- persistence ----
 
     /** A JSON-ready description (stored in the model's metadata). */

@@ -234,6 +234,25 @@ public final class TableColumn implements Serializable {
         return cast(Double.parseDouble(level));
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TableColumn c && name.equals(c.name) && type.equals(c.type) && kind == c.kind
+                && levels.equals(c.levels) && Objects.equals(scale, c.scale)
+                && Double.compare(missingRate, c.missingRate) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, type, kind, levels, scale, missingRate);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + type.simpleString() + ", " + kind.name().toLowerCase(java.util.Locale.ROOT)
+                + (kind == ColumnKind.CATEGORICAL ? ", " + levels.size() + " levels" : "")
+                + (scale != null ? ", " + scale.method() + " scaling" : "") + ")";
+    }
+
     /** An invalid value; the message says what is wrong, the caller adds the column and row. */
     public static final class InvalidValueException extends RuntimeException {
         private static final long serialVersionUID = 1L;

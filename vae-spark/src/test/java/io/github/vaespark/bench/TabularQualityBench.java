@@ -1,6 +1,5 @@
 package io.github.vaespark.bench;
 
-
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.ml.MixedTables;
 import io.github.vaespark.ml.QualityReport;
