@@ -316,7 +316,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TableCodec codec = null;
             String what;
             if (isTabular()) {
+                long start = System.nanoTime();
                 codec = profile(dataset);
+                LOG.info("{}: profiled {} in {} s", uid, codec, String.format(java.util.Locale.ROOT, "%.2f",
+                        (System.nanoTime() - start) / 1e9));
                 layout = new VaeLayout(codec.mixedColumns(), codec.conditionDim(), getEncoderLayers(), getLatentDim(),
                         getDecoderLayers(), Activation.fromParam(getActivation()));
                 reader = new TableRows(codec, false, skip);

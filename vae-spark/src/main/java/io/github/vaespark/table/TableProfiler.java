@@ -3,7 +3,6 @@ package io.github.vaespark.table;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Column;
@@ -28,8 +27,9 @@ import org.apache.spark.sql.types.StructType;
 public final class TableProfiler {
     /** Quantiles of the quantile normalisation: at probabilities i/QUANTILE_STEPS. */
     static final int QUANTILE_STEPS = 200;
-    /** Relative rank error of Spark's approxQuantile. */
-    static final double QUANTILE_ERROR = 1e-3;
+    /** Rows sampled for the quantiles of large tables. */
+    static final int QUANTILE_SAMPLE = 100_000;
+    private static final long QUANTILE_SEED = 0x5EEDL;
 
     private TableProfiler() {
     }
@@ -113,54 +113,51 @@ public final class TableProfiler {
         StructType schema = data.schema();
         check(schema, inputCols, categoricalCols, conditionCols);
         Set<String> categorical = new HashSet<>(Arrays.asList(categoricalCols));
-        List<String> all = new ArrayList<>(new LinkedHashSet<>(Arrays.asList(inputCols)));
+        List<String> all = new ArrayList<>(Arrays.asList(inputCols));
         all.addAll(Arrays.asList(conditionCols));
         int n = all.size();
         DataType[] types = new DataType[n];
         ColumnKind[] kinds = new ColumnKind[n];
-        List<Column> aggregates = new ArrayList<>(List.of(functions.count(functions.lit(1))));
+        Column[] selected = new Column[n];
         for (int i = 0; i < n; i++) {
             String name = all.get(i);
             types[i] = field(schema, name, "inputCols").dataType();
             kinds[i] = kindOf(name, types[i], categorical.contains(name));
-            Column c = cleaned(name, types[i]);
-            aggregates.add(functions.count(c));
-            if (kinds[i] == ColumnKind.CONTINUOUS) {
-                aggregates.add(functions.min(c));
-                aggregates.add(functions.max(c));
-                aggregates.add(functions.avg(c));
-                aggregates.add(functions.stddev_pop(c));
-            }
+            selected[i] = functions.col(name);
         }
-        Row stats = data.agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(new Column[0]))
-                .first();
-        long rows = stats.getLong(0);
-        if (rows == 0) {
+        // One pass for counts, ranges, moments and levels; one for the quantiles.
+        ColumnStats stats = data.select(selected).toJavaRDD().mapPartitions(rows -> {
+            ColumnStats partial = new ColumnStats(kinds, maxCategories);
+            rows.forEachRemaining(partial::add);
+            return List.of(partial).iterator();
+        }).treeReduce(ColumnStats::merge);
+        if (stats.rows == 0) {
             throw new IllegalArgumentException("The training data has no rows");
         }
-        double[][] quantiles = continuousQuantiles(data, all, types, kinds, scaleMethod);
+        double[][] quantiles = continuousQuantiles(data, all, types, kinds, scaleMethod, stats.rows);
         List<TableColumn> features = new ArrayList<>();
         List<TableColumn> conditions = new ArrayList<>();
-        int s = 1;
         for (int i = 0; i < n; i++) {
             String name = all.get(i);
-            long present = stats.getLong(s++);
-            if (present == 0) {
+            if (stats.present[i] == 0) {
                 throw new IllegalArgumentException("Column '" + name + "' has no non-missing values in the training "
-                        + "data (all " + rows + " rows are null or NaN): drop it from inputCols.");
+                        + "data (all " + stats.rows + " rows are null or NaN): drop it from inputCols.");
             }
-            double missingRate = 1 - (double) present / rows;
+            double missingRate = 1 - (double) stats.present[i] / stats.rows;
             ContinuousScale scale = null;
             List<String> levels = null;
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                double min = stats.getDouble(s++);
-                double max = stats.getDouble(s++);
-                double mean = stats.getDouble(s++);
-                double sd = stats.getDouble(s++);
-                scale = quantiles[i] != null ? ContinuousScale.quantile(quantiles[i], min, max)
-                        : ContinuousScale.standard(mean, sd, min, max);
+                scale = quantiles[i] != null ? ContinuousScale.quantile(quantiles[i], stats.min[i], stats.max[i])
+                        : ContinuousScale.standard(stats.mean(i), stats.sd(i), stats.min[i], stats.max[i]);
             } else if (kinds[i] == ColumnKind.CATEGORICAL) {
-                levels = levels(data, name, types[i], maxCategories);
+                if (stats.overflow[i]) {
+                    long distinct = data.select(cleaned(name, types[i]).as("level")).where("level is not null")
+                            .distinct().count();
+                    throw new IllegalArgumentException("Column '" + name + "' has " + distinct + " distinct values, "
+                            + "more than maxCategories = " + maxCategories + ": raise maxCategories, or leave the "
+                            + "column out of inputCols (an identifier or free text is not a category).");
+                }
+                levels = stats.sortedLevels(i);
             }
             TableColumn column = new TableColumn(name, types[i], kinds[i], levels, scale, missingRate);
             (i < inputCols.length ? features : conditions).add(column);
@@ -168,8 +165,13 @@ public final class TableProfiler {
         return new TableCodec(features, conditions);
     }
 
+    /**
+     * Quantiles at probabilities i/QUANTILE_STEPS of each continuous column, computed exactly on a
+     * seeded uniform sample of at most about {@link #QUANTILE_SAMPLE} rows (all rows of smaller
+     * tables): rank error about 0.5/√QUANTILE_SAMPLE, and the driver holds the sample only.
+     */
     private static double[][] continuousQuantiles(Dataset<?> data, List<String> all, DataType[] types,
-                                                  ColumnKind[] kinds, String scaleMethod) {
+                                                  ColumnKind[] kinds, String scaleMethod, long rows) {
         double[][] out = new double[all.size()][];
         if (!"quantile".equals(scaleMethod)) {
             return out;
@@ -185,39 +187,37 @@ public final class TableProfiler {
         if (which.isEmpty()) {
             return out;
         }
-        double[] probabilities = new double[QUANTILE_STEPS + 1];
-        for (int p = 0; p <= QUANTILE_STEPS; p++) {
-            probabilities[p] = (double) p / QUANTILE_STEPS;
+        Dataset<Row> values = data.select(columns.toArray(new Column[0]));
+        if (rows > QUANTILE_SAMPLE) {
+            values = values.sample(false, Math.min(1.0, 1.1 * QUANTILE_SAMPLE / rows), QUANTILE_SEED);
         }
-        String[] names = new String[which.size()];
-        for (int j = 0; j < names.length; j++) {
-            names[j] = "q" + j;
-        }
-        double[][] q = data.select(columns.toArray(new Column[0])).stat()
-                .approxQuantile(names, probabilities, QUANTILE_ERROR);
+        List<Row> sample = values.collectAsList();
         for (int j = 0; j < which.size(); j++) {
-            out[which.get(j)] = q[j];
+            double[] v = new double[sample.size()];
+            int n = 0;
+            for (Row r : sample) {
+                if (!r.isNullAt(j)) {
+                    v[n++] = r.getDouble(j);
+                }
+            }
+            out[which.get(j)] = quantilesOf(Arrays.copyOf(v, n));
         }
         return out;
     }
 
-    /** Levels by descending frequency (ties by level), at most maxCategories of them. */
-    private static List<String> levels(Dataset<?> data, String name, DataType type, int maxCategories) {
-        Column c = cleaned(name, type);
-        Dataset<Row> counts = data.select(c.as("level")).where(functions.col("level").isNotNull())
-                .groupBy("level").count();
-        List<Row> top = counts.orderBy(functions.desc("count"), functions.asc("level"))
-                .limit(maxCategories + 1).collectAsList();
-        if (top.size() > maxCategories) {
-            long distinct = counts.count();
-            throw new IllegalArgumentException("Column '" + name + "' has " + distinct + " distinct values, more than "
-                    + "maxCategories = " + maxCategories + ": raise maxCategories, or leave the column out of "
-                    + "inputCols (an identifier or free text is not a category).");
+    /** Quantiles at probabilities i/QUANTILE_STEPS, linear between order statistics (null if no values). */
+    static double[] quantilesOf(double[] values) {
+        if (values.length == 0) {
+            return null;
         }
-        List<String> levels = new ArrayList<>();
-        for (Row r : top) {
-            levels.add(TableColumn.levelOf(r.get(0)));
+        Arrays.sort(values);
+        double[] q = new double[QUANTILE_STEPS + 1];
+        for (int p = 0; p <= QUANTILE_STEPS; p++) {
+            double position = (double) p / QUANTILE_STEPS * (values.length - 1);
+            int lo = (int) Math.floor(position);
+            int hi = Math.min(values.length - 1, lo + 1);
+            q[p] = values[lo] + (position - lo) * (values[hi] - values[lo]);
         }
-        return levels;
+        return q;
     }
 }

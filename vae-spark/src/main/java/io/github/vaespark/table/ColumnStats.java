@@ -1,0 +1,122 @@
+package io.github.vaespark.table;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pass of statistics over a partition's rows for every profiled column, mergeable across
+ * partitions: rows seen, and per column the non-missing count, the range, mean and variance of
+ * continuous columns, and the level counts of categorical ones (up to a cap, beyond which the column
+ * is marked as having too many levels).
+ */
+final class ColumnStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ColumnKind[] kinds;
+    private final int maxLevels;
+    long rows;
+    final long[] present;
+    final double[] min;
+    final double[] max;
+    final double[] sum;
+    final double[] sumSquares;
+    final List<Map<String, Long>> levels;
+    final boolean[] overflow;
+
+    ColumnStats(ColumnKind[] kinds, int maxLevels) {
+        this.kinds = kinds.clone();
+        this.maxLevels = maxLevels;
+        int n = kinds.length;
+        present = new long[n];
+        min = new double[n];
+        max = new double[n];
+        sum = new double[n];
+        sumSquares = new double[n];
+        overflow = new boolean[n];
+        levels = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            min[i] = Double.POSITIVE_INFINITY;
+            max[i] = Double.NEGATIVE_INFINITY;
+            levels.add(new HashMap<>());
+        }
+    }
+
+    /** Adds a row holding the profiled columns in order. */
+    void add(org.apache.spark.sql.Row row) {
+        rows++;
+        for (int i = 0; i < kinds.length; i++) {
+            Object v = row.get(i);
+            if (TableColumn.isMissing(v)) {
+                continue;
+            }
+            switch (kinds[i]) {
+                case CONTINUOUS -> {
+                    double d = v instanceof java.math.BigDecimal b ? b.doubleValue() : ((Number) v).doubleValue();
+                    if (Double.isInfinite(d)) {
+                        continue;
+                    }
+                    min[i] = Math.min(min[i], d);
+                    max[i] = Math.max(max[i], d);
+                    sum[i] += d;
+                    sumSquares[i] += d * d;
+                }
+                case CATEGORICAL -> {
+                    if (v instanceof Double d && d.isInfinite()) {
+                        continue;
+                    }
+                    if (!overflow[i]) {
+                        levels.get(i).merge(TableColumn.levelOf(v), 1L, Long::sum);
+                        overflow[i] = levels.get(i).size() > maxLevels;
+                    }
+                }
+                case BINARY -> { }
+                default -> throw new IllegalStateException(kinds[i].toString());
+            }
+            present[i]++;
+        }
+    }
+
+    /** This plus {@code other} (this object is updated and returned). */
+    ColumnStats merge(ColumnStats other) {
+        rows += other.rows;
+        for (int i = 0; i < kinds.length; i++) {
+            present[i] += other.present[i];
+            min[i] = Math.min(min[i], other.min[i]);
+            max[i] = Math.max(max[i], other.max[i]);
+            sum[i] += other.sum[i];
+            sumSquares[i] += other.sumSquares[i];
+            overflow[i] |= other.overflow[i];
+            if (!overflow[i]) {
+                for (Map.Entry<String, Long> e : other.levels.get(i).entrySet()) {
+                    levels.get(i).merge(e.getKey(), e.getValue(), Long::sum);
+                }
+                overflow[i] = levels.get(i).size() > maxLevels;
+            }
+            if (overflow[i]) {
+                levels.get(i).clear();
+            }
+        }
+        return this;
+    }
+
+    double mean(int i) {
+        return sum[i] / present[i];
+    }
+
+    double sd(int i) {
+        double m = mean(i);
+        return Math.sqrt(Math.max(0, sumSquares[i] / present[i] - m * m));
+    }
+
+    /** Levels of column i by descending count, ties by level. */
+    List<String> sortedLevels(int i) {
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(levels.get(i).entrySet());
+        entries.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder())
+                .thenComparing(Map.Entry.comparingByKey()));
+        return entries.stream().map(Map.Entry::getKey).toList();
+    }
+}
