@@ -19,6 +19,11 @@ final class OnnxFiles {
 
     /** Writes both graphs into {@code dir}; refuses to replace existing files unless {@code overwrite}. */
     static void write(String dir, VaeLayout layout, double[] weights, Configuration hadoop, boolean overwrite) {
+        if (layout.likelihood() == io.github.vaespark.nn.Likelihood.MIXED) {
+            throw new InvalidInputException("exportOnnx: table models (inputCols) cannot be exported yet: their "
+                    + "graphs would also need the table encoding (levels, quantile scaling, missing indicators). "
+                    + "Export a model of a vector column, or score tables with transform.");
+        }
         Path folder = new Path(dir);
         try {
             FileSystem fs = folder.getFileSystem(hadoop);
