@@ -118,7 +118,8 @@ final class MarginalCounts {
         if (c.kind() == ColumnKind.CONTINUOUS) {
             Column bin = least(floor(value.minus(range[0]).divide(range[1] - range[0]).multiply(bins)),
                     lit(bins - 1));
-            return bin.cast(DataTypes.LongType).cast(DataTypes.StringType);
+            // least() skips nulls: a missing value must stay null, not fall into the last bin.
+            return when(value.isNotNull(), bin.cast(DataTypes.LongType).cast(DataTypes.StringType));
         }
         if (c.type() instanceof NumericType) {
             // Numbers coded as categories: whole numbers in their plain form, as the model's levels.
