@@ -29,7 +29,9 @@ final class EvaluateCommand extends InputCommand {
         SparkSession spark = session.create("vae-spark evaluate");
         VariationalAutoencoderModel vae = model.load(spark);
         ParamOptions.apply(spec, vae);
-        Dataset<Row> data = inputs.read(spark, vae.getFeaturesCol()).cache();
+        Dataset<Row> data = (vae.tableColumns() != null
+                ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
+                : inputs.read(spark, vae.getFeaturesCol())).cache();
         Row r = vae.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("vae_elbo").setLatentMeanCol("")
                 .setReconstructionCol("").transform(data).agg(functions.count("vae_elbo"), functions.avg("vae_elbo"))
                 .first();

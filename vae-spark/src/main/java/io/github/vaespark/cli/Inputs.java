@@ -16,7 +16,11 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Option;
 
-/** Where the input rows come from and how the features column is made (a picocli mixin). */
+/**
+ * Where the input rows come from and how the features column is made (a picocli mixin). A table
+ * model reads its columns as they are; a vector model gets a features column, assembled from the
+ * numeric columns when the input has none.
+ */
 final class Inputs {
     @Option(names = "--input", required = true, paramLabel = "PATH",
             description = "Input data: a Parquet file or directory, a CSV file with a header, a LIBSVM file, or an "
@@ -31,26 +35,52 @@ final class Inputs {
             description = "IDX label file for --format idx; kept as column 'label'.")
     String labels;
 
-    @Option(names = "--input-cols", split = ",", paramLabel = "COL",
-            description = "Numeric columns to assemble into the features vector (default for CSV and for Parquet "
-                    + "without a vector/array features column: every numeric column except --exclude-cols).")
-    List<String> inputCols;
+    @Option(names = "--null-value", paramLabel = "TEXT", defaultValue = "NA",
+            description = "CSV: the text that stands for a missing value; empty fields are missing too "
+                    + "(default: ${DEFAULT-VALUE}).")
+    String nullValue;
 
     @Option(names = "--exclude-cols", split = ",", paramLabel = "COL", defaultValue = "label,id,index",
-            description = "Numeric columns not to assemble when --input-cols is not given (default: ${DEFAULT-VALUE}).")
+            description = "Vector models: numeric columns not to assemble into the features vector when the "
+                    + "input has no features column (default: ${DEFAULT-VALUE}).")
     List<String> excludeCols;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
             description = "Use only the first N rows (0: all; default: ${DEFAULT-VALUE}).")
     int limit;
 
-    /** The input as a DataFrame with a features column named {@code featuresCol}. */
+    /** The input as a DataFrame with a features column named {@code featuresCol} (for vector models). */
     Dataset<Row> read(SparkSession spark, String featuresCol) {
+        return withFeatures(load(spark), featuresCol);
+    }
+
+    /**
+     * The input as it is, for a table model of {@code tableCols}; fails naming {@code option} and
+     * the first of them the input lacks.
+     */
+    Dataset<Row> readTable(SparkSession spark, List<String> tableCols, String option) {
+        Dataset<Row> df = load(spark);
+        requireColumns(df, tableCols, option);
+        return df;
+    }
+
+    /** Fails naming {@code option}, the column and the input's columns when {@code df} lacks one of {@code cols}. */
+    void requireColumns(Dataset<Row> df, List<String> cols, String option) {
+        for (String c : cols) {
+            if (!Arrays.asList(df.columns()).contains(c)) {
+                throw new IllegalArgumentException(option + " names '" + c + "', which " + input
+                        + " lacks. Columns: " + String.join(", ", df.columns()));
+            }
+        }
+    }
+
+    private Dataset<Row> load(SparkSession spark) {
         requireExists(spark, input);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(input);
         Dataset<Row> df = switch (fmt) {
             case "parquet" -> spark.read().parquet(input);
-            case "csv" -> spark.read().option("header", "true").option("inferSchema", "true").csv(input);
+            case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
+                    .option("nullValue", nullValue).csv(input);
             case "libsvm" -> spark.read().format("libsvm").load(input);
             case "idx" -> {
                 if (labels != null) {
@@ -64,28 +94,26 @@ final class Inputs {
         if (limit > 0) {
             df = df.limit(limit);
         }
-        return withFeatures(df, featuresCol);
+        return df;
+    }
+
+    /** A Parquet file or a CSV file with a header (by its name), {@code nullValue} and empty CSV fields null. */
+    static Dataset<Row> readTableFile(SparkSession spark, String path, String nullValue) {
+        requireExists(spark, path);
+        return guessFormat(path).equals("csv")
+                ? spark.read().option("header", "true").option("inferSchema", "true").option("nullValue", nullValue)
+                        .csv(path)
+                : spark.read().parquet(path);
     }
 
     private Dataset<Row> withFeatures(Dataset<Row> df, String featuresCol) {
-        boolean present = Arrays.asList(df.columns()).contains(featuresCol);
-        if (inputCols == null && present) {
+        if (Arrays.asList(df.columns()).contains(featuresCol)) {
             return df;
         }
-        List<String> cols = inputCols != null ? inputCols : numericColumns(df);
+        List<String> cols = numericColumns(df);
         if (cols.isEmpty()) {
             throw new IllegalArgumentException("The input has no column '" + featuresCol
-                    + "' and no numeric columns to assemble; name them with --input-cols.");
-        }
-        for (String c : cols) {
-            if (!Arrays.asList(df.columns()).contains(c)) {
-                throw new IllegalArgumentException("--input-cols names '" + c + "', which the input lacks. Columns: "
-                        + String.join(", ", df.columns()));
-            }
-        }
-        if (present) {
-            throw new IllegalArgumentException("The input already has a column '" + featuresCol
-                    + "'; choose another --features-col to assemble --input-cols into.");
+                    + "' and no numeric columns to assemble; to model table columns name them with --input-cols.");
         }
         return new VectorAssembler().setInputCols(cols.toArray(new String[0])).setOutputCol(featuresCol)
                 .setHandleInvalid("keep").transform(df);

@@ -9,6 +9,7 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.param.StringArrayParam;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -33,7 +34,8 @@ final class ParamOptions {
             if (only != null && !only.contains(p.name())) {
                 continue;
             }
-            String label = p instanceof IntArrayParam ? "INT[,INT...]" : p instanceof IntParam ? "INT"
+            String label = p instanceof IntArrayParam ? "INT[,INT...]" : p instanceof StringArrayParam ? "COL[,COL...]"
+                    : p instanceof IntParam ? "INT"
                     : p instanceof DoubleParam ? "NUM" : p instanceof LongParam ? "LONG" : "TEXT";
             spec.addOption(OptionSpec.builder(optionName(p.name()))
                     .paramLabel(label)
@@ -48,6 +50,9 @@ final class ParamOptions {
             return p.name().equals("decoderLayers") ? "encoder layers reversed" : "not set";
         }
         Object v = stage.getDefault(p).get();
+        if (v instanceof String[] names) {
+            return names.length == 0 ? "none" : String.join(",", names);
+        }
         return v instanceof int[] a ? String.join(",", Arrays.stream(a).mapToObj(Integer::toString).toList())
                 : String.valueOf(v);
     }
@@ -66,6 +71,9 @@ final class ParamOptions {
                 if (p instanceof IntArrayParam) {
                     value = text.isEmpty() ? new int[0]
                             : Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+                } else if (p instanceof StringArrayParam) {
+                    value = Arrays.stream(text.split(",")).map(String::trim).filter(c -> !c.isEmpty())
+                            .toArray(String[]::new);
                 } else if (p instanceof IntParam) {
                     value = Integer.parseInt(text);
                 } else if (p instanceof DoubleParam) {

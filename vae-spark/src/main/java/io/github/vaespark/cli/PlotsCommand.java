@@ -2,8 +2,12 @@ package io.github.vaespark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.vaespark.io.MarginalPlots;
 import io.github.vaespark.io.Pictures;
+import io.github.vaespark.ml.VariationalAutoencoderModel;
+import io.github.vaespark.table.TableCodec;
 import java.io.File;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,15 +20,22 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code plots}: PNG pictures of a training run and its outputs. */
 @Command(name = "plots", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Draw PNG pictures: loss curves from a history file, the latent space coloured by label and "
-                + "originals next to reconstructions from transform output, and a grid of samples.")
+                + "originals next to reconstructions from transform output, a grid of samples, and for a table "
+                + "model (--model with --input) its real-versus-synthetic column marginals.")
 final class PlotsCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
     @Mixin
     SessionOptions session;
 
@@ -44,6 +55,25 @@ final class PlotsCommand implements Callable<Integer> {
     @Option(names = "--points", defaultValue = "5000", paramLabel = "N",
             description = "Points in the latent scatter (default: ${DEFAULT-VALUE}).")
     int points;
+
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "A table model: draw --rows rows from it and plot each column against --input.")
+    String model;
+
+    @Option(names = "--rows", defaultValue = "5000", paramLabel = "N",
+            description = "Rows the table model generates for the marginals (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "LONG",
+            description = "Random seed of those rows (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--bins", defaultValue = "30", paramLabel = "N",
+            description = "Histogram bins of a continuous column (default: ${DEFAULT-VALUE}).")
+    int bins;
+
+    @ArgGroup(exclusive = false, heading = "%nThe real table a table model is compared with%n")
+    Inputs real;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory for the PNG files.")
     String out;
@@ -68,8 +98,40 @@ final class PlotsCommand implements Callable<Integer> {
             written.add(Pictures.savePng(Pictures.imageGrid("Samples from the prior: decoder means of z ~ N(0, I)",
                     images, 8, 3), new File(out, "samples.png").getPath()).getPath());
         }
-        written.forEach(p -> System.out.println("wrote " + p));
+        if (model != null || real != null) {
+            written.add(marginals(spark));
+        }
+        written.forEach(p -> out().println("wrote " + p));
         return 0;
+    }
+
+    private String marginals(SparkSession spark) {
+        if (model == null || real == null) {
+            throw new IllegalArgumentException("Marginal plots need both --model (a table model) and --input (its "
+                    + "real data).");
+        }
+        if (bins < 1) {
+            throw new IllegalArgumentException("--bins must be at least 1 but was " + bins);
+        }
+        Inputs.requireExists(spark, model);
+        VariationalAutoencoderModel vae = VariationalAutoencoderModel.load(model);
+        TableCodec table = vae.tableColumns();
+        if (table == null) {
+            throw new IllegalArgumentException("--model " + model + " models a vector column; marginal plots need a "
+                    + "table model (trained with --input-cols).");
+        }
+        if (!table.conditions().isEmpty()) {
+            throw new IllegalArgumentException("--model " + model + " is conditional on " + String.join(", ",
+                    table.conditionNames()) + "; marginal plots need an unconditional table model.");
+        }
+        Dataset<Row> realRows = real.readTable(spark, table.featureNames(), "the model");
+        Dataset<Row> synthetic = vae.sample(spark, rows, seed).drop("id").cache();
+        List<MarginalPlots.Marginal> marginals = MarginalCounts.compute(table, realRows, synthetic, bins);
+        synthetic.unpersist();
+        String title = "Real (" + new File(real.input).getName() + ") and synthetic (" + rows + " rows from "
+                + new File(model).getName() + ") columns";
+        return Pictures.savePng(MarginalPlots.draw(title, marginals), new File(out, "marginals.png").getPath())
+                .getPath();
     }
 
     private String lossCurves(SparkSession spark) throws Exception {
@@ -142,5 +204,9 @@ final class PlotsCommand implements Callable<Integer> {
         }
         return Pictures.savePng(Pictures.imageGrid("Originals (odd rows) and their reconstructions (even rows)",
                 images, 16, 2), new File(out, "reconstructions.png").getPath()).getPath();
+    }
+
+    private PrintWriter out() {
+        return spec.commandLine().getOut();
     }
 }

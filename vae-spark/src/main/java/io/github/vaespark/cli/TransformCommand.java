@@ -22,7 +22,9 @@ final class TransformCommand extends InputCommand {
         SparkSession spark = session.create("vae-spark transform");
         VariationalAutoencoderModel vae = model.load(spark);
         ParamOptions.apply(spec, vae);
-        Dataset<Row> data = inputs.read(spark, vae.getFeaturesCol());
+        Dataset<Row> data = vae.tableColumns() != null
+                ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
+                : inputs.read(spark, vae.getFeaturesCol());
         output.write(vae.transform(data));
         System.out.println("vae-spark transform: wrote " + spark.read().parquet(output.output).count() + " rows to "
                 + output.output);

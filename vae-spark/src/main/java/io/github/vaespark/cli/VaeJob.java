@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
 public final class VaeJob implements Runnable {
     /** Params a saved model accepts at transform time. */
     static final Set<String> TRANSFORM_PARAMS = Set.of("featuresCol", "latentMeanCol", "reconstructionCol",
-            "elboCol", "elboSamples", "latentColsPrefix", "handleInvalid", "precision");
+            "elboCol", "elboSamples", "latentColsPrefix", "handleInvalid", "precision", "imputedCols",
+            "columnScoresCol");
 
     @Override
     public void run() {
