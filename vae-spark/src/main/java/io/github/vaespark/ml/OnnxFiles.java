@@ -19,10 +19,9 @@ final class OnnxFiles {
 
     /** Writes both graphs into {@code dir}; refuses to replace existing files unless {@code overwrite}. */
     static void write(String dir, VaeLayout layout, double[] weights, Configuration hadoop, boolean overwrite) {
-        if (layout.likelihood() == io.github.vaespark.nn.Likelihood.MIXED) {
-            throw new InvalidInputException("exportOnnx: table models (inputCols) cannot be exported yet: their "
-                    + "graphs would also need the table encoding (levels, quantile scaling, missing indicators). "
-                    + "Export a model of a vector column, or score tables with transform.");
+        if (layout.conditionDim() > 0) {
+            throw new InvalidInputException("exportOnnx: conditional models (conditionCols) cannot be exported: the "
+                    + "graphs' inputs are the features and the latent code only.");
         }
         Path folder = new Path(dir);
         try {

@@ -159,12 +159,13 @@ public final class TableColumn implements Serializable {
 
     /**
      * The column value of a decoded or drawn encoding at {@code in[offset …]}: null when the missing
-     * indicator is above ½, else the value in the column's type (the most likely level of a
-     * categorical column, the nearest whole number within the training range of an integral one).
+     * indicator is above ½ (never for a column that had no missing values in training), else the
+     * value in the column's type (the most likely level of a categorical column, the nearest whole
+     * number within the training range of an integral one).
      */
     public Object decode(double[] in, int offset) {
         int w = width();
-        if (in[offset + w - 1] > 0.5) {
+        if (missingRate > 0 && in[offset + w - 1] > 0.5) {
             return null;
         }
         return value(in, offset);

@@ -87,6 +87,7 @@ class TabularCliTest {
         }
         assertTrue(synthetic.filter(functions.col("income").isNull()).count() > 0, "income has nulls in training");
         assertTrue(synthetic.filter(functions.col("segment").isNull()).count() > 0, "segment has nulls in training");
+        assertEquals(0, synthetic.filter(functions.col("country").isNull()).count(), "country never null in training");
 
         String again = tmp.resolve("synthetic-again.parquet").toString();
         assertEquals(0, VaeJobTest.run("sample", "--model", model, "--rows", "800", "--seed", "5", "--output",

@@ -82,6 +82,46 @@ class OnnxExportTest {
         }
     }
 
+    /** A table model's graphs, fed the encoded rows, give transform's latent mean and decoder mean. */
+    @Test
+    void tableModelGraphsReproduceTransformOnEncodedRows() throws Exception {
+        Dataset<Row> table = TabularModelTest.table(300, 13).cache();
+        VariationalAutoencoderModel model = new VariationalAutoencoder().setInputCols(TabularModelTest.COLUMNS)
+                .setEncoderLayers(new int[] {16}).setLatentDim(3).setMaxEpochs(3).setSeed(5).fit(table);
+        Path dir = tmp.resolve("table");
+        model.exportOnnx(dir.toString());
+        TableRows reader = new TableRows(model.tableColumns(), false, false);
+        List<Row> rows = model.transform(table).limit(41).collectAsList();
+        float[][] x = new float[rows.size()][];
+        for (int r = 0; r < x.length; r++) {
+            Row row = rows.get(r);
+            Object[] cells = reader.columns().stream().map(c -> row.get(row.fieldIndex(c))).toArray();
+            double[] encoded = new double[reader.dim()];
+            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), "row " + r, encoded));
+            x[r] = new float[encoded.length];
+            for (int i = 0; i < encoded.length; i++) {
+                x[r][i] = (float) encoded[i];
+            }
+        }
+        try (OrtSession encoder = ORT.createSession(dir.resolve("encoder.onnx").toString());
+             OrtSession decoder = ORT.createSession(dir.resolve("decoder.onnx").toString());
+             OnnxTensor features = OnnxTensor.createTensor(ORT, x);
+             OrtSession.Result encoded = encoder.run(Map.of("features", features))) {
+            assertSymbolicBatch(decoder.getOutputInfo().get("reconstruction"), model.numFeatures());
+            float[][] mean = (float[][]) encoded.get("latent_mean").get().getValue();
+            try (OnnxTensor latent = OnnxTensor.createTensor(ORT, mean);
+                 OrtSession.Result decoded = decoder.run(Map.of("latent", latent))) {
+                float[][] reconstruction = (float[][]) decoded.get("reconstruction").get().getValue();
+                for (int r = 0; r < x.length; r++) {
+                    assertClose(rows.get(r).<Vector>getAs("latentMean").toArray(), mean[r], "latent mean, row " + r);
+                    assertClose(rows.get(r).<Vector>getAs("reconstruction").toArray(), reconstruction[r],
+                            "decoder mean, row " + r);
+                }
+            }
+        }
+        table.unpersist();
+    }
+
     @Test
     void theCliExportsAndRefusesToOverwriteWithoutTheFlag() throws Exception {
         VariationalAutoencoderModel model = new VariationalAutoencoder().setLatentDim(2).setMaxEpochs(1).fit(data);

@@ -95,12 +95,6 @@ class TabularInputErrorsTest {
     }
 
     @Test
-    void onnxExportOfATableModelIsRefusedClearly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        assertMessage(assertThrows(InvalidInputException.class, () -> model.exportOnnx(dir.toString())),
-                "table models", "cannot be exported yet");
-    }
-
-    @Test
     void numericCodesCanBeCategorical() {
         VariationalAutoencoderModel coded = quick().setInputCols(new String[] {"score", "visits"})
                 .setCategoricalCols(new String[] {"visits"}).fit(data);

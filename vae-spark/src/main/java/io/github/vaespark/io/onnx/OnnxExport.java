@@ -3,6 +3,7 @@ package io.github.vaespark.io.onnx;
 import ai.onnx.proto.OnnxMl;
 import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.nn.MixedColumns;
 import io.github.vaespark.nn.VaeLayout;
 import java.util.List;
 import org.tribuo.util.onnx.ONNXContext;
@@ -23,6 +24,13 @@ import org.tribuo.util.onnx.ONNXRef;
  * </ul>
  * The graphs contain the network only: inputs are the feature vectors the model was trained on
  * (any scaling done before the VAE in a Pipeline must be done before the encoder too).
+ *
+ * <p>A table model's graphs work on its encoded vectors (see {@code TableCodec}): {@code features}
+ * is the encoding done outside the graph (per continuous column its quantile- or standard-scaled
+ * value and a missing indicator, per categorical column the one-hot level and the indicator, per
+ * boolean 0/1 and the indicator), and {@code reconstruction} is the decoder mean in that layout:
+ * scaled means, level probabilities (Softmax) and probabilities of true and of missing (Sigmoid).
+ * Conditional models are not exported.
  */
 public final class OnnxExport {
     /** The ONNX operator set the graphs use. */
@@ -36,6 +44,10 @@ public final class OnnxExport {
     public static byte[] encoder(VaeLayout layout, double[] params) {
         ONNXContext ctx = new ONNXContext();
         ctx.setName("vae-spark-encoder");
+        if (layout.conditionDim() > 0) {
+            throw new IllegalArgumentException("Conditional models cannot be exported: the graphs' contract has no "
+                    + "condition input");
+        }
         ONNXPlaceholder features = ctx.floatInput("features", layout.inputDim());
         ONNXPlaceholder mean = ctx.floatOutput("latent_mean", layout.latentDim());
         ONNXPlaceholder logVariance = ctx.floatOutput("latent_log_variance", layout.latentDim());
@@ -61,12 +73,40 @@ public final class OnnxExport {
             a = activate(dense(ctx, "decoder_" + i, a, layout.decoderLayer(i), 0, layout.decoderLayer(i).out(), params),
                     layout.activation());
         }
-        ONNXRef<?> out = dense(ctx, "output", a, layout.output(), 0, layout.output().out(), params);
-        if (layout.likelihood() == Likelihood.BERNOULLI) {
-            out = out.apply(ONNXOperators.SIGMOID);
+        ONNXRef<?> out;
+        if (layout.likelihood() == Likelihood.MIXED) {
+            out = mixedMean(ctx, a, layout, params);
+        } else {
+            out = dense(ctx, "output", a, layout.output(), 0, layout.output().out(), params);
+            if (layout.likelihood() == Likelihood.BERNOULLI) {
+                out = out.apply(ONNXOperators.SIGMOID);
+            }
         }
         out.assignTo(reconstruction);
         return model(ctx);
+    }
+
+    /**
+     * The decoder mean of a table model: one Gemm per likelihood segment of the output layer, then
+     * Softmax (categorical), Sigmoid (Bernoulli) or nothing (Gaussian), concatenated in order.
+     */
+    private static ONNXRef<?> mixedMean(ONNXContext ctx, ONNXRef<?> hidden, VaeLayout layout, double[] params) {
+        List<ONNXRef<?>> pieces = new java.util.ArrayList<>();
+        int k = 0;
+        for (MixedColumns.Segment s : layout.mixedColumns().segments()) {
+            ONNXRef<?> piece = dense(ctx, "output_" + k++, hidden, layout.output(), s.start(), s.start() + s.width(),
+                    params);
+            pieces.add(switch (s.kind()) {
+                case GAUSSIAN -> piece;
+                case BERNOULLI -> piece.apply(ONNXOperators.SIGMOID);
+                case CATEGORICAL -> piece.apply(ONNXOperators.SOFTMAX, java.util.Map.of("axis", 1));
+            });
+        }
+        if (pieces.size() == 1) {
+            return pieces.get(0);
+        }
+        return pieces.get(0).apply(ONNXOperators.CONCAT, pieces.subList(1, pieces.size()), List.of("mixed_mean"),
+                java.util.Map.of("axis", 1)).get(0);
     }
 
     /** Gemm over output units [from, to) of a dense layer whose weights are column-major out × in. */
