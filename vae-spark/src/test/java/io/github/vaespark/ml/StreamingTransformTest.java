@@ -44,4 +44,26 @@ class StreamingTransformTest {
             assertEquals(batch.get(i).getDouble(2), streamed.get(i).getDouble(2));
         }
     }
+
+    @Test
+    void tableModelsTransformStreamsAsBatches() throws Exception {
+        Dataset<Row> data = TabularModelTest.table(300, 5);
+        VariationalAutoencoderModel model = new VariationalAutoencoder().setInputCols(TabularModelTest.COLUMNS)
+                .setLatentDim(2).setEncoderLayers(new int[] {8}).setMaxEpochs(1).setElboCol("elbo")
+                .setImputedCols(new String[] {"s", "i", "g", "a", "v"}).setColumnScoresCol("scores").fit(data);
+        String input = tmp.resolve("table").toString();
+        data.write().parquet(input);
+        Dataset<Row> stream = SparkTestSession.get().readStream().schema(data.schema()).parquet(input);
+        StreamingQuery query = model.transform(stream).writeStream().format("memory").queryName("vae_table_stream")
+                .outputMode("append").start();
+        try {
+            query.processAllAvailable();
+        } finally {
+            query.stop();
+        }
+        List<Row> streamed = SparkTestSession.get().sql("select * from vae_table_stream order by id").collectAsList();
+        List<Row> batch = model.transform(SparkTestSession.get().read().parquet(input)).orderBy("id").collectAsList();
+        assertEquals(300, streamed.size());
+        assertEquals(batch, streamed);
+    }
 }
