@@ -1,7 +1,7 @@
 package io.github.vaespark.cli;
 
-import io.github.vaespark.train.EpochSummary;
-import io.github.vaespark.train.TrainingListener;
+import io.github.vaespark.ml.EpochSummary;
+import io.github.vaespark.ml.TrainingListener;
 import java.io.PrintStream;
 import java.io.Serializable;
 import java.util.Locale;

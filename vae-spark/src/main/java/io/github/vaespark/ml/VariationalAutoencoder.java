@@ -10,7 +10,8 @@ import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
-import io.github.vaespark.train.TrainingListener;
+import io.github.vaespark.train.DivergedException;
+import io.github.vaespark.train.EpochObserver;
 import io.github.vaespark.train.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -357,7 +358,11 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
                     TrainingConfig.DEFAULT_CHUNK_ROWS, exchange);
-            TrainingResult result = new Trainer(train, validation, config, listeners()).run();
+            List<EpochObserver> observers = new ArrayList<>();
+            for (TrainingListener listener : listeners()) {
+                observers.add((stats, max) -> listener.onEpochEnd(EpochSummary.of(stats), max));
+            }
+            TrainingResult result = new Trainer(train, validation, config, observers).run();
             VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params(), codec);
             copyValues(model, ParamMap.empty());
             model.setParent(this);
@@ -400,6 +405,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     static RuntimeException translate(Exception e) {
         if (e instanceof InvalidInputException invalid) {
             return invalid;
+        }
+        if (e instanceof DivergedException diverged) {
+            TrainingDivergedException published = new TrainingDivergedException(diverged.getMessage(),
+                    diverged.epoch(), diverged.step());
+            published.initCause(diverged);
+            return published;
         }
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
             if (t instanceof InvalidInputException invalid) {

@@ -1,6 +1,5 @@
 package io.github.vaespark.ml;
 
-import io.github.vaespark.train.EpochSummary;
 import io.github.vaespark.train.TrainingResult;
 import java.io.Serializable;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -32,7 +31,7 @@ public final class VariationalAutoencoderSummary implements Serializable {
 
     /** One entry per epoch, first epoch first. */
     public List<EpochSummary> history() {
-        return result.history();
+        return result.history().stream().map(EpochSummary::of).toList();
     }
 
     /** Training negative ELBO per row after each epoch (mean over the epoch's batches). */

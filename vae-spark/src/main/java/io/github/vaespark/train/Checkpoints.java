@@ -155,7 +155,7 @@ final class Checkpoints {
             checkIdentity(state.get("identity"), dir);
             boolean hasBest = state.get("hasBest").asBoolean();
             List<double[]> arrays = reader.readArrays(hasBest ? 4 : 3, numParams);
-            List<EpochSummary> history = JSON.convertValue(state.get("history"), new TypeReference<>() { });
+            List<EpochStats> history = JSON.convertValue(state.get("history"), new TypeReference<>() { });
             Adam adam = new Adam(stepSize, arrays.get(1), arrays.get(2), state.get("adamStep").asLong());
             TrainingState restored = new TrainingState(arrays.get(0), adam, history,
                     state.get("epochsDone").asInt(), state.get("globalStep").asLong());

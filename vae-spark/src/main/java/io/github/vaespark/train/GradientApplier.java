@@ -140,13 +140,13 @@ final class GradientApplier {
         return config.betaAt((long) epoch * stepsPerEpoch + step, stepsPerEpoch);
     }
 
-    private TrainingDivergedException diverged(String what, int epoch, int step) {
+    private DivergedException diverged(String what, int epoch, int step) {
         String hint = "Try a smaller stepSize (now " + config.stepSize() + ")"
                 + (config.maxGradNorm() > 0 ? "" : ", set maxGradNorm (e.g. 10)")
                 + (config.layout().likelihood() == Likelihood.GAUSSIAN
                 ? ", or standardise the features (StandardScaler)" : "")
                 + ".";
-        return new TrainingDivergedException(String.format(
+        return new DivergedException(String.format(
                 "Training diverged at epoch %d/%d, step %d/%d: the %s is not finite. %s No model was returned.",
                 epoch + 1, config.maxEpochs(), step + 1, stepsPerEpoch, what, hint), epoch + 1, step + 1);
     }

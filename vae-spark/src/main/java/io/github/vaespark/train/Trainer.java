@@ -24,7 +24,7 @@ public final class Trainer {
     private final TrainingData data;
     private final TrainingData validation;
     private final TrainingConfig config;
-    private final List<TrainingListener> listeners;
+    private final List<EpochObserver> listeners;
     private final Checkpoints checkpoints;
     private final StepEngines engines;
 
@@ -32,7 +32,7 @@ public final class Trainer {
      * @param validation held-out rows scored after each epoch (early stopping), or null
      */
     public Trainer(TrainingData data, TrainingData validation, TrainingConfig config,
-                   List<TrainingListener> listeners) {
+                   List<EpochObserver> listeners) {
         if (data.rows() == 0) {
             throw new IllegalArgumentException("No training rows");
         }
@@ -73,8 +73,8 @@ public final class Trainer {
                     checkpoints.save(state);
                 }
                 // After the checkpoint: a listener that stops the fit leaves this epoch resumable.
-                EpochSummary summary = state.history.get(state.history.size() - 1);
-                for (TrainingListener listener : listeners) {
+                EpochStats summary = state.history.get(state.history.size() - 1);
+                for (EpochObserver listener : listeners) {
                     listener.onEpochEnd(summary, config.maxEpochs());
                 }
             }
@@ -141,7 +141,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         LossSums loss = run.loss();
         StepEngine.StepTimes t = run.times();
-        EpochSummary summary = new EpochSummary(state.epochsDone, setup.plan().stepsPerEpoch(), loss.rows(),
+        EpochStats summary = new EpochStats(state.epochsDone, setup.plan().stepsPerEpoch(), loss.rows(),
                 loss.meanNegativeElbo(), loss.meanReconstruction(), loss.meanKl(), run.beta(), validationLoss, seconds,
                 engine.name(), t.compute(), t.exchange(), t.update(), t.launch());
         state.history.add(summary);
@@ -160,7 +160,7 @@ public final class Trainer {
         }
     }
 
-    private void logEpoch(EpochSummary s) {
+    private void logEpoch(EpochStats s) {
         int remaining = config.maxEpochs() - s.epoch();
         LOG.info(String.format("vae-spark: epoch %d/%d: -ELBO %.3f (reconstruction %.3f + KL %.3f)%s, %.0f rows/s, "
                         + "%.1f s, overhead %.0f%%, ETA %.0f s", s.epoch(), config.maxEpochs(), s.negativeElbo(),

@@ -19,7 +19,7 @@ import java.util.List;
  * @param cachedBytes     bytes Spark reported for the cached training blocks (-1 if unknown)
  * @param rawFloat32Bytes rows × features × 4: the training data as raw float32
  */
-public record TrainingResult(double[] params, List<EpochSummary> history, long totalSteps, double seconds,
+public record TrainingResult(double[] params, List<EpochStats> history, long totalSteps, double seconds,
                              long rows, long skippedRows, long validationRows, int bestEpoch,
                              boolean stoppedEarly, int resumedFromEpoch, long cachedBytes,
                              long rawFloat32Bytes) implements Serializable {

@@ -12,7 +12,7 @@ import java.util.List;
 public final class TrainingState {
     final double[] params;
     final Adam adam;
-    final List<EpochSummary> history;
+    final List<EpochStats> history;
     int epochsDone;
     long globalStep;
     double[] bestParams;
@@ -20,7 +20,7 @@ public final class TrainingState {
     int bestEpoch;
     int epochsWithoutImprovement;
 
-    TrainingState(double[] params, Adam adam, List<EpochSummary> history, int epochsDone, long globalStep) {
+    TrainingState(double[] params, Adam adam, List<EpochStats> history, int epochsDone, long globalStep) {
         this.params = params;
         this.adam = adam;
         this.history = new ArrayList<>(history);

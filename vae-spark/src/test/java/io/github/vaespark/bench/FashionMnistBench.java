@@ -4,7 +4,7 @@ import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import io.github.vaespark.ml.VariationalAutoencoderSummary;
 import io.github.vaespark.nn.VaeLayout;
-import io.github.vaespark.train.EpochSummary;
+import io.github.vaespark.ml.EpochSummary;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

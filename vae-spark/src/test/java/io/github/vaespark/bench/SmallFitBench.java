@@ -3,7 +3,7 @@ package io.github.vaespark.bench;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import io.github.vaespark.train.EpochSummary;
+import io.github.vaespark.ml.EpochSummary;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.github.vaespark.bench;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import io.github.vaespark.train.EpochSummary;
+import io.github.vaespark.ml.EpochSummary;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +53,7 @@ public final class TabularScaleBench {
                     .parquet(input);
             Dataset<Row> table = spark.read().parquet(input);
             List<EpochSummary> history = new java.util.ArrayList<>();
-            estimator.addTrainingListener(new io.github.vaespark.train.TrainingListener() {
+            estimator.addTrainingListener(new io.github.vaespark.ml.TrainingListener() {
                 @Override
                 public void onEpochEnd(EpochSummary summary, int maxEpochs) {
                     history.add(summary);

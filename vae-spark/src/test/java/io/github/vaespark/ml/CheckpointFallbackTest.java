@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vaespark.train.EpochSummary;
-import io.github.vaespark.train.TrainingListener;
+import io.github.vaespark.ml.TrainingListener;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

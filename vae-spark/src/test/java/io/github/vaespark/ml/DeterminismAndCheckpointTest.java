@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.nn.ParameterInit;
-import io.github.vaespark.train.TrainingListener;
+import io.github.vaespark.ml.TrainingListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -53,7 +53,7 @@ class DeterminismAndCheckpointTest {
         }
 
         @Override
-        public void onEpochEnd(io.github.vaespark.train.EpochSummary summary, int maxEpochs) {
+        public void onEpochEnd(io.github.vaespark.ml.EpochSummary summary, int maxEpochs) {
             if (summary.epoch() == epoch) {
                 throw new IllegalStateException("simulated crash after epoch " + epoch);
             }

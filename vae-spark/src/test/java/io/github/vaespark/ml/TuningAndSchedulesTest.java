@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.vaespark.train.EpochSummary;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;

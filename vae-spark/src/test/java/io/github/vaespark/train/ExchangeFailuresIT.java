@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.SparkTestSession;
+import io.github.vaespark.ml.EpochSummary;
+import io.github.vaespark.ml.TrainingListener;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
 import io.github.vaespark.train.exchange.ExchangeHubs;

@@ -1,13 +1,16 @@
 package io.github.vaespark.train;
 
-/** Thrown when a loss or gradient stops being finite; the partly trained weights are discarded. */
-public final class TrainingDivergedException extends IllegalStateException {
+/**
+ * Thrown by the loop when a loss or gradient stops being finite (published to users as
+ * {@code ml.TrainingDivergedException}).
+ */
+public final class DivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     private final int epoch;
     private final int step;
 
-    public TrainingDivergedException(String message, int epoch, int step) {
+    public DivergedException(String message, int epoch, int step) {
         super(message);
         this.epoch = epoch;
         this.step = step;

@@ -3,7 +3,8 @@ package io.github.vaespark.train;
 import java.io.Serializable;
 
 /**
- * One epoch of training, with losses per row in nats.
+ * One epoch of training, with losses per row in nats, as the loop measures it (published to
+ * users as {@code ml.EpochSummary}).
  *
  * @param epoch                  1-based epoch number
  * @param steps                  optimisation steps in this epoch
@@ -20,7 +21,7 @@ import java.io.Serializable;
  * @param updateSeconds          the driver's averaging, checks and Adam updates while the partitions waited
  * @param launchSeconds          starting and ending Spark jobs outside the steps
  */
-public record EpochSummary(int epoch, int steps, long rows, double negativeElbo, double reconstruction,
+public record EpochStats(int epoch, int steps, long rows, double negativeElbo, double reconstruction,
                            double kl, double beta, double validationNegativeElbo, double seconds,
                            String exchangeMode, double computeSeconds, double exchangeSeconds,
                            double updateSeconds, double launchSeconds) implements Serializable {
