@@ -6,6 +6,7 @@ import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableProfiler;
+import io.github.vaespark.train.ExchangeChoice;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
@@ -395,7 +396,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
     /** One training partition per task slot: default parallelism over spark.task.cpus. */
     private static int defaultPartitions(Dataset<?> dataset) {
-        return Math.max(1, TrainingData.taskSlots(dataset.sparkSession().sparkContext()));
+        return Math.max(1, ExchangeChoice.taskSlots(dataset.sparkSession().sparkContext()));
     }
 
     /**

@@ -2,9 +2,11 @@ package io.github.vaespark.train;
 
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.spark.SparkContext;
 
-/** How partial gradients and weights travel between the partitions and the driver each step. */
+/**
+ * How partial gradients and weights travel between the partitions and the driver each step (the
+ * exchangeMode param); {@link ExchangeChoice} applies it to the cluster at hand.
+ */
 public enum ExchangeMode {
     /** {@link #BARRIER} when every partition gets a task slot at once and dynamic allocation is off, else {@link #JOBS}. */
     AUTO,
@@ -12,11 +14,6 @@ public enum ExchangeMode {
     BARRIER,
     /** One Spark job per step: weights broadcast, gradients returned as task results. */
     JOBS;
-
-    /** Whether training with this mode may run a barrier job of {@code partitions} tasks on {@code sc}. */
-    public boolean mayUseBarrier(SparkContext sc, int partitions) {
-        return this == BARRIER || this == AUTO && StepEngines.barrierUnavailable(sc, partitions) == null;
-    }
 
     /** The name used by the exchangeMode param. */
     public String paramName() {

@@ -17,14 +17,14 @@ import java.util.List;
  * before that thread runs another task, so handing out the same arrays every step is safe. Helper
  * threads never own buffers: they work in the slots of the task that gave them the work.
  */
-final class ExecutorBuffers<A> {
+public final class ExecutorBuffers<A> {
     private static final ThreadLocal<Object> GRADIENT = new ThreadLocal<>();
     private static final ThreadLocal<Object> WEIGHTS = new ThreadLocal<>();
     private static final ThreadLocal<List<ChunkSlot<?>>> SLOTS = ThreadLocal.withInitial(ArrayList::new);
 
     final VaeNetwork<A> network;
     final Workspace<A> workspace;
-    final A gradient;
+    public final A gradient;
     final double[] noiseScratch;
     private final Kernels<A> kernels;
     private final int numParams;
@@ -43,7 +43,7 @@ final class ExecutorBuffers<A> {
     }
 
     /** This thread's array for decoded weights. */
-    A weights() {
+    public A weights() {
         return reuse(WEIGHTS, kernels, numParams);
     }
 
@@ -75,7 +75,7 @@ final class ExecutorBuffers<A> {
     }
 
     /** This thread's buffers for the layout, precision and capacity. */
-    static <A> ExecutorBuffers<A> get(VaeLayout layout, Kernels<A> kernels, int capacity) {
+    public static <A> ExecutorBuffers<A> get(VaeLayout layout, Kernels<A> kernels, int capacity) {
         NativeBlas.ensureLoaded();
         return new ExecutorBuffers<>(layout, kernels, capacity);
     }

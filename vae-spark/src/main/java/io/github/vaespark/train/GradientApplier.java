@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * partitions still compute later segments ({@link #beginStep}, {@link #applySegment},
  * {@link #finishStep}); both give bit-identical weights.
  */
-final class GradientApplier {
+public final class GradientApplier {
     /** Elements per parallel piece of a segment update: its gradient scratch stays in cache. */
     private static final int PIECE = 1 << 14;
 
@@ -30,12 +30,12 @@ final class GradientApplier {
         this.stepsPerEpoch = stepsPerEpoch;
     }
 
-    TrainingState state() {
+    public TrainingState state() {
         return state;
     }
 
     /** Whether updates need the global gradient norm, so that the whole gradient must be there first. */
-    boolean needsWholeGradient() {
+    public boolean needsWholeGradient() {
         return config.maxGradNorm() > 0;
     }
 
@@ -43,7 +43,7 @@ final class GradientApplier {
      * Applies one step given the ordered sum of the partitions' gradient sums (scaled in place to
      * the mean gradient).
      */
-    void applyWhole(double[] gradient, LossSums loss, int epoch, int step) {
+    public void applyWhole(double[] gradient, LossSums loss, int epoch, int step) {
         double objective = loss.reconstruction() + loss.kl();
         double scale = 1.0 / loss.rows();
         double squaredNorm = Chunks.sum(gradient.length, (from, to) -> {
@@ -71,7 +71,7 @@ final class GradientApplier {
     }
 
     /** Starts a step applied segment by segment. */
-    void beginStep() {
+    public void beginStep() {
         state.adam.beginStep();
     }
 
@@ -83,7 +83,7 @@ final class GradientApplier {
      * @return whether that part of the gradient is finite (if not, the step must not be used: training
      *         has diverged)
      */
-    <A> boolean applySegment(Kernels<A> kernels, A[] partials, int from, int to, double scale, A published) {
+    public <A> boolean applySegment(Kernels<A> kernels, A[] partials, int from, int to, double scale, A published) {
         if (scratch == null) {
             scratch = new double[state.params.length];
         }
@@ -120,12 +120,12 @@ final class GradientApplier {
      * Adds one partition's gradient sum into {@code sum} (with {@code first}: overwrites it), in
      * parallel chunks. Called in partition order, it gives the ordered sum both exchanges use.
      */
-    static <A> void addPartial(Kernels<A> kernels, A partial, double[] sum, boolean first) {
+    public static <A> void addPartial(Kernels<A> kernels, A partial, double[] sum, boolean first) {
         Chunks.forEach(sum.length, (from, to) -> kernels.addRange(partial, sum, from, to, first));
     }
 
     /** Ends a segment-wise step: checks loss and gradient, counts the step. */
-    void finishStep(LossSums loss, boolean gradientFinite, int epoch, int step) {
+    public void finishStep(LossSums loss, boolean gradientFinite, int epoch, int step) {
         if (!Double.isFinite(loss.reconstruction() + loss.kl())) {
             throw diverged("loss", epoch, step);
         }
@@ -136,7 +136,7 @@ final class GradientApplier {
     }
 
     /** β at a step of an epoch, with the warm-up applied. */
-    double betaAt(int epoch, int step) {
+    public double betaAt(int epoch, int step) {
         return config.betaAt((long) epoch * stepsPerEpoch + step, stepsPerEpoch);
     }
 

@@ -12,7 +12,7 @@ import scala.runtime.BoxedUnit;
  * order the tasks finish in (or are retried in), so floating-point results are reproducible.
  * Results that arrive early wait in a stash until their predecessors are added.
  */
-final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradient, BoxedUnit> {
+public final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradient, BoxedUnit> {
     private final Kernels<A> kernels;
     private final int[] partitions;
     private final double[] sum;
@@ -26,7 +26,7 @@ final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradi
      * @param partitions the partitions of this step's job in ascending order
      * @param sum        accumulator of length numParams (overwritten by the first result)
      */
-    OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum) {
+    public OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum) {
         this.kernels = kernels;
         this.partitions = partitions;
         this.sum = sum;
@@ -54,21 +54,21 @@ final class OrderedGradientSum<A> extends AbstractFunction2<Object, PartialGradi
     }
 
     /** Whether no partition contributed a gradient (the accumulator was never written). */
-    synchronized boolean empty() {
+    public synchronized boolean empty() {
         return first;
     }
 
     /** Whether every partition's result was added. */
-    synchronized boolean complete() {
+    public synchronized boolean complete() {
         return next == partitions.length;
     }
 
-    synchronized LossSums loss() {
+    public synchronized LossSums loss() {
         return loss;
     }
 
     /** The longest executor computation among the partitions. */
-    synchronized long maxComputeNanos() {
+    public synchronized long maxComputeNanos() {
         return maxComputeNanos;
     }
 }

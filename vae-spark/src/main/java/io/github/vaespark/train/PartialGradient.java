@@ -25,7 +25,7 @@ public final class PartialGradient implements Externalizable {
     public PartialGradient() {
     }
 
-    PartialGradient(Object gradient, LossSums loss, long computeNanos) {
+    public PartialGradient(Object gradient, LossSums loss, long computeNanos) {
         this.gradient = gradient;
         this.loss = loss;
         this.computeNanos = computeNanos;

@@ -21,13 +21,13 @@ import java.util.concurrent.Future;
  * computed on its own and the chunks are added in chunk order, so the result has the same bits
  * whatever number of threads (spark.task.cpus) computes the chunks.
  */
-final class ShareGradient {
+public final class ShareGradient {
 
     /**
      * The outcome: the gradient sum (the buffers' gradient array, or null when the partition has no
      * rows in this step), the loss sums, and the computation time.
      */
-    record Result<A>(A gradient, LossSums loss, long nanos) {
+    public record Result<A>(A gradient, LossSums loss, long nanos) {
     }
 
     /** What every chunk of one share needs. */
@@ -46,7 +46,7 @@ final class ShareGradient {
      * @param listener told, during the last chunk's backward pass, which tail of the summed
      *                 gradient is final; may be null
      */
-    static <A> Result<A> compute(GradientSetup setup, ExecutorBuffers<A> main, A weights, PartitionData rows,
+    public static <A> Result<A> compute(GradientSetup setup, ExecutorBuffers<A> main, A weights, PartitionData rows,
                                  int partition, int epoch, int step, double beta, int threads,
                                  BackwardListener listener) {
         long start = System.nanoTime();

@@ -1,6 +1,8 @@
 package io.github.vaespark.train;
 
 import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.barrier.BarrierStepEngine;
+import io.github.vaespark.train.jobs.JobStepEngine;
 
 /**
  * How the steps of an epoch are run on the cluster: how weights reach the partitions and
@@ -8,7 +10,7 @@ import io.github.vaespark.nn.LossSums;
  * {@link BarrierStepEngine} (one long-lived barrier job whose tasks exchange gradients and weights
  * with the driver directly).
  */
-interface StepEngine extends AutoCloseable {
+public interface StepEngine extends AutoCloseable {
 
     /** The loss and timing of one epoch's steps. */
     record EpochRun(LossSums loss, double beta, StepTimes times) {

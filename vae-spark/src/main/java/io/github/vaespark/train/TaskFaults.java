@@ -22,7 +22,7 @@ public final class TaskFaults {
         hook = newHook;
     }
 
-    static void beforeStep(int epoch, int step, int partition, int attempt) {
+    public static void beforeStep(int epoch, int step, int partition, int attempt) {
         Hook h = hook;
         if (h != null) {
             h.beforeStep(epoch, step, partition, attempt);

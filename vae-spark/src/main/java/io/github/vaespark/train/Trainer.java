@@ -4,6 +4,7 @@ import io.github.vaespark.nn.Adam;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.nn.ParameterInit;
+import io.github.vaespark.train.barrier.BarrierStepEngine;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final List<EpochObserver> listeners;
     private final Checkpoints checkpoints;
-    private final StepEngines engines;
+    private final ExchangeChoice engines;
 
     /**
      * @param validation held-out rows scored after each epoch (early stopping), or null
@@ -43,7 +44,7 @@ public final class Trainer {
         this.checkpoints = config.checkpointDir() == null ? null
                 : new Checkpoints(config.checkpointDir(), data.blocks().context().hadoopConfiguration(),
                         CheckpointIdentity.of(config, data, this.validation));
-        this.engines = new StepEngines(data.blocks().context());
+        this.engines = new ExchangeChoice(data.blocks().context());
     }
 
     /** Trains to the end (maxEpochs or early stopping) and returns the kept weights. */
@@ -122,7 +123,7 @@ public final class Trainer {
         try {
             run = engine.runEpoch(epoch);
         } catch (BarrierStepEngine.NotEnoughSlotsException e) {
-            if (config.exchangeMode() != ExchangeMode.AUTO) {
+            if (!ExchangeChoice.mayFallBack(config.exchangeMode())) {
                 throw e;
             }
             LOG.warn("vae-spark: {}; going on with one Spark job per step (exchangeMode=jobs)", e.getMessage());

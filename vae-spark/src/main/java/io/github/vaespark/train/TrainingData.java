@@ -10,7 +10,6 @@ import java.util.Set;
 import org.apache.spark.Dependency;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.ShuffleDependency;
-import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
@@ -71,7 +70,7 @@ public final class TrainingData {
     public static TrainingData cache(JavaRDD<double[]> rows, int dim, Precision precision, int maxPartitions,
                                      ExchangeMode exchangeMode, StorageLevel storageLevel, String name) {
         JavaRDD<double[]> input = rows.getNumPartitions() > maxPartitions ? rows.coalesce(maxPartitions) : rows;
-        boolean barrierReady = exchangeMode.mayUseBarrier(rows.context(), input.getNumPartitions());
+        boolean barrierReady = ExchangeChoice.mayUseBarrier(exchangeMode, rows.context(), input.getNumPartitions());
         int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
         JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
             PartitionData.Builder builder = new PartitionData.Builder(precision, dim, blockRows);
@@ -133,14 +132,6 @@ public final class TrainingData {
             }
         }
         return true;
-    }
-
-    /**
-     * How many tasks the cluster runs at once, as Spark reports it: default parallelism / spark.task.cpus
-     * (may be 0 when a task asks for more CPUs than the cluster has).
-     */
-    public static int taskSlots(SparkContext sc) {
-        return sc.defaultParallelism() / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
     }
 
     /** The cached blocks, one {@link PartitionData} per partition. */

@@ -10,7 +10,7 @@ import java.util.List;
  * (seed, epoch, …), so the epoch number is the whole random-number position.
  */
 public final class TrainingState {
-    final double[] params;
+    public final double[] params;
     final Adam adam;
     final List<EpochStats> history;
     int epochsDone;
@@ -29,14 +29,14 @@ public final class TrainingState {
     }
 
     /** The optimisation state at one moment, to roll back to when Spark restarts a training job's tasks. */
-    record Snapshot(double[] params, Adam adam, long globalStep) {
+    public record Snapshot(double[] params, Adam adam, long globalStep) {
     }
 
-    Snapshot snapshot() {
+    public Snapshot snapshot() {
         return new Snapshot(params.clone(), adam.copy(), globalStep);
     }
 
-    void restore(Snapshot s) {
+    public void restore(Snapshot s) {
         System.arraycopy(s.params(), 0, params, 0, params.length);
         adam.restore(s.adam());
         globalStep = s.globalStep();

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.github.vaespark.SparkTestSession;
-import io.github.vaespark.train.exchange.TestTlsKeys;
+import io.github.vaespark.train.barrier.TestTlsKeys;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;

@@ -15,6 +15,7 @@ import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.nn.VaeNetwork;
 import io.github.vaespark.nn.Workspace;
+import io.github.vaespark.train.jobs.SynchronousStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

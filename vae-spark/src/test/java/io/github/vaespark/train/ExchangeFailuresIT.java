@@ -11,7 +11,7 @@ import io.github.vaespark.ml.EpochSummary;
 import io.github.vaespark.ml.TrainingListener;
 import io.github.vaespark.ml.VariationalAutoencoder;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
-import io.github.vaespark.train.exchange.ExchangeHubs;
+import io.github.vaespark.train.barrier.ExchangeHubs;
 import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -39,8 +39,8 @@ class ExchangeFailuresIT {
     void reset() {
         TaskFaults.install(null);
         SparkContext sc = SparkTestSession.get().sparkContext();
-        for (String key : new String[] {StepEngines.JOIN_TIMEOUT, StepEngines.STEP_TIMEOUT, StepEngines.TRANSPORT,
-                StepEngines.PORT}) {
+        for (String key : new String[] {ExchangeChoice.JOIN_TIMEOUT, ExchangeChoice.STEP_TIMEOUT, ExchangeChoice.TRANSPORT,
+                ExchangeChoice.PORT}) {
             sc.setLocalProperty(key, null);
         }
         assertEquals(0, ExchangeHubs.registered(), "no hub left registered");
@@ -50,7 +50,7 @@ class ExchangeFailuresIT {
     void aRestartLongAfterTheJoinTimeoutKeepsTheBarrierExchange() {
         Dataset<Row> data = data();
         SparkContext sc = SparkTestSession.get().sparkContext();
-        sc.setLocalProperty(StepEngines.JOIN_TIMEOUT, "2s");
+        sc.setLocalProperty(ExchangeChoice.JOIN_TIMEOUT, "2s");
         double[] undisturbed = vae().fit(data).weights();
         AtomicBoolean slept = new AtomicBoolean();
         AtomicBoolean failed = new AtomicBoolean();
@@ -73,7 +73,7 @@ class ExchangeFailuresIT {
         Dataset<Row> data = data();
         SparkContext sc = SparkTestSession.get().sparkContext();
         double[] reference = vae().fit(data).weights();
-        sc.setLocalProperty(StepEngines.STEP_TIMEOUT, "2s");
+        sc.setLocalProperty(ExchangeChoice.STEP_TIMEOUT, "2s");
         AtomicBoolean stalled = new AtomicBoolean();
         TaskFaults.install((epoch, step, partition, attempt) -> {
             if (epoch == 1 && step == 2 && partition == 1 && stalled.compareAndSet(false, true)) {
@@ -84,7 +84,7 @@ class ExchangeFailuresIT {
                 () -> assertThrows(Exception.class, () -> vae().fit(data)));
         assertTrue(messages(e).contains("[1]") && messages(e).contains("stepTimeout"), messages(e));
         TaskFaults.install(null);
-        sc.setLocalProperty(StepEngines.STEP_TIMEOUT, null);
+        sc.setLocalProperty(ExchangeChoice.STEP_TIMEOUT, null);
         VariationalAutoencoderModel next = assertTimeoutPreemptively(BOUND, () -> vae().fit(data));
         assertEquals("barrier", next.summary().history().get(0).exchangeMode(), "the stalled task freed its slot");
         assertArrayEquals(reference, next.weights());
@@ -115,8 +115,8 @@ class ExchangeFailuresIT {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        sc.setLocalProperty(StepEngines.TRANSPORT, "tcp");
-        sc.setLocalProperty(StepEngines.PORT, Integer.toString(port));
+        sc.setLocalProperty(ExchangeChoice.TRANSPORT, "tcp");
+        sc.setLocalProperty(ExchangeChoice.PORT, Integer.toString(port));
         double[] undisturbed = vae().fit(data).weights();
 
         AtomicBoolean running = new AtomicBoolean(true);

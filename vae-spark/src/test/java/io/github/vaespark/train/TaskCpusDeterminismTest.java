@@ -10,6 +10,7 @@ import io.github.vaespark.nn.Likelihood;
 import io.github.vaespark.nn.ParameterInit;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.train.jobs.GradientTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

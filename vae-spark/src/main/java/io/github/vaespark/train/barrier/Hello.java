@@ -1,4 +1,4 @@
-package io.github.vaespark.train.exchange;
+package io.github.vaespark.train.barrier;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,12 +1,18 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.barrier;
 
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.BackwardListener;
 import io.github.vaespark.nn.Kernels;
-import io.github.vaespark.train.exchange.ExchangeAddress;
-import io.github.vaespark.train.exchange.Segments;
-import io.github.vaespark.train.exchange.TaskEndpoint;
-import io.github.vaespark.train.exchange.Tick;
+import io.github.vaespark.train.ExecutorBuffers;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.PartitionData;
+import io.github.vaespark.train.ShareGradient;
+import io.github.vaespark.train.TaskFaults;
+import io.github.vaespark.train.TrainingConfig;
+import io.github.vaespark.train.barrier.ExchangeAddress;
+import io.github.vaespark.train.barrier.Segments;
+import io.github.vaespark.train.barrier.TaskEndpoint;
+import io.github.vaespark.train.barrier.Tick;
 import java.io.Serializable;
 import org.apache.spark.BarrierTaskContext;
 import scala.collection.Iterator;

@@ -1,7 +1,13 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.jobs;
 
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.train.ExecutorBuffers;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.PartialGradient;
+import io.github.vaespark.train.PartitionData;
+import io.github.vaespark.train.ShareGradient;
+import io.github.vaespark.train.TaskFaults;
 import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -13,7 +19,7 @@ import scala.runtime.AbstractFunction2;
  * the broadcast weights, compute the partition's share, and return the summed gradient as the
  * task result.
  */
-final class GradientTask extends AbstractFunction2<TaskContext, Iterator<PartitionData>, PartialGradient>
+public final class GradientTask extends AbstractFunction2<TaskContext, Iterator<PartitionData>, PartialGradient>
         implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -23,7 +29,7 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     private final int step;
     private final double beta;
 
-    GradientTask(GradientSetup setup, Broadcast<byte[]> params, int epoch, int step, double beta) {
+    public GradientTask(GradientSetup setup, Broadcast<byte[]> params, int epoch, int step, double beta) {
         this.setup = setup;
         this.params = params;
         this.epoch = epoch;
@@ -41,7 +47,7 @@ final class GradientTask extends AbstractFunction2<TaskContext, Iterator<Partiti
     }
 
     /** The partial gradient of one partition, computed with {@code threads} threads. */
-    PartialGradient compute(int partition, PartitionData rows, int threads) {
+    public PartialGradient compute(int partition, PartitionData rows, int threads) {
         return compute(setup.precision().kernels(), partition, rows, threads);
     }
 

@@ -1,4 +1,4 @@
-package io.github.vaespark.train.exchange;
+package io.github.vaespark.train.barrier;
 
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;

@@ -1,8 +1,10 @@
 package io.github.vaespark.train;
 
 import io.github.vaespark.nn.Kernels;
-import io.github.vaespark.train.exchange.ExchangeServer;
-import io.github.vaespark.train.exchange.ExchangeTls;
+import io.github.vaespark.train.barrier.BarrierStepEngine;
+import io.github.vaespark.train.barrier.ExchangeServer;
+import io.github.vaespark.train.barrier.ExchangeTls;
+import io.github.vaespark.train.jobs.JobStepEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.SparkConf;
@@ -11,8 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Picks the {@link StepEngine} for a fit from the exchangeMode param and the cluster, and reads
- * the exchange's Spark settings (each may also be set as a local property of the fitting thread):
+ * The one place that chooses how a fit's steps travel ({@link ExchangeMode}): it knows the
+ * cluster's task slots, decides whether the training blocks must be ready for a barrier job, picks
+ * the {@link StepEngine} (the barrier exchange in {@code train.barrier}, one job per step in
+ * {@code train.jobs}), and whether a barrier job that could not start may fall back to jobs. It
+ * reads the exchange's Spark settings (each may also be set as a local property of the fitting
+ * thread):
  * <ul>
  *   <li>{@code spark.vaespark.exchange.transport}: {@code auto} (in-process in local mode, TCP
  *       otherwise) or {@code tcp};</li>
@@ -28,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *       per step (Spark's own encrypted RPC) and {@code barrier} refuses to run unencrypted.</li>
  * </ul>
  */
-final class StepEngines {
-    private static final Logger LOG = LoggerFactory.getLogger(StepEngines.class);
+public final class ExchangeChoice {
+    private static final Logger LOG = LoggerFactory.getLogger(ExchangeChoice.class);
     static final String TRANSPORT = "spark.vaespark.exchange.transport";
     static final String PORT = "spark.vaespark.exchange.port";
     static final String JOIN_TIMEOUT = "spark.vaespark.exchange.joinTimeout";
@@ -39,7 +45,7 @@ final class StepEngines {
 
     private final SparkContext sc;
 
-    StepEngines(SparkContext sc) {
+    ExchangeChoice(SparkContext sc) {
         this.sc = sc;
     }
 
@@ -93,13 +99,31 @@ final class StepEngines {
         return new JobStepEngine<>(kernels, data, setup, applier, config.maxEpochs());
     }
 
+    /**
+     * How many tasks the cluster runs at once, as Spark reports it: default parallelism / spark.task.cpus
+     * (may be 0 when a task asks for more CPUs than the cluster has).
+     */
+    public static int taskSlots(SparkContext sc) {
+        return sc.defaultParallelism() / Math.max(1, sc.getConf().getInt("spark.task.cpus", 1));
+    }
+
+    /** Whether training with {@code mode} may run a barrier job of {@code partitions} tasks on {@code sc}. */
+    public static boolean mayUseBarrier(ExchangeMode mode, SparkContext sc, int partitions) {
+        return mode == ExchangeMode.BARRIER || mode == ExchangeMode.AUTO && barrierUnavailable(sc, partitions) == null;
+    }
+
+    /** Whether a barrier job that could not get its task slots may be replaced by one job per step. */
+    static boolean mayFallBack(ExchangeMode mode) {
+        return mode == ExchangeMode.AUTO;
+    }
+
     /** Why a barrier job of {@code partitions} tasks cannot run on {@code sc}, or null if it can. */
     static String barrierUnavailable(SparkContext sc, int partitions) {
         SparkConf conf = sc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
             return "barrier jobs do not run under dynamic allocation (spark.dynamicAllocation.enabled)";
         }
-        int slots = TrainingData.taskSlots(sc);
+        int slots = taskSlots(sc);
         if (partitions > slots) {
             return "the data has " + partitions + " training partitions but the cluster runs only " + slots
                     + " tasks at once (default parallelism / spark.task.cpus)";

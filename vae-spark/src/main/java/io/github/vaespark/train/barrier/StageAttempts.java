@@ -1,4 +1,4 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.barrier;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,15 +1,22 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.barrier;
 
 import io.github.vaespark.nn.Chunks;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
-import io.github.vaespark.train.exchange.ExchangeAddress;
-import io.github.vaespark.train.exchange.ExchangeHub;
-import io.github.vaespark.train.exchange.ExchangeHubs;
-import io.github.vaespark.train.exchange.ExchangeServer;
-import io.github.vaespark.train.exchange.ExchangeTls;
-import io.github.vaespark.train.exchange.Segments;
-import io.github.vaespark.train.exchange.Tick;
+import io.github.vaespark.train.BatchPlan;
+import io.github.vaespark.train.GradientApplier;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.StepEngine;
+import io.github.vaespark.train.TrainingConfig;
+import io.github.vaespark.train.TrainingData;
+import io.github.vaespark.train.TrainingState;
+import io.github.vaespark.train.barrier.ExchangeAddress;
+import io.github.vaespark.train.barrier.ExchangeHub;
+import io.github.vaespark.train.barrier.ExchangeHubs;
+import io.github.vaespark.train.barrier.ExchangeServer;
+import io.github.vaespark.train.barrier.ExchangeTls;
+import io.github.vaespark.train.barrier.Segments;
+import io.github.vaespark.train.barrier.Tick;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -21,8 +28,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * Steps without a Spark job each: one barrier-mode job (all partitions' tasks running at once)
@@ -36,13 +43,13 @@ import scala.reflect.ClassTag$;
  * executor fails. The tasks of the new attempt join the hub again; the driver then rolls back to
  * the start of the current epoch and repeats it, so the result equals that of an undisturbed run.
  */
-final class BarrierStepEngine<A> implements StepEngine {
+public final class BarrierStepEngine<A> implements StepEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStepEngine.class);
     private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
     private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     /** Thrown when the job's tasks did not all start in time (not enough free task slots). */
-    static final class NotEnoughSlotsException extends RuntimeException {
+    public static final class NotEnoughSlotsException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         NotEnoughSlotsException(String message) {
@@ -77,7 +84,7 @@ final class BarrierStepEngine<A> implements StepEngine {
      * @param server     the TCP endpoint for tasks outside the driver's JVM, or null when every task runs in it
      * @param serverHost the host name executors reach the server at
      */
-    BarrierStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
+    public BarrierStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
                       GradientApplier applier, ExchangeServer server, String serverHost, long joinTimeoutMillis,
                       long stepTimeoutMillis, ExchangeTls tls) {
         this.kernels = kernels;

@@ -1,19 +1,25 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.jobs;
 
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.BatchPlan;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.OrderedGradientSum;
+import io.github.vaespark.train.PartialGradient;
+import io.github.vaespark.train.SparkSeqs;
+import io.github.vaespark.train.TrainingData;
 import java.util.Arrays;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * One synchronous step as one Spark job: broadcast the weights, compute every partition's
  * gradient sum, and add the sums on the driver in partition order. The broadcast is destroyed
  * before returning.
  */
-final class SynchronousStep {
+public final class SynchronousStep {
     private static final ClassTag<PartialGradient> RESULT_TAG = ClassTag$.MODULE$.apply(PartialGradient.class);
 
     /**
@@ -21,7 +27,7 @@ final class SynchronousStep {
      * (scheduling, tasks, result transfer and summation) and, within the job, the slowest
      * partition's computation.
      */
-    record Outcome(LossSums loss, long broadcastNanos, long jobNanos, long maxComputeNanos) {
+    public record Outcome(LossSums loss, long broadcastNanos, long jobNanos, long maxComputeNanos) {
     }
 
     private SynchronousStep() {
@@ -30,7 +36,7 @@ final class SynchronousStep {
     /**
      * Computes the summed (not yet averaged) gradient of {@code step} into {@code gradientSum}.
      */
-    static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientSetup setup, double[] params,
+    public static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientSetup setup, double[] params,
                            int epoch, int step, double beta, double[] gradientSum) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int[] partitions = partitionsWithRows(setup.plan(), step);

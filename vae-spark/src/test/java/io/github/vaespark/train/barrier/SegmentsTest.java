@@ -1,4 +1,4 @@
-package io.github.vaespark.train.exchange;
+package io.github.vaespark.train.barrier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,11 @@
-package io.github.vaespark.train;
+package io.github.vaespark.train.jobs;
 
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.GradientApplier;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.StepEngine;
+import io.github.vaespark.train.TrainingData;
 import org.apache.spark.SparkContext;
 
 /**
@@ -10,7 +14,7 @@ import org.apache.spark.SparkContext;
  * any cluster (dynamic allocation, more partitions than task slots) at the cost of a job's
  * scheduling, broadcast and result transfer every step.
  */
-final class JobStepEngine<A> implements StepEngine {
+public final class JobStepEngine<A> implements StepEngine {
     private final Kernels<A> kernels;
     private final TrainingData data;
     private final GradientSetup setup;
@@ -19,7 +23,7 @@ final class JobStepEngine<A> implements StepEngine {
     private final double[] gradient;
     private final String previousDescription;
 
-    JobStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, GradientApplier applier,
+    public JobStepEngine(Kernels<A> kernels, TrainingData data, GradientSetup setup, GradientApplier applier,
                   int maxEpochs) {
         this.kernels = kernels;
         this.data = data;
