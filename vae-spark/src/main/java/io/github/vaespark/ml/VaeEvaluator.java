@@ -3,6 +3,7 @@ package io.github.vaespark.ml;
 import java.util.List;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.Identifiable;
@@ -23,6 +24,11 @@ import org.apache.spark.sql.types.DataTypes;
  *       better. The model must add that column: set {@code elboCol} on the estimator.</li>
  *   <li>{@code "reconstructionError"}: the mean squared difference between {@code featuresCol} and
  *       {@code reconstructionCol} per feature; smaller is better.</li>
+ *   <li>{@code "logLikelihood"}: the model's importance-weighted (IWAE) estimate of the mean
+ *       log p(x) per row in nats, with {@code logLikelihoodSamples} samples per row, for the model
+ *       saved at {@code modelPath} (what {@link VariationalAutoencoderModel#logLikelihood} computes;
+ *       the dataset needs the model's input columns); larger is better. This is how clients that
+ *       cannot call model methods (Spark Connect) get the estimate.</li>
  * </ul>
  */
 public final class VaeEvaluator extends Evaluator implements DefaultParamsWritable {
@@ -36,17 +42,27 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
     private final Param<String> featuresCol;
     private final Param<String> reconstructionCol;
     private final Param<String> elboCol;
+    private final Param<String> modelPath;
+    private final IntParam logLikelihoodSamples;
 
     public VaeEvaluator(String uid) {
         this.uid = uid;
         metricName = new ChoiceParam(this, "metricName",
-                "metric: 'elbo' (mean of elboCol, larger is better) or 'reconstructionError' (mean squared error "
-                        + "between featuresCol and reconstructionCol, smaller is better)",
-                "elbo", "reconstructionError");
+                "metric: 'elbo' (mean of elboCol, larger is better), 'reconstructionError' (mean squared error "
+                        + "between featuresCol and reconstructionCol, smaller is better) or 'logLikelihood' (IWAE "
+                        + "estimate of the mean log p(x) under the model at modelPath, larger is better)",
+                "elbo", "reconstructionError", "logLikelihood");
         featuresCol = new Param<>(this, "featuresCol", "input features column", ParamChecks.notNull());
         reconstructionCol = new Param<>(this, "reconstructionCol", "reconstruction column added by the model",
                 ParamChecks.notNull());
         elboCol = new Param<>(this, "elboCol", "per-row ELBO column added by the model", ParamChecks.notNull());
+        modelPath = new Param<>(this, "modelPath",
+                "metricName 'logLikelihood': path of the saved VariationalAutoencoderModel to score with",
+                ParamChecks.<String>of(p -> p != null && !p.isEmpty()));
+        logLikelihoodSamples = new IntParam(this, "logLikelihoodSamples",
+                "metricName 'logLikelihood': importance samples per row, k (>= 1; the estimate tightens as k grows, "
+                        + "k = 1 is an ELBO estimate)", ParamChecks.intAtLeast(1));
+        setDefault(logLikelihoodSamples, 64);
         setDefault(metricName, "elbo");
         setDefault(featuresCol, "features");
         setDefault(reconstructionCol, "reconstruction");
@@ -115,8 +131,47 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
         return this;
     }
 
+    /** metricName 'logLikelihood': the path of the saved model to score with. */
+    public Param<String> modelPath() {
+        return modelPath;
+    }
+
+    /** The saved model's path; fails naming the param when it is not set. */
+    public String getModelPath() {
+        if (!isDefined(modelPath)) {
+            throw new IllegalArgumentException("VaeEvaluator: metricName 'logLikelihood' needs modelPath, the path "
+                    + "of a saved VariationalAutoencoderModel.");
+        }
+        return getOrDefault(modelPath);
+    }
+
+    /** Sets the path of the saved model that metricName 'logLikelihood' scores with. */
+    public VaeEvaluator setModelPath(String value) {
+        set(modelPath, value);
+        return this;
+    }
+
+    /** metricName 'logLikelihood': importance samples per row. */
+    public IntParam logLikelihoodSamples() {
+        return logLikelihoodSamples;
+    }
+
+    /** Importance samples per row (default 64). */
+    public int getLogLikelihoodSamples() {
+        return (Integer) getOrDefault(logLikelihoodSamples);
+    }
+
+    /** Sets the importance samples per row of metricName 'logLikelihood'. */
+    public VaeEvaluator setLogLikelihoodSamples(int value) {
+        set(logLikelihoodSamples, value);
+        return this;
+    }
+
     @Override
     public double evaluate(Dataset<?> dataset) {
+        if ("logLikelihood".equals(getMetricName())) {
+            return VariationalAutoencoderModel.load(getModelPath()).logLikelihood(dataset, getLogLikelihoodSamples());
+        }
         if ("elbo".equals(getMetricName())) {
             String col = getElboCol();
             if (!dataset.schema().getFieldIndex(col).isDefined()) {
@@ -188,7 +243,7 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
 
     @Override
     public boolean isLargerBetter() {
-        return "elbo".equals(getMetricName());
+        return !"reconstructionError".equals(getMetricName());
     }
 
     @Override

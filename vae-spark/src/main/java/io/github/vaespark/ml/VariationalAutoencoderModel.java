@@ -371,35 +371,54 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
      * instead of the mean.
      */
     public Dataset<Row> sample(SparkSession spark, long n, long seed, boolean drawObservation) {
-        VaeLayout l = requireWeights();
+        requireWeights();
         if (n < 0) {
             throw new IllegalArgumentException("n must be >= 0 but was " + n);
         }
+        int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
+                (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
+        return sampleForIds(spark.range(0, n, 1, partitions).toDF("id"), seed, drawObservation);
+    }
+
+    /**
+     * One generated row per row of {@code ids} (a DataFrame whose first column is the long row id):
+     * the id, then what {@link #sample(SparkSession, long, long, boolean)} generates for that id.
+     * Rows with the same id and seed are the same whatever the partitioning.
+     */
+    Dataset<Row> sampleForIds(Dataset<Row> ids, long seed, boolean drawObservation) {
+        VaeLayout l = requireWeights();
+        SparkSession spark = ids.sparkSession();
         if (table != null) {
             if (table.conditionDim() > 0) {
                 throw new InvalidInputException("This model is conditional on " + String.join(", ",
                         table.conditionNames()) + ": generate rows with sample(conditions, seed).");
             }
-            int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
-                    (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
-            StructType schema = generatedColumns(new StructType().add("id", DataTypes.LongType, false));
-            return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
-                    new TableGeneration(executorModel(spark), table, logVariance(), seed, null, null),
-                    Encoders.row(schema));
+            return ids.mapPartitions(new TableGeneration(executorModel(spark), table, logVariance(), seed, null, null),
+                    Encoders.row(sampleSchema(ID)));
         }
-        int partitions = (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(),
-                (n + BatchInference.BATCH_ROWS - 1) / BatchInference.BATCH_ROWS));
-        double[] logVariance = new double[l.inputDim()];
-        if (l.logVarianceOffset() >= 0) {
-            System.arraycopy(weights, l.logVarianceOffset(), logVariance, 0, l.inputDim());
+        return ids.mapPartitions(new Generation(executorModel(spark), logVariance(), seed, drawObservation),
+                Encoders.row(sampleSchema(ID)));
+    }
+
+    private static final StructType ID = new StructType().add("id", DataTypes.LongType, false);
+
+    /**
+     * The columns of generated rows after the {@code lead} columns (the id, or a conditional
+     * model's condition rows): {@code latent} and {@code sample} vectors for a vector model, every
+     * input column (training name and type, nullable) for a table model.
+     */
+    StructType sampleSchema(StructType lead) {
+        VaeLayout l = requireWeights();
+        if (table != null) {
+            return generatedColumns(lead);
         }
-        StructType schema = new StructType()
-                .add("id", DataTypes.LongType, false)
-                .add(OutputColumns.vector("latent", l.latentDim()))
+        return lead.add(OutputColumns.vector("latent", l.latentDim()))
                 .add(OutputColumns.vector("sample", l.inputDim()));
-        return spark.range(0, n, 1, partitions).toDF("id").mapPartitions(
-                new Generation(executorModel(spark), logVariance, seed, drawObservation),
-                Encoders.row(schema));
+    }
+
+    /** Whether this is a table model with condition columns (generation needs condition rows). */
+    boolean isConditional() {
+        return table != null && table.conditionDim() > 0;
     }
 
     /**
@@ -431,7 +450,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         TableRows reader = new TableRows(table, true, false);
         int[] index = reader.columns().stream().mapToInt(in::fieldIndex).toArray();
         return conditions.mapPartitions(new TableGeneration(executorModel(conditions.sparkSession()), table,
-                logVariance(), seed, reader, index), Encoders.row(generatedColumns(in)));
+                logVariance(), seed, reader, index), Encoders.row(sampleSchema(in)));
     }
 
     /** {@code lead} followed by every input column with its training name and type (nullable). */
@@ -527,6 +546,20 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             throw new InvalidInputException("Columns " + features.columns() + " have no valid rows to score.");
         }
         return sum / rows;
+    }
+
+    /**
+     * The model's in-memory size in bytes as Spark Connect's model cache accounts it: 8 bytes per
+     * weight plus the table description (2 bytes per character of its JSON form) and 1 KiB for the
+     * params and layout. Cheap and stable: it does not walk the broadcast weights or the summary.
+     */
+    @Override
+    public long estimatedSize() {
+        long size = 1024L + (weights == null ? 0 : 8L * weights.length);
+        if (table != null) {
+            size += 2L * table.toJson().toString().length();
+        }
+        return size;
     }
 
     @Override

@@ -16,9 +16,10 @@ class ServiceLoadingTest {
     void stagesAreListedAndInstantiable() throws Exception {
         assertTrue(names(ServiceLoader.load(Estimator.class)).contains(VariationalAutoencoder.class.getName()));
         assertTrue(names(ServiceLoader.load(Transformer.class)).contains(VariationalAutoencoderModel.class.getName()));
+        assertTrue(names(ServiceLoader.load(Transformer.class)).contains(VaeSampler.class.getName()));
         assertTrue(names(ServiceLoader.load(Evaluator.class)).contains(VaeEvaluator.class.getName()));
         for (Class<?> c : new Class<?>[] {VariationalAutoencoder.class, VariationalAutoencoderModel.class,
-            VaeEvaluator.class}) {
+            VaeEvaluator.class, VaeSampler.class}) {
             assertTrue(c.getConstructor().newInstance() != null, c.getName() + " has a public no-arg constructor");
         }
     }
