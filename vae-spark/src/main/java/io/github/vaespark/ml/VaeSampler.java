@@ -25,7 +25,9 @@ import org.apache.spark.sql.types.StructType;
  *       column (e.g. {@code spark.range(n)}); the output has one row per input row: {@code id},
  *       then what {@code sample(spark, n, seed)} generates for that id ({@code latent} and
  *       {@code sample} vectors, or the table's columns). Other input columns are not kept. The same
- *       ids and seed give the same rows as {@code sample(spark, n, seed)} for ids 0 … n-1.</li>
+ *       ids and seed draw the same noise as {@code sample(spark, n, seed)} for ids 0 … n-1; the
+ *       decoded values are bit-identical when the rows are batched alike (same partitioning) and
+ *       may otherwise differ in the last float32 bits (GEMM results depend on the batch shape).</li>
  *   <li>Conditional table models: the input rows are the conditions; the output is
  *       {@code sample(conditions, seed)}: the input's columns, then the generated columns.</li>
  * </ul>
