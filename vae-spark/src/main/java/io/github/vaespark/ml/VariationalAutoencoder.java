@@ -11,7 +11,6 @@ import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
-import io.github.vaespark.train.DivergedException;
 import io.github.vaespark.train.EpochObserver;
 import io.github.vaespark.train.TrainingResult;
 import java.util.ArrayList;
@@ -369,7 +368,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             model.setParent(this);
             return model.setSummary(new VariationalAutoencoderSummary(result));
         } catch (Exception e) {
-            throw translate(e);
+            throw Failures.translate(e);
         } finally {
             if (train != null) {
                 train.unpersist();
@@ -397,30 +396,6 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
     /** One training partition per task slot: default parallelism over spark.task.cpus. */
     private static int defaultPartitions(Dataset<?> dataset) {
         return Math.max(1, ExchangeChoice.taskSlots(dataset.sparkSession().sparkContext()));
-    }
-
-    /**
-     * A Spark job failure caused by bad input becomes that input error (not a wall of Spark text);
-     * other failures pass through, checked Spark exceptions wrapped.
-     */
-    static RuntimeException translate(Exception e) {
-        if (e instanceof InvalidInputException invalid) {
-            return invalid;
-        }
-        if (e instanceof DivergedException diverged) {
-            TrainingDivergedException published = new TrainingDivergedException(diverged.getMessage(),
-                    diverged.epoch(), diverged.step());
-            published.initCause(diverged);
-            return published;
-        }
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof InvalidInputException invalid) {
-                InvalidInputException clean = new InvalidInputException(invalid.getMessage());
-                clean.initCause(e);
-                return clean;
-            }
-        }
-        return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
     }
 
     @Override

@@ -534,7 +534,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                     .toJavaRDD().mapPartitions(new ImportanceSampling(
                     executorModel(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
         } catch (Exception e) {
-            throw VariationalAutoencoder.translate(e);
+            throw Failures.translate(e);
         }
         double sum = 0;
         double rows = 0;
