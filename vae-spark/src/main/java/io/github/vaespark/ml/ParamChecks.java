@@ -3,10 +3,15 @@ package io.github.vaespark.ml;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.function.Predicate;
+import org.apache.spark.ml.param.ParamValidators;
 import scala.Function1;
 import scala.runtime.AbstractFunction1;
 
-/** Serializable Spark param validators written in Java. */
+/**
+ * Param validators: Spark's own {@link ParamValidators} where they say what is meant, and
+ * serializable Java predicates where Spark has none (finite doubles, arrays of positive sizes,
+ * column-name lists, case-insensitive choices).
+ */
 final class ParamChecks {
     private ParamChecks() {
     }
@@ -34,17 +39,19 @@ final class ParamChecks {
     }
 
     static Function1<Object, Object> intAtLeast(int min) {
-        return of(v -> (Integer) v >= min);
+        return ParamValidators.gtEq(min);
     }
 
     static Function1<Object, Object> longAny() {
         return of(v -> true);
     }
 
+    /** At least {@code min} and finite (Spark's gtEq would accept +∞). */
     static Function1<Object, Object> doubleAtLeast(double min) {
         return of(v -> Double.isFinite((Double) v) && (Double) v >= min);
     }
 
+    /** Positive and finite (Spark's gt would accept +∞). */
     static Function1<Object, Object> doublePositive() {
         return of(v -> Double.isFinite((Double) v) && (Double) v > 0);
     }

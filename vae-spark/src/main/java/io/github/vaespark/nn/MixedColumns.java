@@ -35,8 +35,11 @@ public final class MixedColumns implements Serializable {
      * @param width  entries covered (1 unless categorical)
      * @param mask   entry that marks the term as missing, or -1 when it always counts
      * @param column the table column it belongs to
+     * @param prior  for a Bernoulli segment, the share of ones seen in the data (its output bias
+     *               starts at that probability), else NaN
      */
-    public record Segment(Kind kind, int start, int width, int mask, int column) implements Serializable {
+    public record Segment(Kind kind, int start, int width, int mask, int column, double prior)
+            implements Serializable {
         public Segment {
             Objects.requireNonNull(kind, "kind");
             if (width < 1 || (kind != Kind.CATEGORICAL && width != 1)) {
@@ -100,7 +103,12 @@ public final class MixedColumns implements Serializable {
 
         /** Appends a segment of {@code width} entries; returns its start. */
         public int add(Kind kind, int width, int mask, int column) {
-            list.add(new Segment(kind, next, width, mask, column));
+            return add(kind, width, mask, column, Double.NaN);
+        }
+
+        /** Appends a segment with a prior share of ones (Bernoulli); returns its start. */
+        public int add(Kind kind, int width, int mask, int column, double prior) {
+            list.add(new Segment(kind, next, width, mask, column, prior));
             int start = next;
             next += width;
             return start;

@@ -4,7 +4,9 @@ import java.util.SplittableRandom;
 
 /**
  * Initial parameters as PyTorch's {@code nn.Linear} draws them: weights and biases uniform in
- * ±1/√fan_in; Gaussian log-variances start at 0 (unit variance).
+ * ±1/√fan_in; Gaussian log-variances start at 0 (unit variance). In a table's mixed likelihood, a
+ * Bernoulli segment with a prior (a column's missing indicator) starts with its output bias at the
+ * logit of that share, so a short fit does not begin by calling half the values missing.
  */
 public final class ParameterInit {
     private ParameterInit() {
@@ -20,6 +22,18 @@ public final class ParameterInit {
                 params[d.weightOffset() + i] = (2 * random.nextDouble() - 1) * bound;
             }
         }
+        MixedColumns mixed = layout.mixedColumns();
+        if (mixed != null) {
+            for (MixedColumns.Segment s : mixed.segments()) {
+                if (s.kind() == MixedColumns.Kind.BERNOULLI && !Double.isNaN(s.prior())) {
+                    double p = Math.min(1 - PRIOR_FLOOR, Math.max(PRIOR_FLOOR, s.prior()));
+                    params[layout.output().biasOffset() + s.start()] = Math.log(p / (1 - p));
+                }
+            }
+        }
         return params;
     }
+
+    /** Priors are kept in [PRIOR_FLOOR, 1 - PRIOR_FLOOR] (logits within about ±9.2). */
+    private static final double PRIOR_FLOOR = 1e-4;
 }

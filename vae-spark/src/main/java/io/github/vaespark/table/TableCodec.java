@@ -87,7 +87,7 @@ public final class TableCodec implements Serializable {
                 case CATEGORICAL -> b.add(MixedColumns.Kind.CATEGORICAL, col.levels().size(), missing, c);
                 default -> throw new IllegalStateException(col.kind().toString());
             }
-            b.add(MixedColumns.Kind.BERNOULLI, 1, -1, c);
+            b.add(MixedColumns.Kind.BERNOULLI, 1, -1, c, col.missingRate());
         }
         return b.build();
     }

@@ -19,7 +19,8 @@ class ParamsTest {
             "elboSamples", "latentColsPrefix", "handleInvalid", "latentDim", "encoderLayers", "decoderLayers",
             "activation", "likelihood", "precision", "beta", "klWarmupEpochs", "maxEpochs", "batchSize", "stepSize",
             "maxGradNorm", "seed", "validationIndicatorCol", "patience", "checkpointDir", "checkpointInterval",
-            "maxPartitions", "exchangeMode");
+            "maxPartitions", "exchangeMode", "inputCols", "categoricalCols", "conditionCols", "maxCategories",
+            "continuousScaling", "imputedCols", "columnScoresCol");
 
     @Test
     void everyParamIsDiscoverableAndDocumented() {

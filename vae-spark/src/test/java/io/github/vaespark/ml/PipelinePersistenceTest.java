@@ -121,6 +121,8 @@ class PipelinePersistenceTest {
                 Object b = actual.getOrDefault(q);
                 if (a instanceof int[] ia) {
                     assertArrayEquals(ia, (int[]) b, p.name());
+                } else if (a instanceof Object[] oa) {
+                    assertArrayEquals(oa, (Object[]) b, p.name());
                 } else {
                     assertEquals(a, b, p.name());
                 }

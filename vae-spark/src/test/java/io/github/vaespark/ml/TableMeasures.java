@@ -24,75 +24,72 @@ public final class TableMeasures {
 
     /** Hides income (depends on age) and segment (depends on income) in a third of the rows where present. */
     public static Map<String, Object> imputation(VariationalAutoencoderModel model, Dataset<Row> fresh) {
-        Dataset<Row> base = fresh.where(col("income").isNotNull().and(col("segment").isNotNull()))
-                .withColumn("hide", rand(99).lt(1.0 / 3)).cache();
-        Dataset<Row> hidden = base.withColumnRenamed("income", "income_true").withColumnRenamed("segment", "segment_true")
-                .withColumn("income", when(col("hide"), lit(null).cast("double")).otherwise(col("income_true")))
-                .withColumn("segment", when(col("hide"), lit(null).cast("string")).otherwise(col("segment_true")));
-        String[] imputed = Arrays.stream(model.getInputCols()).map(c -> c + "_imputed").toArray(String[]::new);
-        List<Row> rows = model.copy(new org.apache.spark.ml.param.ParamMap()).setImputedCols(imputed)
-                .transform(hidden).where(col("hide"))
-                .select("income_true", "income_imputed", "segment_true", "segment_imputed").collectAsList();
-        Row stats = base.where(org.apache.spark.sql.functions.not(col("hide")))
-                .agg(org.apache.spark.sql.functions.avg(org.apache.spark.sql.functions.log("income"))).first();
-        double meanLog = stats.getDouble(0);
-        String mode = base.where(org.apache.spark.sql.functions.not(col("hide"))).groupBy("segment").count()
-                .orderBy(org.apache.spark.sql.functions.desc("count")).first().getString(0);
-        double modelErr = 0;
-        double meanErr = 0;
-        int modelHits = 0;
-        int modeHits = 0;
-        for (Row r : rows) {
-            double truth = Math.log(r.getDouble(0));
-            modelErr += Math.pow(Math.log(r.getDouble(1)) - truth, 2);
-            meanErr += Math.pow(meanLog - truth, 2);
-            modelHits += r.getString(2).equals(r.getString(3)) ? 1 : 0;
-            modeHits += r.getString(2).equals(mode) ? 1 : 0;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("imputed_rows", rows.size());
-        out.put("income_log_rmse_model", Math.sqrt(modelErr / rows.size()));
-        out.put("income_log_rmse_mean", Math.sqrt(meanErr / rows.size()));
-        out.put("segment_accuracy_model", (double) modelHits / rows.size());
-        out.put("segment_accuracy_mode", (double) modeHits / rows.size());
-        base.unpersist();
-        return out;
+        return named(imputation(model, fresh, "income", "segment", true, 99), "income_log", "segment");
     }
 
     /** Penguins: hides body mass (depends on species and flipper length) and sex in a third of the rows. */
     public static Map<String, Object> penguinImputation(VariationalAutoencoderModel model, Dataset<Row> fresh) {
-        Dataset<Row> base = fresh.where(col("body_mass_g").isNotNull().and(col("sex").isNotNull()))
-                .withColumn("hide", rand(98).lt(1.0 / 3)).cache();
-        Dataset<Row> hidden = base.withColumnRenamed("body_mass_g", "mass_true").withColumnRenamed("sex", "sex_true")
-                .withColumn("body_mass_g", when(col("hide"), lit(null).cast("int")).otherwise(col("mass_true")))
-                .withColumn("sex", when(col("hide"), lit(null).cast("string")).otherwise(col("sex_true")));
+        return named(imputation(model, fresh, "body_mass_g", "sex", false, 98), "body_mass", "sex");
+    }
+
+    /**
+     * Hides a numeric and a string column in a third of the rows where both are present, imputes
+     * them with the model, and compares with mean (of the log, with {@code logScale}) and mode
+     * imputation from the rows left visible: RMSE of the numeric column, accuracy of the string one.
+     */
+    static Map<String, Object> imputation(VariationalAutoencoderModel model, Dataset<Row> fresh, String numeric,
+                                          String categorical, boolean logScale, long seed) {
+        Dataset<Row> base = fresh.where(col(numeric).isNotNull().and(col(categorical).isNotNull()))
+                .withColumn("hide", rand(seed).lt(1.0 / 3)).cache();
+        String numericType = base.schema().apply(numeric).dataType().typeName();
+        Dataset<Row> hidden = base.withColumnRenamed(numeric, "numeric_true")
+                .withColumnRenamed(categorical, "categorical_true")
+                .withColumn(numeric, when(col("hide"), lit(null).cast(numericType)).otherwise(col("numeric_true")))
+                .withColumn(categorical, when(col("hide"), lit(null).cast("string")).otherwise(col("categorical_true")));
         String[] imputed = Arrays.stream(model.getInputCols()).map(c -> c + "_imputed").toArray(String[]::new);
         List<Row> rows = model.copy(new org.apache.spark.ml.param.ParamMap()).setImputedCols(imputed)
                 .transform(hidden).where(col("hide"))
-                .select("mass_true", "body_mass_g_imputed", "sex_true", "sex_imputed").collectAsList();
-        double mean = base.where(org.apache.spark.sql.functions.not(col("hide")))
-                .agg(org.apache.spark.sql.functions.avg("body_mass_g")).first().getDouble(0);
-        String mode = base.where(org.apache.spark.sql.functions.not(col("hide"))).groupBy("sex").count()
-                .orderBy(org.apache.spark.sql.functions.desc("count")).first().getString(0);
+                .select("numeric_true", numeric + "_imputed", "categorical_true", categorical + "_imputed")
+                .collectAsList();
+        Dataset<Row> visible = base.where(org.apache.spark.sql.functions.not(col("hide")));
+        org.apache.spark.sql.Column values = logScale ? org.apache.spark.sql.functions.log(numeric) : col(numeric);
+        double mean = visible.agg(org.apache.spark.sql.functions.avg(values)).first().getDouble(0);
+        String mode = visible.groupBy(categorical).count().orderBy(org.apache.spark.sql.functions.desc("count"))
+                .first().getString(0);
         double modelErr = 0;
         double meanErr = 0;
         int modelHits = 0;
         int modeHits = 0;
         for (Row r : rows) {
-            double truth = ((Number) r.get(0)).doubleValue();
-            modelErr += Math.pow(((Number) r.get(1)).doubleValue() - truth, 2);
+            double truth = scale(((Number) r.get(0)).doubleValue(), logScale);
+            modelErr += Math.pow(scale(((Number) r.get(1)).doubleValue(), logScale) - truth, 2);
             meanErr += Math.pow(mean - truth, 2);
             modelHits += r.getString(2).equals(r.getString(3)) ? 1 : 0;
             modeHits += r.getString(2).equals(mode) ? 1 : 0;
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imputed_rows", rows.size());
-        out.put("body_mass_rmse_model", Math.sqrt(modelErr / rows.size()));
-        out.put("body_mass_rmse_mean", Math.sqrt(meanErr / rows.size()));
-        out.put("sex_accuracy_model", (double) modelHits / rows.size());
-        out.put("sex_accuracy_mode", (double) modeHits / rows.size());
+        out.put("rmse_model", Math.sqrt(modelErr / rows.size()));
+        out.put("rmse_mean", Math.sqrt(meanErr / rows.size()));
+        out.put("accuracy_model", (double) modelHits / rows.size());
+        out.put("accuracy_mode", (double) modeHits / rows.size());
         base.unpersist();
         return out;
+    }
+
+    /** The figures with the columns' names in their keys, e.g. income_log_rmse_model. */
+    private static Map<String, Object> named(Map<String, Object> figures, String numeric, String categorical) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : figures.entrySet()) {
+            String key = e.getKey();
+            out.put(key.startsWith("rmse") ? numeric + "_" + key : key.startsWith("accuracy") ? categorical + "_" + key
+                    : key, e.getValue());
+        }
+        return out;
+    }
+
+    private static double scale(double v, boolean log) {
+        return log ? Math.log(v) : v;
     }
 
     /**
