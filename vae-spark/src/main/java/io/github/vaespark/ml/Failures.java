@@ -15,6 +15,9 @@ final class Failures {
         if (e instanceof InvalidInputException invalid) {
             return invalid;
         }
+        if (e instanceof TrainingDivergedException published) {
+            return published;
+        }
         if (e instanceof DivergedException diverged) {
             TrainingDivergedException published = new TrainingDivergedException(diverged.getMessage(),
                     diverged.epoch(), diverged.step());

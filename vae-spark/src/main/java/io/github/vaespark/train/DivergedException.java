@@ -4,7 +4,7 @@ package io.github.vaespark.train;
  * Thrown by the loop when a loss or gradient stops being finite (published to users as
  * {@code ml.TrainingDivergedException}).
  */
-public final class DivergedException extends IllegalStateException {
+public class DivergedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     private final int epoch;
