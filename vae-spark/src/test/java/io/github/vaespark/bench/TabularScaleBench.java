@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Table models at scale on {@link WideTables} (20 mixed columns with nulls): {@code --mode train}
+ * Table models at scale on {@link WideTables} (20 mixed columns with nulls): {@code --mode transform}
+ * times transform to Parquet (latent mean only; with imputed columns and column scores) against a
+ * plain Parquet copy of the same rows, alternating; {@code --mode train}
  * fits on {@code --rows} rows (generated and written to Parquet first, then read back as a user's
  * table would be) and reports the whole fit's time, the per-epoch rows/s and the share of each
  * epoch spent outside the executors' computation; {@code --mode sample} writes {@code --rows}
@@ -78,6 +80,31 @@ public final class TabularScaleBench {
             out.put("last_epoch_compute_seconds", last.computeSeconds());
             out.put("last_epoch_seconds", last.seconds());
             out.put("exchange_mode", last.exchangeMode());
+        } else if (a.get("mode").equals("transform")) {
+            String input = dir + "/wide-" + rows + ".parquet";
+            WideTables.generate(spark, rows, 1, spark.sparkContext().defaultParallelism()).write().mode("overwrite")
+                    .parquet(input);
+            VariationalAutoencoderModel model = estimator.setMaxEpochs(1).fit(WideTables.generate(spark,
+                    Long.parseLong(a.get("model-rows")), 2, spark.sparkContext().defaultParallelism()));
+            String[] imputed = java.util.Arrays.stream(columns).map(c -> c + "_i").toArray(String[]::new);
+            Map<String, VariationalAutoencoderModel> variants = new LinkedHashMap<>();
+            variants.put("mean_only", model.copy(new org.apache.spark.ml.param.ParamMap()).setReconstructionCol(""));
+            variants.put("mean_imputed_scores", model.copy(new org.apache.spark.ml.param.ParamMap())
+                    .setReconstructionCol("").setImputedCols(imputed).setColumnScoresCol("scores"));
+            for (int rep = 0; rep < 3; rep++) {
+                long t0 = System.nanoTime();
+                spark.read().parquet(input).write().mode("overwrite").parquet(dir + "/copy.parquet");
+                double copy = (System.nanoTime() - t0) / 1e9;
+                out.put("copy_rows_per_second_" + rep, rows / copy);
+                for (Map.Entry<String, VariationalAutoencoderModel> v : variants.entrySet()) {
+                    long t1 = System.nanoTime();
+                    v.getValue().transform(spark.read().parquet(input)).write().mode("overwrite")
+                            .parquet(dir + "/transformed.parquet");
+                    double seconds = (System.nanoTime() - t1) / 1e9;
+                    out.put(v.getKey() + "_rows_per_second_" + rep, rows / seconds);
+                    out.put(v.getKey() + "_ratio_" + rep, seconds / copy);
+                }
+            }
         } else {
             long modelRows = Long.parseLong(a.get("model-rows"));
             VariationalAutoencoderModel model = estimator.setMaxEpochs(1)
