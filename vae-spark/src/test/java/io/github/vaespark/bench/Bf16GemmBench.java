@@ -112,6 +112,7 @@ public final class Bf16GemmBench {
                 + ", OpenBLAS threads " + openblas_full.openblas_get_num_threads() + "; BLAS: " + blas);
         dnnl.dnnl_set_verbose(1);  // the info lines (isa, runtime) and the first executions' implementations
         System.out.println("oneDNN " + OneDnnMatmul.version() + ", effective ISA " + OneDnnMatmul.effectiveIsa());
+        System.out.printf("Java float32 -> bf16 conversion (one thread, 1M floats): %.2f G floats/s%n", conversionRate());
         System.out.println("loadavg at start: " + loadAverage());
         System.out.printf("%-26s %9s %9s %9s %9s %9s  %6s %6s %6s  %s%n", "shape (GFLOP/s, median)", "a sgemm",
                 "b dnnlf32", "c bf16", "d +conv", "e +copyC", "c/a", "d/a", "e/a", "oneDNN f32 | bf16 impl");
@@ -198,6 +199,24 @@ public final class Bf16GemmBench {
             row.put("gflops", medians);
             return row;
         }
+    }
+
+    /** Java float32 → bf16 conversions per second (billions), the median of 9 runs over 1M floats. */
+    private static double conversionRate() {
+        float[] x = gaussians(new Random(1), 1 << 20);
+        short[] out = new short[x.length];
+        double[] rates = new double[9];
+        for (int warm = 0; warm < 200; warm++) {
+            Bfloat16.fromFloats(x, 0, out, x.length);
+        }
+        for (int r = 0; r < rates.length; r++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                Bfloat16.fromFloats(x, 0, out, x.length);
+            }
+            rates[r] = 20.0 * x.length / (System.nanoTime() - t0);
+        }
+        return median(rates);
     }
 
     /** Iterations making one sample last about {@code sampleMs}, after warming the code up. */

@@ -1,5 +1,6 @@
 package io.github.vaespark.bench;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.blas.CpuFeatures;
@@ -21,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   <li>against the bf16-rounded inputs: (k + 2)·2⁻²⁴, the worst-case float32 summation error in
  *       any order; a bf16 accumulator would miss it by far.</li>
  * </ul>
- * Skipped, saying why, on a CPU without avx512_bf16 or amx_bf16, or off Linux x86-64 (the only
+ * It must also run an optimised kernel, not oneDNN's reference code (which a column-major
+ * destination used to get). Skipped, saying why, on a CPU without avx512_bf16 or amx_bf16, or off Linux x86-64 (the only
  * dnnl natives on the test class path).
  */
 class Bf16MatmulTest {
@@ -89,6 +91,7 @@ class Bf16MatmulTest {
         double floatTolerance = 0x1p-7 + 0x1p-16 + (k + 2) * 0x1p-24;
         double bf16Tolerance = (k + 2) * 0x1p-24;
         String where = impl + " (oneDNN " + OneDnnMatmul.version() + ")";
+        assertFalse(impl.startsWith("ref"), "oneDNN fell back to its reference code for this layout: " + where);
         assertTrue(worstVsFloat <= floatTolerance, "error vs the float inputs " + worstVsFloat + " > "
                 + floatTolerance + " in " + where);
         assertTrue(worstVsBf16 <= bf16Tolerance, "error vs the bf16-rounded inputs " + worstVsBf16 + " > "

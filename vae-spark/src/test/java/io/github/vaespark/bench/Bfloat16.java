@@ -8,11 +8,15 @@ final class Bfloat16 {
     private Bfloat16() {
     }
 
-    /** The bfloat16 bits nearest to {@code x} (ties to even); NaN stays a quiet NaN, overflow gives infinity. */
+    /**
+     * The bfloat16 bits nearest to {@code x} (ties to even); NaN stays a quiet NaN, overflow gives
+     * infinity. Branch-free (NaN is a 0/1 factor, not a select), so that loops over it vectorise.
+     */
     static short fromFloat(float x) {
         int bits = Float.floatToRawIntBits(x);
-        int rounded = (bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16;
-        return (short) ((bits & 0x7FFFFFFF) > 0x7F800000 ? (bits >>> 16) | 0x0040 : rounded);
+        int nan = (0x7F800000 - (bits & 0x7FFFFFFF)) >>> 31;  // 1 for NaN, else 0
+        int rounding = (1 - nan) * (0x7FFF + ((bits >>> 16) & 1));
+        return (short) (((bits + rounding) >>> 16) | (nan << 6));
     }
 
     /** The float32 value of bfloat16 bits (exact). */

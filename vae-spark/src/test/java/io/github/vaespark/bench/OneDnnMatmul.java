@@ -21,9 +21,9 @@ import org.bytedeco.javacpp.Loader;
  * operands held in native memory: float32 inputs, or bfloat16 inputs with float32 accumulation and
  * output. Spike for issue 17 (org.bytedeco:dnnl, test scope); not thread-safe.
  *
- * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, so the transposes are
- * just strides: no copy. oneDNN's CPU runtime is OpenMP: its thread count is {@code OMP_NUM_THREADS},
- * read once per process.
+ * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, or its transpose
+ * row-major, so the transposes are just strides: no copy. oneDNN's CPU runtime is OpenMP: its
+ * thread count is {@code OMP_NUM_THREADS}, read once per process.
  */
 final class OneDnnMatmul implements AutoCloseable {
     private static engine cpu;
@@ -60,18 +60,20 @@ final class OneDnnMatmul implements AutoCloseable {
         this.k = k;
         engine eng = engine();
         memory.data_type in = bf16 ? memory.data_type.bf16 : memory.data_type.f32;
-        // op(A) is m×k: stored m×k (lda = m) or, transposed, k×m (lda = k).
-        memory.desc aDesc = new memory.desc(new long[] {m, k}, in, transA ? new long[] {k, 1} : new long[] {1, m});
-        // op(B) is k×n: stored k×n (ldb = k) or, transposed, n×k (ldb = n).
-        memory.desc bDesc = new memory.desc(new long[] {k, n}, in, transB ? new long[] {n, 1} : new long[] {1, k});
-        memory.desc cDesc = new memory.desc(new long[] {m, n}, memory.data_type.f32, new long[] {1, m});
+        // oneDNN's fast matmuls want a row-major destination, and column-major C (m×n) is row-major
+        // Cᵀ (n×m); so oneDNN computes Cᵀ = op(B)ᵀ·op(A)ᵀ, with op(B)ᵀ as its source and op(A)ᵀ as
+        // its weights. op(B)ᵀ (n×k): B stored k×n (ldb = k) or, transposed, n×k (ldb = n).
+        memory.desc bDesc = new memory.desc(new long[] {n, k}, in, transB ? new long[] {1, n} : new long[] {k, 1});
+        // op(A)ᵀ (k×m): A stored m×k (lda = m) or, transposed, k×m (lda = k).
+        memory.desc aDesc = new memory.desc(new long[] {k, m}, in, transA ? new long[] {1, k} : new long[] {m, 1});
+        memory.desc cDesc = new memory.desc(new long[] {n, m}, memory.data_type.f32, new long[] {m, 1});
         primitive_attr attr = new primitive_attr();
         if (accumulate) {
             post_ops sum = new post_ops();
             sum.append_sum();
             attr.set_post_ops(sum);
         }
-        matmul.primitive_desc pd = new matmul.primitive_desc(eng, aDesc, bDesc, cDesc, attr, false);
+        matmul.primitive_desc pd = new matmul.primitive_desc(eng, bDesc, aDesc, cDesc, attr, false);
         implementation = pd.impl_info_str().getString();
         primitive = new matmul(pd);
         int inBytes = bf16 ? 2 : 4;
@@ -85,8 +87,8 @@ final class OneDnnMatmul implements AutoCloseable {
         cF32 = cData.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         scratch = bf16 ? new short[Math.max(m * k, k * n)] : null;
         args = new IntMemoryMap();
-        args.put(dnnl.DNNL_ARG_SRC, new memory(aDesc, eng, aData));
-        args.put(dnnl.DNNL_ARG_WEIGHTS, new memory(bDesc, eng, bData));
+        args.put(dnnl.DNNL_ARG_SRC, new memory(bDesc, eng, bData));
+        args.put(dnnl.DNNL_ARG_WEIGHTS, new memory(aDesc, eng, aData));
         args.put(dnnl.DNNL_ARG_DST, new memory(cDesc, eng, cData));
     }
 
