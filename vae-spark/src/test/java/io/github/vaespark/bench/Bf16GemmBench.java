@@ -28,7 +28,13 @@ import org.bytedeco.openblas.global.openblas_full;
  *   <li>oneDNN bf16 × bf16 → f32 matmul, operands already bf16 in native memory;</li>
  *   <li>(c) plus the Java float32 → bf16 conversion (round to nearest even) of A and B per call;</li>
  *   <li>(d) plus copying C between float[] and native memory (in only when accumulating), i.e. all
- *       that a {@code Kernels.gemm} on float[] would pay.</li>
+ *       that a {@code Kernels.gemm} on float[] would pay;</li>
+ *   <li>oneDNN matmul on float32 operands in native memory with fpmath_mode bf16, which allows it
+ *       to round them to bf16 itself (oneDNN 3.11 on avx512_core_bf16 without AMX does not: see the
+ *       implementation column);</li>
+ *   <li>(f) plus copying A, B and C between float[] and native memory (C in only when accumulating);</li>
+ *   <li>(e) with the conversion done natively: A and B copied as floats into native memory and
+ *       rounded to bf16 by oneDNN reorders.</li>
  * </ol>
  * oneDNN's OpenMP reads its thread count once per process, so each thread count runs in a child JVM
  * with {@code OMP_NUM_THREADS} (and OpenBLAS) set to it; the Java conversion stays on one thread.
@@ -36,7 +42,10 @@ import org.bytedeco.openblas.global.openblas_full;
  */
 public final class Bf16GemmBench {
     private static final int BATCH = 1024;
-    private static final String[] VARIANTS = {"a_sgemm", "b_dnnl_f32", "c_dnnl_bf16", "d_bf16_conv", "e_bf16_conv_copy"};
+    private static final String[] VARIANTS = {"a_sgemm", "b_dnnl_f32", "c_dnnl_bf16", "d_bf16_conv", "e_bf16_conv_copy",
+        "f_f32_as_bf16", "g_f32_as_bf16_copy", "h_bf16_native_conv_copy"};
+    private static final String[] HEADINGS = {"a sgemm", "b dnnlf32", "c bf16", "d +conv", "e +copyC", "f f32bf16m",
+        "g +copies", "h natconv"};
 
     private Bf16GemmBench() {
     }
@@ -114,14 +123,23 @@ public final class Bf16GemmBench {
         System.out.println("oneDNN " + OneDnnMatmul.version() + ", effective ISA " + OneDnnMatmul.effectiveIsa());
         System.out.printf("Java float32 -> bf16 conversion (one thread, 1M floats): %.2f G floats/s%n", conversionRate());
         System.out.println("loadavg at start: " + loadAverage());
-        System.out.printf("%-26s %9s %9s %9s %9s %9s  %6s %6s %6s  %s%n", "shape (GFLOP/s, median)", "a sgemm",
-                "b dnnlf32", "c bf16", "d +conv", "e +copyC", "c/a", "d/a", "e/a", "oneDNN f32 | bf16 impl");
+        StringBuilder heading = new StringBuilder(String.format("%-26s", "shape (GFLOP/s, median)"));
+        for (String h : HEADINGS) {
+            heading.append(String.format(" %9s", h));
+        }
+        System.out.println(heading + "   c/a   d/a   e/a   f/a   g/a   h/a  oneDNN f32 | bf16 | f32-as-bf16 impl");
         for (Shape s : shapes()) {
             Map<String, Object> row = measure(s, threads, reps, sampleMs);
             dnnl.dnnl_set_verbose(0);
             double[] g = (double[]) row.remove("gflops");
-            System.out.printf("%-26s %9.1f %9.1f %9.1f %9.1f %9.1f  %6.2f %6.2f %6.2f  %s | %s%n", s.name(), g[0], g[1], g[2],
-                    g[3], g[4], g[2] / g[0], g[3] / g[0], g[4] / g[0], row.get("impl_f32"), row.get("impl_bf16"));
+            StringBuilder line = new StringBuilder(String.format("%-26s", s.name()));
+            for (double x : g) {
+                line.append(String.format(" %9.1f", x));
+            }
+            for (int v = 2; v < g.length; v++) {
+                line.append(String.format(" %5.2f", g[v] / g[0]));
+            }
+            System.out.println(line + "  " + row.get("impl_f32") + " | " + row.get("impl_bf16") + " | " + row.get("impl_f32_as_bf16"));
             System.out.println(BenchArgs.json(row));
         }
         System.out.println("loadavg at end: " + loadAverage());
@@ -137,14 +155,21 @@ public final class Bf16GemmBench {
         int ldb = s.transB() ? s.n() : s.k();
         float beta = s.accumulate() ? 1f : 0f;
         BLAS blas = BLAS.getInstance();
-        try (OneDnnMatmul f32 = new OneDnnMatmul(false, s.transA(), s.transB(), s.m(), s.n(), s.k(), s.accumulate());
-             OneDnnMatmul bf16 = new OneDnnMatmul(true, s.transA(), s.transB(), s.m(), s.n(), s.k(), s.accumulate())) {
+        try (OneDnnMatmul f32 = new OneDnnMatmul(OneDnnMatmul.Inputs.F32, s.transA(), s.transB(), s.m(), s.n(), s.k(),
+                s.accumulate());
+             OneDnnMatmul bf16 = new OneDnnMatmul(OneDnnMatmul.Inputs.BF16, s.transA(), s.transB(), s.m(), s.n(), s.k(),
+                     s.accumulate());
+             OneDnnMatmul f32AsBf16 = new OneDnnMatmul(OneDnnMatmul.Inputs.F32_AS_BF16, s.transA(), s.transB(), s.m(), s.n(),
+                     s.k(), s.accumulate())) {
             f32.loadA(a, 0);
             f32.loadB(b, 0);
             f32.loadC(c, 0);
             bf16.loadA(a, 0);
             bf16.loadB(b, 0);
             bf16.loadC(c, 0);
+            f32AsBf16.loadA(a, 0);
+            f32AsBf16.loadB(b, 0);
+            f32AsBf16.loadC(c, 0);
             Runnable[] runs = {
                 () -> blas.sgemm(s.transA() ? "T" : "N", s.transB() ? "T" : "N", s.m(), s.n(), s.k(), 1f,
                         a, 0, lda, b, 0, ldb, beta, c, 0, s.m()),
@@ -161,6 +186,24 @@ public final class Bf16GemmBench {
                     }
                     bf16.loadA(a, 0);
                     bf16.loadB(b, 0);
+                    bf16.execute();
+                    bf16.storeC(c, 0);
+                },
+                f32AsBf16::execute,
+                () -> {
+                    if (s.accumulate()) {
+                        f32AsBf16.loadC(c, 0);
+                    }
+                    f32AsBf16.loadA(a, 0);
+                    f32AsBf16.loadB(b, 0);
+                    f32AsBf16.execute();
+                    f32AsBf16.storeC(c, 0);
+                },
+                () -> {
+                    if (s.accumulate()) {
+                        bf16.loadC(c, 0);
+                    }
+                    bf16.loadConvertingNatively(a, 0, b, 0);
                     bf16.execute();
                     bf16.storeC(c, 0);
                 },
@@ -196,6 +239,7 @@ public final class Bf16GemmBench {
             }
             row.put("impl_f32", f32.implementation());
             row.put("impl_bf16", bf16.implementation());
+            row.put("impl_f32_as_bf16", f32AsBf16.implementation());
             row.put("gflops", medians);
             return row;
         }

@@ -1,5 +1,6 @@
 package io.github.vaespark.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.github.vaespark.blas.CpuFeatures;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,22 +44,23 @@ class Bf16MatmulTest {
         Assumptions.assumeTrue(reason == null, reason);
     }
 
-    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} accumulate={5}")
+    @ParameterizedTest(name = "{0} transA={1} transB={2} m={3} n={4} k={5} accumulate={6}")
     @CsvSource({
-        "false, false, 37, 65, 300, true",   // forward: W (out×in) · X (in×batch), onto the bias
-        "true,  false, 300, 65, 37, false",  // data gradient: Wᵀ · Δ
-        "false, true,  37, 300, 65, true",   // weight gradient: Δ · Xᵀ, added to the gradient
-        "false, false, 40, 1024, 256, true", // the VAE's latent layer at batch 1024
-        "true,  true,  17, 19, 1030, false", // both transposed, a long inner dimension
+        "BF16,        false, false, 37, 65, 300, true",   // forward: W (out×in) · X (in×batch), onto the bias
+        "BF16,        true,  false, 300, 65, 37, false",  // data gradient: Wᵀ · Δ
+        "BF16,        false, true,  37, 300, 65, true",   // weight gradient: Δ · Xᵀ, added to the gradient
+        "BF16,        false, false, 40, 1024, 256, true", // the VAE's latent layer at batch 1024
+        "BF16,        true,  true,  17, 19, 1030, false", // both transposed, a long inner dimension
     })
-    void matchesTheDoubleReference(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+    void matchesTheDoubleReference(OneDnnMatmul.Inputs inputs, boolean transA, boolean transB, int m, int n, int k,
+                                   boolean accumulate) {
         Random random = new Random(m * 31L + n * 7L + k);
         float[] a = gaussians(random, m * k);
         float[] b = gaussians(random, k * n);
         float[] c0 = gaussians(random, m * n);
         float[] c = c0.clone();
         String impl;
-        try (OneDnnMatmul gemm = new OneDnnMatmul(true, transA, transB, m, n, k, accumulate)) {
+        try (OneDnnMatmul gemm = new OneDnnMatmul(inputs, transA, transB, m, n, k, accumulate)) {
             impl = gemm.implementation();
             gemm.loadA(a, 0);
             gemm.loadB(b, 0);
@@ -97,6 +100,30 @@ class Bf16MatmulTest {
         assertTrue(worstVsBf16 <= bf16Tolerance, "error vs the bf16-rounded inputs " + worstVsBf16 + " > "
                 + bf16Tolerance + " (not float32 accumulation?) in " + where);
         assertTrue(worstVsFloat > 0x1p-16, "no bf16 rounding visible (" + worstVsFloat + "): ran in float32? " + where);
+    }
+
+    @Test
+    void nativeConversionMatchesTheJavaOneBitForBit() {
+        Random random = new Random(5);
+        int m = 40;
+        int n = 300;
+        int k = 129;
+        float[] a = gaussians(random, m * k);
+        float[] b = gaussians(random, k * n);
+        a[3] = 1 + 0x1p-8f;  // a tie, to even
+        b[5] = Float.MAX_VALUE;  // overflows to infinity
+        float[] viaJava = new float[m * n];
+        float[] viaOneDnn = new float[m * n];
+        try (OneDnnMatmul gemm = new OneDnnMatmul(OneDnnMatmul.Inputs.BF16, true, false, m, n, k, false)) {
+            gemm.loadA(a, 0);
+            gemm.loadB(b, 0);
+            gemm.execute();
+            gemm.storeC(viaJava, 0);
+            gemm.loadConvertingNatively(a, 0, b, 0);
+            gemm.execute();
+            gemm.storeC(viaOneDnn, 0);
+        }
+        assertArrayEquals(viaJava, viaOneDnn);
     }
 
     private static float[] gaussians(Random random, int length) {

@@ -11,6 +11,7 @@ import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
@@ -18,14 +19,28 @@ import org.bytedeco.javacpp.Loader;
 /**
  * One column-major GEMM {@code C = op(A)·op(B) [+ C]} (m×k by k×n, the BLAS convention of
  * {@code Kernels.gemm}) as a oneDNN matmul primitive, created once and executed many times on
- * operands held in native memory: float32 inputs, or bfloat16 inputs with float32 accumulation and
- * output. Spike for issue 17 (org.bytedeco:dnnl, test scope); not thread-safe.
+ * operands held in native memory ({@link Inputs}): float32, bfloat16, or float32 that oneDNN rounds
+ * to bfloat16 itself; always float32 accumulation and output. Spike for issue 17
+ * (org.bytedeco:dnnl, test scope); not thread-safe.
  *
  * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, or its transpose
  * row-major, so the transposes are just strides: no copy. oneDNN's CPU runtime is OpenMP: its
  * thread count is {@code OMP_NUM_THREADS}, read once per process.
  */
 final class OneDnnMatmul implements AutoCloseable {
+    /** What the operands are in native memory and how oneDNN multiplies them. */
+    enum Inputs {
+        /** float32 operands, float32 products. */
+        F32,
+        /** bfloat16 operands (rounded in Java by {@link #loadA}/{@link #loadB}), bf16 products. */
+        BF16,
+        /**
+         * float32 operands with fpmath_mode bf16, which allows oneDNN to round them to bf16 itself;
+         * oneDNN 3.11 on avx512_core_bf16 (no AMX) ignores it and runs its float32 kernel.
+         */
+        F32_AS_BF16
+    }
+
     private static engine cpu;
     private static stream inOrder;
 
@@ -42,19 +57,29 @@ final class OneDnnMatmul implements AutoCloseable {
     private final FloatBuffer bF32;
     private final FloatBuffer cF32;
     private final short[] scratch;
+    private final BytePointer aStage;
+    private final BytePointer bStage;
+    private final FloatBuffer aStageF32;
+    private final FloatBuffer bStageF32;
+    private final memory aStageMemory;
+    private final memory bStageMemory;
+    private final memory aMemory;
+    private final memory bMemory;
+    private final reorder aToBf16;
+    private final reorder bToBf16;
     private final matmul primitive;
     private final IntMemoryMap args;
     private final String implementation;
 
     /**
-     * Creates the primitive: {@code bf16} chooses bfloat16 inputs (else float32), {@code accumulate}
-     * adds the product to C (BLAS beta = 1, a oneDNN sum post-op) instead of overwriting it.
+     * Creates the primitive for {@code inputs}; {@code accumulate} adds the product to C (BLAS
+     * beta = 1, a oneDNN sum post-op) instead of overwriting it.
      */
-    OneDnnMatmul(boolean bf16, boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+    OneDnnMatmul(Inputs inputs, boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
         if (m <= 0 || n <= 0 || k <= 0) {
             throw new IllegalArgumentException("GEMM sizes must be positive: m=" + m + " n=" + n + " k=" + k);
         }
-        this.bf16 = bf16;
+        this.bf16 = inputs == Inputs.BF16;
         this.m = m;
         this.n = n;
         this.k = k;
@@ -68,6 +93,9 @@ final class OneDnnMatmul implements AutoCloseable {
         memory.desc aDesc = new memory.desc(new long[] {k, m}, in, transA ? new long[] {1, k} : new long[] {m, 1});
         memory.desc cDesc = new memory.desc(new long[] {n, m}, memory.data_type.f32, new long[] {m, 1});
         primitive_attr attr = new primitive_attr();
+        if (inputs == Inputs.F32_AS_BF16) {
+            attr.set_fpmath_mode(dnnl.fpmath_mode.bf16);
+        }
         if (accumulate) {
             post_ops sum = new post_ops();
             sum.append_sum();
@@ -86,10 +114,27 @@ final class OneDnnMatmul implements AutoCloseable {
         bF32 = bf16 ? null : bData.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         cF32 = cData.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
         scratch = bf16 ? new short[Math.max(m * k, k * n)] : null;
+        aMemory = new memory(aDesc, eng, aData);
+        bMemory = new memory(bDesc, eng, bData);
         args = new IntMemoryMap();
-        args.put(dnnl.DNNL_ARG_SRC, new memory(bDesc, eng, bData));
-        args.put(dnnl.DNNL_ARG_WEIGHTS, new memory(aDesc, eng, aData));
+        args.put(dnnl.DNNL_ARG_SRC, bMemory);
+        args.put(dnnl.DNNL_ARG_WEIGHTS, aMemory);
         args.put(dnnl.DNNL_ARG_DST, new memory(cDesc, eng, cData));
+        // bf16 only: float32 staging copies of A and B, and oneDNN reorders rounding them into A and B.
+        aStage = bf16 ? new BytePointer((long) m * k * 4) : null;
+        bStage = bf16 ? new BytePointer((long) k * n * 4) : null;
+        aStageF32 = bf16 ? aStage.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+        bStageF32 = bf16 ? bStage.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer() : null;
+        aStageMemory = bf16 ? new memory(new memory.desc(new long[] {k, m},
+                memory.data_type.f32, strides(aDesc)), eng, aStage) : null;
+        bStageMemory = bf16 ? new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, strides(bDesc)), eng,
+                bStage) : null;
+        aToBf16 = bf16 ? new reorder(aStageMemory, aMemory) : null;
+        bToBf16 = bf16 ? new reorder(bStageMemory, bMemory) : null;
+    }
+
+    private static long[] strides(memory.desc d) {
+        return new long[] {d.get_strides().get(0), d.get_strides().get(1)};
     }
 
     /** The CPU engine of this process (loads oneDNN on first use). */
@@ -139,6 +184,20 @@ final class OneDnnMatmul implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads A and B (bf16 inputs only) the native way: copies the floats into native memory and
+     * lets a oneDNN reorder round them to bf16 (round to nearest even, vectorised).
+     */
+    void loadConvertingNatively(float[] a, int aOffset, float[] b, int bOffset) {
+        if (!bf16) {
+            throw new IllegalStateException("loadConvertingNatively is for bf16 inputs; this matmul has float32 inputs");
+        }
+        aStageF32.put(0, a, aOffset, m * k);
+        bStageF32.put(0, b, bOffset, k * n);
+        aToBf16.execute(inOrder, aStageMemory, aMemory);
+        bToBf16.execute(inOrder, bStageMemory, bMemory);
+    }
+
     /** Loads C (column-major m×n, float32): what an accumulating GEMM adds to. */
     void loadC(float[] c, int offset) {
         cF32.put(0, c, offset, m * n);
@@ -159,6 +218,12 @@ final class OneDnnMatmul implements AutoCloseable {
     public void close() {
         args.close();
         primitive.close();
+        if (bf16) {
+            aToBf16.close();
+            bToBf16.close();
+            aStage.close();
+            bStage.close();
+        }
         aData.close();
         bData.close();
         cData.close();
