@@ -118,7 +118,8 @@ public final class Bf16GemmBench {
         String blas = NativeBlas.ensureLoaded();
         openblas_full.openblas_set_num_threads(threads);
         System.out.println("== " + threads + " thread(s): OMP_NUM_THREADS=" + System.getenv("OMP_NUM_THREADS")
-                + ", OpenBLAS threads " + openblas_full.openblas_get_num_threads() + "; BLAS: " + blas);
+                + ", OpenBLAS threads " + openblas_full.openblas_get_num_threads() + " (set after loading); BLAS as loaded: "
+                + blas + "; OPENBLAS_CORETYPE=" + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
         dnnl.dnnl_set_verbose(1);  // the info lines (isa, runtime) and the first executions' implementations
         System.out.println("oneDNN " + OneDnnMatmul.version() + ", effective ISA " + OneDnnMatmul.effectiveIsa());
         System.out.printf("Java float32 -> bf16 conversion (one thread, 1M floats): %.2f G floats/s%n", conversionRate());
