@@ -48,57 +48,29 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
     private <A> Iterator<Row> generate(Kernels<A> k, Iterator<Row> ids) {
         VaeNetwork<A> network = model.network(k);
         A params = model.params(k);
-        List<Row> out = new ArrayList<>();
-        List<Long> batch = new ArrayList<>(BatchInference.BATCH_ROWS);
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                if (next < out.size()) {
-                    return true;
-                }
-                out.clear();
-                next = 0;
-                batch.clear();
-                while (batch.size() < BatchInference.BATCH_ROWS && ids.hasNext()) {
-                    batch.add(ids.next().getLong(0));
-                }
-                if (!batch.isEmpty()) {
-                    decodeBatch();
-                }
-                return next < out.size();
+        double[] scratch = new double[layout.latentDim()];
+        return new Batches<Row, Row>(ids, rows -> {
+            int n = rows.size();
+            Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
+            DenseMatrix<?> z = ws.latent(n);
+            double[][] latents = new double[n][];
+            for (int j = 0; j < n; j++) {
+                LatentNoise.fillColumn(k, z, j, seed, rows.get(j).getLong(0), scratch);
+                latents[j] = scratch.clone();
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+            DenseMatrix<?> mean = network.decodeMean(params, z, ws);
+            List<Row> out = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                long id = rows.get(j).getLong(0);
+                double[] x = new double[layout.inputDim()];
+                k.getColumn(mean, j, x);
+                if (drawObservation) {
+                    observe(x, LatentNoise.mix(seed ^ 0x0B5E_47E5L, id));
                 }
-                return out.get(next++);
+                out.add(RowFactory.create(id, new DenseVector(latents[j]), new DenseVector(x)));
             }
-
-            private void decodeBatch() {
-                int n = batch.size();
-                Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
-                DenseMatrix<?> z = ws.latent(n);
-                double[] scratch = new double[layout.latentDim()];
-                double[][] latents = new double[n][];
-                for (int j = 0; j < n; j++) {
-                    LatentNoise.fillColumn(k, z, j, seed, batch.get(j), scratch);
-                    latents[j] = scratch.clone();
-                }
-                DenseMatrix<?> mean = network.decodeMean(params, z, ws);
-                for (int j = 0; j < n; j++) {
-                    double[] x = new double[layout.inputDim()];
-                    k.getColumn(mean, j, x);
-                    if (drawObservation) {
-                        observe(x, LatentNoise.mix(seed ^ 0x0B5E_47E5L, batch.get(j)));
-                    }
-                    out.add(RowFactory.create(batch.get(j), new DenseVector(latents[j]), new DenseVector(x)));
-                }
-            }
-        };
+            return out;
+        });
     }
 
     /** Replaces the mean by a draw from p(x|z): Bernoulli 0/1 values or Gaussian noise with the learned variance. */

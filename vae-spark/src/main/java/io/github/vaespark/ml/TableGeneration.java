@@ -13,7 +13,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -63,80 +62,49 @@ final class TableGeneration implements MapPartitionsFunction<Row, Row>, Serializ
         TaskContext task = TaskContext.get();
         long partition = task == null ? 0 : task.partitionId();
         int features = codec.features().size();
-        return new Iterator<>() {
-            private final List<Row> batch = new ArrayList<>(BatchInference.BATCH_ROWS);
-            private final List<Long> keys = new ArrayList<>(BatchInference.BATCH_ROWS);
-            private final List<Row> out = new ArrayList<>(BatchInference.BATCH_ROWS);
-            private final double[] scratch = new double[layout.latentDim()];
-            private final double[] row = new double[layout.inputDim()];
-            private final double[] encoded = new double[Math.max(1, layout.conditionDim())];
-            private final Object[] selected = new Object[conditionIndex == null ? 0 : conditionIndex.length];
-            private long position;
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                while (next >= out.size() && input.hasNext()) {
-                    fill();
-                }
-                return next < out.size();
+        double[] scratch = new double[layout.latentDim()];
+        double[] row = new double[layout.inputDim()];
+        double[] encoded = new double[Math.max(1, layout.conditionDim())];
+        long[] position = {0};
+        return new Batches<Row, Row>(input, batch -> {
+            int n = batch.size();
+            long[] keys = new long[n];
+            for (int j = 0; j < n; j++) {
+                keys[j] = conditions == null ? batch.get(j).getLong(0) : LatentNoise.mix(partition, position[0] + j);
             }
-
-            @Override
-            public Row next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return out.get(next++);
+            Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
+            DenseMatrix<?> z = ws.latent(n);
+            for (int j = 0; j < n; j++) {
+                LatentNoise.fillColumn(k, z, j, seed, keys[j], scratch);
             }
-
-            private void fill() {
-                batch.clear();
-                keys.clear();
-                out.clear();
-                next = 0;
-                while (batch.size() < BatchInference.BATCH_ROWS && input.hasNext()) {
-                    Row r = input.next();
-                    batch.add(r);
-                    keys.add(conditions == null ? r.getLong(0) : LatentNoise.mix(partition, position++));
-                }
-                int n = batch.size();
-                Workspace<A> ws = WorkspaceCache.forCurrentThread(network, BatchInference.BATCH_ROWS);
-                DenseMatrix<?> z = ws.latent(n);
+            DenseMatrix<?> c = null;
+            if (conditions != null) {
+                c = network.conditions(ws.input(n));
                 for (int j = 0; j < n; j++) {
-                    LatentNoise.fillColumn(k, z, j, seed, keys.get(j), scratch);
-                }
-                DenseMatrix<?> c = null;
-                if (conditions != null) {
-                    DenseMatrix<?> data = ws.input(n);
-                    c = network.conditions(data);
-                    for (int j = 0; j < n; j++) {
-                        Row r = batch.get(j);
-                        for (int i = 0; i < conditionIndex.length; i++) {
-                            selected[i] = r.get(conditionIndex[i]);
-                        }
-                        conditions.read(RowFactory.create(selected), "row " + (position - n + j) + " of partition "
-                                + partition + " of the conditions", encoded);
-                        k.setColumn(c, j, encoded);
-                    }
-                }
-                DenseMatrix<?> raw = network.decodeRaw(params, z, c, ws);
-                for (int j = 0; j < n; j++) {
-                    k.getColumn(raw, j, row);
-                    MixedLikelihood.draw(layout.mixedColumns(), row, logVariance,
-                            new SplittableRandom(LatentNoise.mix(seed ^ 0x7AB1E5L, keys.get(j))));
-                    Row r = batch.get(j);
-                    int lead = conditions == null ? 1 : r.length();
-                    Object[] cells = new Object[lead + features];
-                    for (int i = 0; i < lead; i++) {
-                        cells[i] = r.get(i);
-                    }
-                    for (int f = 0; f < features; f++) {
-                        cells[lead + f] = codec.column(f).decode(row, codec.offset(f));
-                    }
-                    out.add(RowFactory.create(cells));
+                    conditions.read(batch.get(j), conditionIndex, "row " + (position[0] + j) + " of partition "
+                            + partition + " of the conditions", encoded);
+                    k.setColumn(c, j, encoded);
                 }
             }
-        };
+            position[0] += n;
+            DenseMatrix<?> raw = network.decodeRaw(params, z, c, ws);
+            List<Row> out = new ArrayList<>(n);
+            for (int j = 0; j < n; j++) {
+                k.getColumn(raw, j, row);
+                MixedLikelihood.draw(layout.mixedColumns(), row, logVariance,
+                        new SplittableRandom(LatentNoise.mix(seed ^ 0x7AB1E5L, keys[j])));
+                Row r = batch.get(j);
+                int lead = conditions == null ? 1 : r.length();
+                Object[] cells = new Object[lead + features];
+                for (int i = 0; i < lead; i++) {
+                    cells[i] = r.get(i);
+                }
+                for (int f = 0; f < features; f++) {
+                    cells[lead + f] = codec.column(f).decode(row, codec.offset(f));
+                }
+                out.add(RowFactory.create(cells));
+            }
+            return out;
+        });
     }
 }

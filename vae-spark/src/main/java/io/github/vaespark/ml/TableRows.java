@@ -46,17 +46,26 @@ final class TableRows implements RowReader {
 
     @Override
     public boolean read(Row row, String where, double[] out) {
+        return read(row, null, where, out);
+    }
+
+    /**
+     * As {@link #read(Row, String, double[])} for a row that holds column k of {@link #columns()} at
+     * field {@code fieldIndex[k]} (null: at field k).
+     */
+    boolean read(Row row, int[] fieldIndex, String where, double[] out) {
         int first = conditionsOnly ? codec.features().size() : 0;
         int base = conditionsOnly ? codec.featureDim() : 0;
         for (int i = first; i < codec.columnCount(); i++) {
             TableColumn column = codec.column(i);
+            Object value = row.get(fieldIndex == null ? i - first : fieldIndex[i - first]);
             try {
-                column.encode(row.get(i - first), out, codec.offset(i) - base);
+                column.encode(value, out, codec.offset(i) - base);
             } catch (TableColumn.InvalidValueException | ClassCastException e) {
                 if (skipInvalid) {
                     return false;
                 }
-                String problem = e instanceof ClassCastException ? "holds a " + row.get(i - first).getClass()
+                String problem = e instanceof ClassCastException ? "holds a " + value.getClass()
                         .getSimpleName() + " where the model expects " + column.type().simpleString() : e.getMessage();
                 throw new InvalidInputException("Column '" + column.name() + "' " + where + " " + problem
                         + " (handleInvalid=skip drops such rows).");

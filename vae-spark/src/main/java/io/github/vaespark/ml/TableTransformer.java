@@ -44,15 +44,10 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
                 .withTableOutputs(imputed, columnScores);
         TableCodec codec = reader.codec();
         int features = codec.features().size();
-        Object[] selected = new Object[fieldIndex.length];
-        double[] mean = new double[codec.featureDim()];
         return new BatchedRows<Row, Row>(input, inference) {
             @Override
             boolean read(Row row, String where, double[] into) {
-                for (int i = 0; i < fieldIndex.length; i++) {
-                    selected[i] = row.get(fieldIndex[i]);
-                }
-                return reader.read(RowFactory.create(selected), where, into);
+                return reader.read(row, fieldIndex, where, into);
             }
 
             @Override
@@ -71,12 +66,11 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
                 inference.appendOutputs(j, cells, at, v -> v);
                 at += inference.outputCells();
                 if (imputed) {
-                    double[] decoded = inference.reconstruction(j);
-                    System.arraycopy(decoded, 0, mean, 0, mean.length);
+                    double[] mean = inference.reconstruction(j);
                     for (int c = 0; c < features; c++) {
                         Object value = row.get(fieldIndex[c]);
                         TableColumn column = codec.column(c);
-                        cells[at++] = isMissing(value) ? column.value(mean, codec.offset(c)) : value;
+                        cells[at++] = TableColumn.isMissing(value) ? column.value(mean, codec.offset(c)) : value;
                     }
                 }
                 if (columnScores) {
@@ -85,9 +79,5 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
                 return RowFactory.create(cells);
             }
         };
-    }
-
-    private static boolean isMissing(Object value) {
-        return value == null || (value instanceof Double d && d.isNaN()) || (value instanceof Float f && f.isNaN());
     }
 }

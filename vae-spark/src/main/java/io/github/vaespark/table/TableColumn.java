@@ -119,7 +119,7 @@ public final class TableColumn implements Serializable {
     }
 
     /** Whether {@code value} (from a row) counts as missing: null, or NaN in a floating column. */
-    static boolean isMissing(Object value) {
+    public static boolean isMissing(Object value) {
         return value == null || (value instanceof Double d && d.isNaN()) || (value instanceof Float f && f.isNaN());
     }
 
