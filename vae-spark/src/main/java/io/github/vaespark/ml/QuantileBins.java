@@ -1,5 +1,6 @@
 package io.github.vaespark.ml;
 
+import io.github.vaespark.table.ContinuousScale;
 import java.util.Arrays;
 
 /**
@@ -19,16 +20,6 @@ final class QuantileBins {
 
     /** The bin of v: the number of split points strictly below it. */
     static int index(double[] splits, double v) {
-        int lo = 0;
-        int hi = splits.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (splits[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
+        return ContinuousScale.countBelow(splits, v);
     }
 }

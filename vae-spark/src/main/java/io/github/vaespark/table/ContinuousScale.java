@@ -88,7 +88,7 @@ public final class ContinuousScale implements Serializable {
             return (c - mean) / sd;
         }
         int m = quantiles.length - 1;
-        int first = lowerBound(c);
+        int first = countBelow(quantiles, c);
         double position;
         if (first <= m && quantiles[first] == c) {
             int last = first;
@@ -121,13 +121,13 @@ public final class ContinuousScale implements Serializable {
         return quantiles[lo] + t * (quantiles[lo + 1] - quantiles[lo]);
     }
 
-    /** First index whose quantile is >= c. */
-    private int lowerBound(double c) {
+    /** How many entries of ascending {@code sorted} are strictly below {@code v}: the first index whose entry is >= v. */
+    public static int countBelow(double[] sorted, double v) {
         int lo = 0;
-        int hi = quantiles.length;
+        int hi = sorted.length;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (quantiles[mid] < c) {
+            if (sorted[mid] < v) {
                 lo = mid + 1;
             } else {
                 hi = mid;
