@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
-import io.github.vaespark.table.ColumnKind;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableColumn;
 import io.github.vaespark.table.TableProfiler;
@@ -255,8 +254,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     }
 
     /**
-     * Checks that {@code schema} has every input and condition column of this table model with a
-     * type of the same kind as in training; returns the training types of the input columns.
+     * Checks that {@code schema} has every input and condition column of this table model with the
+     * training type (any numeric type for a numeric one); returns the training types of the input
+     * columns.
      */
     private DataType[] tableInputTypes(StructType schema) {
         for (int i = 0; i < table.columnCount(); i++) {
@@ -265,8 +265,6 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             DataType actual;
             try {
                 actual = TableProfiler.field(schema, c.name(), param).dataType();
-                TableProfiler.kindOf(c.name(), actual, c.kind() == ColumnKind.CATEGORICAL
-                        && !(c.type() instanceof org.apache.spark.sql.types.StringType));
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage());
             }
