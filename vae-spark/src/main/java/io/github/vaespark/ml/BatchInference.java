@@ -66,10 +66,20 @@ final class BatchInference<A> {
         }
         // The ELBO passes reuse the workspace, so they run before μ and the reconstruction are read.
         elbo = outputs.elbo() ? elbo(ws, x, n) : null;
-        scores = columnScores ? columnScores(ws, x, n) : null;
         mu = network.latentMean(network.encode(params, x, ws), ws);
-        reconstruction = outputs.reconstruction() || alwaysDecode
-                ? network.decodeMean(params, mu, network.conditions(x), ws) : null;
+        scores = null;
+        reconstruction = null;
+        if (outputs.reconstruction() || alwaysDecode || columnScores) {
+            // One decoder pass serves the column scores (from the raw output) and the decoder mean.
+            DenseMatrix<?> raw = network.decodeRaw(params, mu, network.conditions(x), ws);
+            if (columnScores) {
+                scores = new double[n][layout.mixedColumns().columns()];
+                network.columnScores(params, raw, x, scores);
+            }
+            if (outputs.reconstruction() || alwaysDecode) {
+                reconstruction = network.toMean(raw);
+            }
+        }
     }
 
     /** The latent mean of row j. */
@@ -82,12 +92,6 @@ final class BatchInference<A> {
     /** Each table column's negative log-likelihood for row j (see {@link #withTableOutputs}). */
     double[] columnScores(int j) {
         return scores[j];
-    }
-
-    private double[][] columnScores(Workspace<A> ws, DenseMatrix<?> x, int n) {
-        double[][] out = new double[n][layout.mixedColumns().columns()];
-        network.columnScores(params, x, ws, out);
-        return out;
     }
 
     /** The decoder mean of row j's latent mean. */

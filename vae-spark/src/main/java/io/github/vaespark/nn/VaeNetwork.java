@@ -124,7 +124,11 @@ public final class VaeNetwork<A> {
      * softmax/sigmoid probabilities and means (mixed), in the workspace.
      */
     public DenseMatrix<?> decodeMean(A params, DenseMatrix<?> z, DenseMatrix<?> conditions, Workspace<A> ws) {
-        DenseMatrix<?> out = decodeRaw(params, z, conditions, ws);
+        return toMean(decodeRaw(params, z, conditions, ws));
+    }
+
+    /** Turns a raw decoder output (from {@link #decodeRaw}) into the decoder mean, in place; returns it. */
+    public DenseMatrix<?> toMean(DenseMatrix<?> out) {
         if (layout.likelihood() == Likelihood.BERNOULLI) {
             k.sigmoid(out);
         } else if (layout.likelihood() == Likelihood.MIXED) {
@@ -335,16 +339,15 @@ public final class VaeNetwork<A> {
     }
 
     /**
-     * Each table column's negative log-likelihood of the columns of {@code data} decoded from their
-     * latent mean (mixed layouts only): {@code perColumn[j][c]} for row j and column c (added).
+     * Each table column's negative log-likelihood of the columns of {@code data} under the raw
+     * decoder output {@code raw} (mixed layouts only; {@code raw} is left unchanged):
+     * {@code perColumn[j][c]} for row j and column c (added).
      */
-    public void columnScores(A params, DenseMatrix<?> data, Workspace<A> ws, double[][] perColumn) {
+    public void columnScores(A params, DenseMatrix<?> raw, DenseMatrix<?> data, double[][] perColumn) {
         if (layout.likelihood() != Likelihood.MIXED) {
             throw new IllegalStateException("Column scores need a table model");
         }
-        DenseMatrix<?> mu = latentMean(encode(params, data, ws), ws);
-        DenseMatrix<?> out = decodeRaw(params, mu, conditions(data), ws);
-        reconstruction(params, out, data, null, null, perColumn);
+        reconstruction(params, raw, data, null, null, perColumn);
     }
 
     /**
