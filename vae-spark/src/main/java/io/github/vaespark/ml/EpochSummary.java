@@ -15,10 +15,11 @@ import java.io.Serializable;
  * @param beta                   KL weight at the end of the epoch
  * @param validationNegativeElbo mean negative ELBO of the validation rows after the epoch, or NaN
  * @param seconds                wall time of the epoch
- * @param exchangeMode           how gradients and weights travelled: "barrier" or "jobs"
+ * @param exchangeMode           how gradients and weights travelled: "barrier", "peer" or "jobs"
  * @param computeSeconds         sum over steps of the slowest partition's computation time
  * @param exchangeSeconds        moving weights and gradients and scheduling the steps' work, beyond the computation
- * @param updateSeconds          the driver's averaging, checks and Adam updates while the partitions waited
+ * @param updateSeconds          the averaging, checks and Adam updates while the partitions waited (the driver's,
+ *                              or with "peer" the slowest shard owner's)
  * @param launchSeconds          starting and ending Spark jobs outside the steps
  */
 public record EpochSummary(int epoch, int steps, long rows, double negativeElbo, double reconstruction,

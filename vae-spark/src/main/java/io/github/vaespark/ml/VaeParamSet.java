@@ -132,9 +132,14 @@ public final class VaeParamSet implements Serializable {
         exchangeMode = new ChoiceParam(owner, "exchangeMode",
                 "how gradients and weights travel each step: 'barrier' runs one long-lived barrier-mode Spark job "
                         + "whose tasks exchange them with the driver directly (in-process in local mode, else over "
-                        + "TCP to the driver); 'jobs' runs one Spark job per step (broadcast and task results; works "
-                        + "with dynamic allocation and with more partitions than task slots); 'auto' picks 'barrier' "
-                        + "when every training partition gets a task slot at once and dynamic allocation is off",
+                        + "TCP to the driver); 'peer' runs one barrier job per epoch whose tasks exchange among "
+                        + "themselves (each owns a shard of the weights and its Adam state: reduce-scatter of the "
+                        + "gradient, all-gather of the weights; the driver is off the data path; needs open ports "
+                        + "between executors, no maxGradNorm); 'jobs' runs one Spark job per step (broadcast and task "
+                        + "results; works with dynamic allocation and with more partitions than task slots); 'auto' "
+                        + "picks 'barrier' when every training partition gets a task slot at once and dynamic "
+                        + "allocation is off, 'peer' instead on a cluster with at least 4 tasks and a gradient of at "
+                        + "least 1 MiB, else 'jobs'",
                 ExchangeMode.paramNames());
 
         inputCols = new StringArrayParam(owner, "inputCols",

@@ -5,6 +5,7 @@ import io.github.vaespark.train.barrier.BarrierStepEngine;
 import io.github.vaespark.train.barrier.ExchangeServer;
 import io.github.vaespark.train.barrier.ExchangeTls;
 import io.github.vaespark.train.jobs.JobStepEngine;
+import io.github.vaespark.train.peer.PeerStepEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.SparkConf;
@@ -43,6 +44,11 @@ public final class ExchangeChoice {
     static final String TLS = "spark.vaespark.exchange.tls";
     static final String NETWORK_CRYPTO = "spark.network.crypto.enabled";
 
+    /** exchangeMode=auto picks the peer exchange from this many tasks … */
+    static final int PEER_MIN_TASKS = 4;
+    /** … and a gradient of at least this many bytes. */
+    static final long PEER_MIN_BYTES = 1L << 20;
+
     private final SparkContext sc;
 
     ExchangeChoice(SparkContext sc) {
@@ -59,6 +65,23 @@ public final class ExchangeChoice {
                     + "unencrypted; set " + TLS + "=true (with spark.ssl.keyStore and spark.ssl.trustStore) to keep it";
         }
         ExchangeMode mode = config.exchangeMode();
+        long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
+        long stepTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(STEP_TIMEOUT, "600s"));
+        String peerUnavailable = peerUnavailable(unavailable, config, tls);
+        if (mode == ExchangeMode.PEER) {
+            if (peerUnavailable != null) {
+                throw new IllegalArgumentException("exchangeMode=peer cannot run here: " + peerUnavailable
+                        + ". Use exchangeMode=barrier, jobs or auto.");
+            }
+            return new PeerStepEngine(data, setup, config, applier, joinTimeout, stepTimeout);
+        }
+        if (mode == ExchangeMode.AUTO && peerUnavailable == null && remote) {
+            String pays = peerPays(data.numPartitions(), config);
+            if (pays != null) {
+                LOG.info("vae-spark: exchangeMode=auto chose the peer exchange: {}", pays);
+                return new PeerStepEngine(data, setup, config, applier, joinTimeout, stepTimeout);
+            }
+        }
         if (mode == ExchangeMode.BARRIER && unavailable != null) {
             throw new IllegalArgumentException("exchangeMode=barrier cannot run here: " + unavailable
                     + ". Use exchangeMode=jobs (or auto), or lower maxPartitions.");
@@ -86,10 +109,42 @@ public final class ExchangeChoice {
                 throw new UncheckedIOException(e);
             }
         }
-        long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
-        long stepTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(STEP_TIMEOUT, "600s"));
         return new BarrierStepEngine<>(kernels, data, setup, config, applier, server, host, joinTimeout, stepTimeout,
                 tlsSettings);
+    }
+
+    /**
+     * Why the peer exchange cannot run, or null: it needs what a barrier job needs, sends
+     * unencrypted TCP between executors, and has no global gradient norm for clipping.
+     */
+    private String peerUnavailable(String barrierUnavailable, TrainingConfig config, boolean tls) {
+        if (barrierUnavailable != null) {
+            return barrierUnavailable;
+        }
+        if (tls || Boolean.parseBoolean(setting(NETWORK_CRYPTO, "false"))) {
+            return "its connections between executors are not encrypted (" + TLS + " or " + NETWORK_CRYPTO
+                    + " is set)";
+        }
+        if (config.maxGradNorm() > 0) {
+            return "maxGradNorm needs the global gradient norm, which no shard owner has";
+        }
+        return null;
+    }
+
+    /**
+     * Why the peer exchange pays on a cluster, or null: the driver's link carries 2·N gradients per
+     * step in the barrier exchange, each task's link about 2 in the peer exchange, which also costs
+     * one job per epoch and 2·(N−1) messages per step; it wins once N and the gradient are large.
+     */
+    static String peerPays(int tasks, TrainingConfig config) {
+        long bytes = (long) config.layout().numParams() * config.precision().bytes();
+        if (tasks >= PEER_MIN_TASKS && bytes >= PEER_MIN_BYTES) {
+            return String.format("%d tasks and a %.1f MiB gradient (at least %d tasks and %d MiB); the driver's link "
+                    + "would carry %.1f MiB per step, each executor's carries %.1f MiB", tasks, bytes / 1048576.0,
+                    PEER_MIN_TASKS, PEER_MIN_BYTES >> 20, 2.0 * tasks * bytes / 1048576.0,
+                    2.0 * (tasks - 1) / tasks * bytes / 1048576.0);
+        }
+        return null;
     }
 
     /** One Spark job per step. */
@@ -109,7 +164,8 @@ public final class ExchangeChoice {
 
     /** Whether training with {@code mode} may run a barrier job of {@code partitions} tasks on {@code sc}. */
     public static boolean mayUseBarrier(ExchangeMode mode, SparkContext sc, int partitions) {
-        return mode == ExchangeMode.BARRIER || mode == ExchangeMode.AUTO && barrierUnavailable(sc, partitions) == null;
+        return mode == ExchangeMode.BARRIER || mode == ExchangeMode.PEER
+                || mode == ExchangeMode.AUTO && barrierUnavailable(sc, partitions) == null;
     }
 
     /** Whether a barrier job that could not get its task slots may be replaced by one job per step. */

@@ -94,26 +94,40 @@ public final class GradientApplier {
         int nonFinite = IntStream.range(0, pieces).parallel().map(c -> {
             int a = from + c * PIECE;
             int b = Math.min(to, a + PIECE);
-            boolean first = true;
-            for (A partial : partials) {
-                if (partial != null) {
-                    kernels.addRange(partial, g, a, b, first);
-                    first = false;
-                }
-            }
-            double s = 0;
-            for (int i = a; i < b; i++) {
-                g[i] *= scale;
-                s += g[i] * g[i];
-            }
-            if (!Double.isFinite(s)) {
-                return 1;
-            }
-            adam.updateRange(params, g, a, b);
-            kernels.storeRange(params, published, a, b);
-            return 0;
+            return updateRange(kernels, partials, g, params, adam, a, b, scale, published) ? 0 : 1;
         }).sum();
         return nonFinite == 0;
+    }
+
+    /**
+     * The update of elements [from, to) of a step begun with {@link Adam#beginStep}: {@code g} = the
+     * sum of {@code partials} in order (nulls skipped) times {@code scale}, then Adam on
+     * {@code params}, the new weights stored in the training width into {@code published}. All arrays
+     * share the index; the update is element-wise, so any split of a vector into ranges gives the
+     * same bits.
+     *
+     * @return whether the range's gradient is finite (if not, nothing of the range was updated)
+     */
+    public static <A> boolean updateRange(Kernels<A> kernels, A[] partials, double[] g, double[] params, Adam adam,
+                                          int from, int to, double scale, A published) {
+        boolean first = true;
+        for (A partial : partials) {
+            if (partial != null) {
+                kernels.addRange(partial, g, from, to, first);
+                first = false;
+            }
+        }
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            g[i] *= scale;
+            s += g[i] * g[i];
+        }
+        if (!Double.isFinite(s)) {
+            return false;
+        }
+        adam.updateRange(params, g, from, to);
+        kernels.storeRange(params, published, from, to);
+        return true;
     }
 
     /**
@@ -140,7 +154,11 @@ public final class GradientApplier {
         return config.betaAt((long) epoch * stepsPerEpoch + step, stepsPerEpoch);
     }
 
-    private DivergedException diverged(String what, int epoch, int step) {
+    /**
+     * The error that ends a fit whose {@code what} ("loss" or "gradient") was not finite at a step
+     * (0-based epoch and step).
+     */
+    public DivergedException diverged(String what, int epoch, int step) {
         String hint = "Try a smaller stepSize (now " + config.stepSize() + ")"
                 + (config.maxGradNorm() > 0 ? "" : ", set maxGradNorm (e.g. 10)")
                 + (config.layout().likelihood() == Likelihood.GAUSSIAN

@@ -3,12 +3,14 @@ package io.github.vaespark.train;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.train.barrier.BarrierStepEngine;
 import io.github.vaespark.train.jobs.JobStepEngine;
+import io.github.vaespark.train.peer.PeerStepEngine;
 
 /**
  * How the steps of an epoch are run on the cluster: how weights reach the partitions and
- * gradients reach the driver. Implementations: {@link JobStepEngine} (one Spark job per step) and
+ * gradients are summed. Implementations: {@link JobStepEngine} (one Spark job per step),
  * {@link BarrierStepEngine} (one long-lived barrier job whose tasks exchange gradients and weights
- * with the driver directly).
+ * with the driver directly) and {@link PeerStepEngine} (one barrier job per epoch whose tasks
+ * exchange among themselves, each updating its shard of the weights).
  */
 public interface StepEngine extends AutoCloseable {
 
@@ -27,7 +29,7 @@ public interface StepEngine extends AutoCloseable {
     record StepTimes(double compute, double exchange, double update, double launch) {
     }
 
-    /** "jobs" or "barrier". */
+    /** "jobs", "barrier" or "peer". */
     String name();
 
     /** Runs every step of {@code epoch}, applying the updates to the training state. */

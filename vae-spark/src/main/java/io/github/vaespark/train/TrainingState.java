@@ -42,6 +42,16 @@ public final class TrainingState {
         globalStep = s.globalStep();
     }
 
+    /** The optimiser's live state (the peer exchange gathers its shards into it). */
+    public Adam adam() {
+        return adam;
+    }
+
+    /** Counts optimisation steps applied outside the driver (by the peer exchange's shard owners). */
+    public void addSteps(long steps) {
+        globalStep += steps;
+    }
+
     /** Epochs completed. */
     public int epochsDone() {
         return epochsDone;

@@ -53,6 +53,31 @@ class ExchangeModesTest {
         assertArrayEquals(jobs.summary().negativeElboHistory(), barrier.summary().negativeElboHistory());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"float32", "float64"})
+    void peerTrainsBitForBitWhatJobsTrain(String precision) {
+        VariationalAutoencoderModel jobs = vae("jobs").setPrecision(precision).fit(uneven);
+        VariationalAutoencoderModel peer = vae("peer").setPrecision(precision).fit(uneven);
+        assertEquals("peer", modeOf(peer));
+        assertArrayEquals(jobs.weights(), peer.weights());
+        assertArrayEquals(jobs.summary().negativeElboHistory(), peer.summary().negativeElboHistory());
+        assertEquals(jobs.summary().totalSteps(), peer.summary().totalSteps());
+    }
+
+    @Test
+    void peerIsRefusedWithGradientClippingAndWithoutEncryption() {
+        InvalidOrIllegal.assertRejected(() -> vae("peer").setMaxGradNorm(1).setMaxEpochs(1).fit(uneven),
+                "exchangeMode=peer", "maxGradNorm");
+        SparkContext sc = SparkTestSession.get().sparkContext();
+        sc.setLocalProperty("spark.network.crypto.enabled", "true");
+        try {
+            InvalidOrIllegal.assertRejected(() -> vae("peer").setMaxEpochs(1).fit(uneven),
+                    "exchangeMode=peer", "spark.network.crypto.enabled");
+        } finally {
+            sc.setLocalProperty("spark.network.crypto.enabled", null);
+        }
+    }
+
     @Test
     void coalescedInputTrainsTheSameModelInBothModes() {
         // Four input partitions coalesced to two: a lineage Spark refuses in barrier stages until the

@@ -30,7 +30,7 @@ class TaskRetryDeterminismIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"jobs", "barrier"})
+    @ValueSource(strings = {"jobs", "barrier", "peer"})
     void failedTasksDoNotChangeTheModel(String exchangeMode) {
         assertTrue(SparkTestSession.get().sparkContext().master().startsWith("local[2,"),
                 "needs a master with task retries");

@@ -1,0 +1,144 @@
+package io.github.vaespark.train.peer;
+
+import io.github.vaespark.nn.Adam;
+import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.GradientApplier;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.StepEngine;
+import io.github.vaespark.train.TrainingConfig;
+import io.github.vaespark.train.TrainingData;
+import io.github.vaespark.train.TrainingState;
+import java.security.SecureRandom;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.rdd.RDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The peer exchange (exchangeMode=peer): one barrier job per epoch whose tasks exchange gradient
+ * pieces and weights among themselves ({@link PeerMesh}); each task owns a shard of the
+ * parameters and its Adam state ({@link ShardOptimizer}). The driver only broadcasts the epoch's
+ * starting state and gathers the shards at its end (for checkpoints, listeners and the model).
+ *
+ * <p>The barrier stage is a shuffle-map stage, which Spark retries as a whole when a task or an
+ * executor fails; every attempt starts from the broadcast state, so a retried epoch gives the
+ * weights of an undisturbed one, bit for bit equal to the other exchanges'.
+ */
+public final class PeerStepEngine implements StepEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(PeerStepEngine.class);
+    private static final ClassTag<ShardResult> RESULT_TAG = ClassTag$.MODULE$.apply(ShardResult.class);
+    private static final ClassTag<EpochStart> START_TAG = ClassTag$.MODULE$.apply(EpochStart.class);
+    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+
+    private final TrainingData data;
+    private final GradientSetup setup;
+    private final TrainingConfig config;
+    private final GradientApplier applier;
+    private final long connectTimeoutMillis;
+    private final long stepTimeoutMillis;
+    private final SecureRandom tokens = new SecureRandom();
+
+    public PeerStepEngine(TrainingData data, GradientSetup setup, TrainingConfig config, GradientApplier applier,
+                          long connectTimeoutMillis, long stepTimeoutMillis) {
+        if (config.maxGradNorm() > 0) {
+            throw new IllegalArgumentException("The peer exchange cannot clip by the global gradient norm");
+        }
+        this.data = data;
+        this.setup = setup;
+        this.config = config;
+        this.applier = applier;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.stepTimeoutMillis = stepTimeoutMillis;
+    }
+
+    @Override
+    public String name() {
+        return "peer";
+    }
+
+    @Override
+    public EpochRun runEpoch(int epoch) {
+        long epochStart = System.nanoTime();
+        TrainingState state = applier.state();
+        Adam adam = state.adam();
+        SparkContext sc = data.blocks().context();
+        Broadcast<EpochStart> start = sc.broadcast(new EpochStart(state.params, adam.firstMoment(),
+                adam.secondMoment(), adam.step()), START_TAG);
+        List<ShardResult> results;
+        String previous = sc.getLocalProperty("spark.job.description");
+        String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
+        sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
+        int steps = setup.plan().stepsPerEpoch();
+        sc.setJobDescription(String.format("vae-spark: epoch %d/%d (%d steps, peer exchange)", epoch + 1,
+                config.maxEpochs(), steps));
+        try {
+            RDD<ShardResult> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
+                    start, epoch, tokens.nextLong(), connectTimeoutMillis, stepTimeoutMillis), false, RESULT_TAG);
+            // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
+            results = new JavaRDD<>(tasks, RESULT_TAG).repartition(1).collect().stream()
+                    .sorted(Comparator.comparingInt(ShardResult::partition)).toList();
+        } finally {
+            sc.setJobDescription(previous);
+            sc.setLocalProperty(INTERRUPT_ON_CANCEL, previousInterrupt);
+            start.destroy();
+        }
+        return gather(epoch, results, epochStart);
+    }
+
+    /** Puts the shards back into the training state and sums loss and times as the other exchanges do. */
+    private EpochRun gather(int epoch, List<ShardResult> results, long epochStart) {
+        TrainingState state = applier.state();
+        Adam adam = state.adam();
+        int stepsDone = results.get(0).stepsDone();
+        for (ShardResult r : results) {
+            int n = r.params().length;
+            System.arraycopy(r.params(), 0, state.params, r.from(), n);
+            System.arraycopy(r.firstMoment(), 0, adam.firstMoment(), r.from(), n);
+            System.arraycopy(r.secondMoment(), 0, adam.secondMoment(), r.from(), n);
+        }
+        adam.restore(new Adam(adam.learningRate(), adam.firstMoment(), adam.secondMoment(),
+                adam.step() + stepsDone));
+        state.addSteps(stepsDone);
+        LossSums epochLoss = new LossSums();
+        long compute = 0;
+        long update = 0;
+        long steps = 0;
+        int stepsRun = results.get(0).diverged() != null ? stepsDone + 1 : stepsDone;
+        for (int step = 0; step < stepsRun; step++) {
+            LossSums stepLoss = new LossSums();
+            long c = 0;
+            long u = 0;
+            long t = 0;
+            for (ShardResult r : results) {
+                stepLoss.add(r.loss()[step]);
+                c = Math.max(c, r.computeNanos()[step]);
+                u = Math.max(u, r.updateNanos()[step]);
+                t = Math.max(t, r.stepNanos()[step]);
+            }
+            epochLoss.add(stepLoss);
+            compute += c;
+            update += u;
+            steps += t;
+        }
+        String diverged = results.get(0).diverged();
+        if (diverged != null) {
+            throw applier.diverged(diverged, epoch, stepsDone);
+        }
+        long launch = System.nanoTime() - epochStart - steps;
+        double beta = applier.betaAt(epoch, setup.plan().stepsPerEpoch() - 1);
+        LOG.debug("vae-spark: peer epoch {} gathered from {} shards", epoch + 1, results.size());
+        return new EpochRun(epochLoss, beta, new StepTimes(compute / 1e9, (steps - compute - update) / 1e9,
+                update / 1e9, launch / 1e9));
+    }
+
+    @Override
+    public void close() {
+        // Every epoch's job ends with the epoch.
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.vaespark.train.peer;
+
+import io.github.vaespark.blas.NativeBlas;
+import io.github.vaespark.nn.Chunks;
+import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.BatchPlan;
+import io.github.vaespark.train.ExecutorBuffers;
+import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.PartitionData;
+import io.github.vaespark.train.ShareGradient;
+import io.github.vaespark.train.TaskFaults;
+import io.github.vaespark.train.TrainingConfig;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.broadcast.Broadcast;
+import scala.collection.Iterator;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * One partition's side of a peer-exchange epoch: open a port, learn the other tasks' addresses
+ * through the barrier context, connect to all of them, then run every step of the epoch: compute
+ * the gradient sum (sending other shards' pieces as the backward pass finishes them), sum the own
+ * shard's pieces in partition order, update the shard with Adam, and exchange the new weights.
+ * Returns the shard's state and the task's loss and timings to the driver.
+ */
+final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, Iterator<ShardResult>>
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final GradientSetup setup;
+    private final TrainingConfig config;
+    private final Broadcast<EpochStart> start;
+    private final int epoch;
+    private final long token;
+    private final long connectTimeoutMillis;
+    private final long stepTimeoutMillis;
+
+    PeerTrainingTask(GradientSetup setup, TrainingConfig config, Broadcast<EpochStart> start, int epoch, long token,
+                     long connectTimeoutMillis, long stepTimeoutMillis) {
+        this.setup = setup;
+        this.config = config;
+        this.start = start;
+        this.epoch = epoch;
+        this.token = token;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.stepTimeoutMillis = stepTimeoutMillis;
+    }
+
+    @Override
+    public Iterator<ShardResult> apply(Iterator<PartitionData> data) {
+        BarrierTaskContext context = BarrierTaskContext.get();
+        NativeBlas.ensureLoaded();
+        PartitionData rows = data.next();
+        try (ServerSocket server = new ServerSocket(0, setup.plan().numPartitions())) {
+            String host = SparkEnv.get().blockManager().blockManagerId().host();
+            String[] all = context.allGather(host + ":" + server.getLocalPort());
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (String a : all) {
+                int colon = a.lastIndexOf(':');
+                addresses.add(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
+            }
+            long attemptToken = token * 31 + context.stageAttemptNumber();
+            ShardResult result = run(setup.precision().kernels(), context, rows, addresses, server, attemptToken);
+            return scala.collection.Iterator$.MODULE$.single(result);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <A> ShardResult run(Kernels<A> kernels, BarrierTaskContext context, PartitionData rows,
+                                List<InetSocketAddress> addresses, ServerSocket server, long attemptToken)
+            throws IOException {
+        int partition = context.partitionId();
+        int attempt = context.stageAttemptNumber() + context.attemptNumber();
+        int threads = Math.max(1, context.cpus());
+        BatchPlan plan = setup.plan();
+        int steps = plan.stepsPerEpoch();
+        EpochStart begin = start.value();
+        ExecutorBuffers<A> buffers = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
+        A weights = buffers.weights();
+        Chunks.forEach(begin.params().length, (from, to) -> kernels.storeRange(begin.params(), weights, from, to));
+        LossSums[] loss = new LossSums[steps];
+        long[] compute = new long[steps];
+        long[] update = new long[steps];
+        long[] total = new long[steps];
+        String diverged = null;
+        int done = 0;
+        try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
+                connectTimeoutMillis)) {
+            Shards shards = mesh.shards();
+            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, begin, shards.from(partition),
+                    shards.to(partition), config.stepSize());
+            server.close();
+            PeerMesh.Check check = context::killTaskIfInterrupted;
+            for (int step = 0; step < steps; step++) {
+                TaskFaults.beforeStep(epoch, step, partition, attempt);
+                long t0 = System.nanoTime();
+                double beta = config.betaAt((long) epoch * steps + step, steps);
+                ShareGradient.Result<A> r = ShareGradient.compute(setup, buffers, weights, rows, partition, epoch,
+                        step, beta, threads, mesh.tails(step, buffers.gradient));
+                mesh.finishGradient(step, r.gradient(), r.loss());
+                PeerMesh.Pieces<A> pieces = mesh.awaitPieces(step, check);
+                long t1 = System.nanoTime();
+                long stepRows = 0;
+                for (int p = 0; p < plan.numPartitions(); p++) {
+                    stepRows += plan.share(p, step);
+                }
+                boolean finite = shard.update(pieces.pieces(), 1.0 / stepRows);
+                mesh.publish(step, shard.published(), finite);
+                long t2 = System.nanoTime();
+                boolean allFinite = mesh.awaitWeights(step, check);
+                LossSums stepLoss = new LossSums();
+                for (LossSums l : pieces.losses()) {
+                    stepLoss.add(l);
+                }
+                loss[step] = r.loss();
+                compute[step] = r.nanos();
+                update[step] = t2 - t1;
+                total[step] = System.nanoTime() - t0;
+                if (!Double.isFinite(stepLoss.reconstruction() + stepLoss.kl())) {
+                    diverged = "loss";
+                } else if (!allFinite) {
+                    diverged = "gradient";
+                }
+                if (diverged != null) {
+                    break;
+                }
+                done++;
+            }
+            return new ShardResult(partition, shards.from(partition), shard.params(), shard.adam().firstMoment(),
+                    shard.adam().secondMoment(), done, diverged, loss, compute, update, total);
+        }
+    }
+}
