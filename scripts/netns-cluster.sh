@@ -9,7 +9,10 @@
 #
 # Usage: scripts/netns-cluster.sh up     starts it (after a `down` of any leftovers); prints the master URL
 #        scripts/netns-cluster.sh down   stops the JVMs and deletes namespaces, veths and bridge (idempotent)
-# Environment: CLUSTER_DIR (state, logs; default out/netns-cluster), MASTER_PORT (7177),
+# Environment: HOST_COUNT (worker hosts vae-h1 … vae-hN at 10.213.47.11 …; default 2, at most 40),
+#   DRIVER_NS (1: also a namespace vae-d at 10.213.47.2 with a shaped veth like the workers', for a
+#   driver whose link is as narrow as an executor's: run it with `ip netns exec vae-d …`),
+#   CLUSTER_DIR (state, logs; default out/netns-cluster), MASTER_PORT (7177),
 #   MASTER_UI_PORT (0: any), WORKER_MEMORY (2g), RATE (tbf rate on every veth, both directions;
 #   default 1gbit; "none": no shaping). The kernels checked have tbf/htb but not netem, so added
 #   delay and packet loss are not emulated.
@@ -22,8 +25,16 @@ set -euo pipefail
 BRIDGE=vaebr0
 SUBNET_PREFIX=10.213.47
 MASTER_IP="$SUBNET_PREFIX.1"
-HOSTS=(vae-h1 vae-h2)
-HOST_IPS=("$SUBNET_PREFIX.11" "$SUBNET_PREFIX.12")
+HOST_COUNT="${HOST_COUNT:-2}"
+HOSTS=()
+HOST_IPS=()
+for ((h = 1; h <= HOST_COUNT; h++)); do
+  HOSTS+=("vae-h$h")
+  HOST_IPS+=("$SUBNET_PREFIX.$((10 + h))")
+done
+DRIVER_NS="${DRIVER_NS:-0}"
+DRIVER_HOST=vae-d
+DRIVER_IP="$SUBNET_PREFIX.2"
 CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/out/netns-cluster}"
 MASTER_PORT="${MASTER_PORT:-7177}"
 MASTER_UI_PORT="${MASTER_UI_PORT:-0}"
@@ -46,8 +57,13 @@ stop_pid_file() {
 down() {
   local ns pids
   set +e
+  # Whatever an earlier `up` created, whatever its HOST_COUNT and DRIVER_NS.
+  local created=()
+  for ns in /run/netns/vae-h* "/run/netns/$DRIVER_HOST"; do
+    [ -e "$ns" ] && created+=("$(basename "$ns")")
+  done
   # Workers and their executors: every process inside the namespaces this script created.
-  for ns in "${HOSTS[@]}"; do
+  for ns in "${created[@]}"; do
     [ -e "/run/netns/$ns" ] || continue
     pids="$(ip netns pids "$ns" 2>/dev/null)"
     # shellcheck disable=SC2086
@@ -55,25 +71,42 @@ down() {
   done
   for _ in $(seq 1 20); do
     pids=""
-    for ns in "${HOSTS[@]}"; do pids="$pids$(ip netns pids "$ns" 2>/dev/null)"; done
+    for ns in "${created[@]}"; do pids="$pids$(ip netns pids "$ns" 2>/dev/null)"; done
     [ -z "$pids" ] && break
     sleep 0.5
   done
-  for ns in "${HOSTS[@]}"; do
+  for ns in "${created[@]}"; do
     pids="$(ip netns pids "$ns" 2>/dev/null)"
     # shellcheck disable=SC2086
     [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
   done
   rm -f "$CLUSTER_DIR"/pids/worker-*.pid
   stop_pid_file "$CLUSTER_DIR/pids/master.pid"
-  for ns in "${HOSTS[@]}"; do
+  for ns in "${created[@]}"; do
     ip link del "$ns-br" 2>/dev/null       # deletes the namespace end of the pair too
     ip netns del "$ns" 2>/dev/null
   done
   ip link del "$BRIDGE" 2>/dev/null
   rm -f "$CLUSTER_DIR/master-url"
   set -e
-  say "stopped; namespaces ${HOSTS[*]}, their veths and bridge $BRIDGE removed"
+  say "stopped; namespaces ${created[*]}, their veths and bridge $BRIDGE removed"
+}
+
+# A namespace joined to the bridge by a veth pair, with the address given; both ends shaped to RATE.
+add_host() {
+  local ns="$1" ip="$2"
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  ip link add "$ns-br" type veth peer name "$ns-eth"
+  ip link set "$ns-eth" netns "$ns"
+  ip link set "$ns-br" master "$BRIDGE"
+  ip link set "$ns-br" up
+  ip netns exec "$ns" ip link set lo up
+  ip netns exec "$ns" ip addr add "$ip/24" dev "$ns-eth"
+  ip netns exec "$ns" ip link set "$ns-eth" up
+  if [ "$RATE" != none ]; then  # tbf shapes egress: both ends, so both directions
+    tc qdisc add dev "$ns-br" root tbf rate "$RATE" burst 256kb latency 5ms
+    ip netns exec "$ns" tc qdisc add dev "$ns-eth" root tbf rate "$RATE" burst 256kb latency 5ms
+  fi
 }
 
 network_up() {
@@ -97,27 +130,19 @@ network_up() {
   ip link add "$BRIDGE" type bridge forward_delay 0
   ip addr add "$MASTER_IP/24" dev "$BRIDGE"
   ip link set "$BRIDGE" up
-  local i ns
+  local i
   for i in "${!HOSTS[@]}"; do
-    ns="${HOSTS[$i]}"
-    [ -e "/run/netns/$ns" ] || ip netns add "$ns"
-    ip link add "$ns-br" type veth peer name "$ns-eth"
-    ip link set "$ns-eth" netns "$ns"
-    ip link set "$ns-br" master "$BRIDGE"
-    ip link set "$ns-br" up
-    ip netns exec "$ns" ip link set lo up
-    ip netns exec "$ns" ip addr add "${HOST_IPS[$i]}/24" dev "$ns-eth"
-    ip netns exec "$ns" ip link set "$ns-eth" up
-    if [ "$RATE" != none ]; then  # tbf shapes egress: both ends, so both directions
-      tc qdisc add dev "$ns-br" root tbf rate "$RATE" burst 256kb latency 5ms
-      ip netns exec "$ns" tc qdisc add dev "$ns-eth" root tbf rate "$RATE" burst 256kb latency 5ms
-    fi
+    add_host "${HOSTS[$i]}" "${HOST_IPS[$i]}"
   done
   # Each namespace reaches the bridge address over TCP (no ping on these machines).
   for i in "${!HOSTS[@]}"; do
     ip netns exec "${HOSTS[$i]}" ip -4 route get "$MASTER_IP" >/dev/null
   done
-  say "network up: $BRIDGE $MASTER_IP/24, ${HOSTS[0]} ${HOST_IPS[0]}, ${HOSTS[1]} ${HOST_IPS[1]}, rate $RATE"
+  if [ "$DRIVER_NS" = 1 ]; then
+    add_host "$DRIVER_HOST" "$DRIVER_IP"
+    ip netns exec "$DRIVER_HOST" ip -4 route get "$MASTER_IP" >/dev/null
+  fi
+  say "network up: $BRIDGE $MASTER_IP/24, ${#HOSTS[@]} hosts ${HOST_IPS[0]}…${HOST_IPS[${#HOST_IPS[@]}-1]}$([ "$DRIVER_NS" = 1 ] && echo ", driver host $DRIVER_HOST $DRIVER_IP"), rate $RATE"
 }
 
 cluster_up() {

@@ -91,8 +91,10 @@ final class Inputs {
             default -> throw new IllegalArgumentException("Unknown --format '" + fmt
                     + "': use parquet, csv, libsvm or idx.");
         };
-        if (limit > 0) {
-            df = df.limit(limit);
+        if (limit > 0 && !fmt.equals("idx")) {
+            // limit() leaves one partition, which would train on one task: spread the rows out again.
+            int partitions = df.rdd().getNumPartitions();
+            df = df.limit(limit).repartition(Math.max(1, partitions));
         }
         return df;
     }
