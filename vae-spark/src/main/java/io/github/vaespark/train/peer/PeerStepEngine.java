@@ -43,6 +43,8 @@ public final class PeerStepEngine implements StepEngine {
     private final long connectTimeoutMillis;
     private final long stepTimeoutMillis;
     private final SecureRandom tokens = new SecureRandom();
+    /** This fit's number: the key of the shard states tasks leave on their executors between epochs. */
+    private final long fit = tokens.nextLong();
 
     public PeerStepEngine(TrainingData data, GradientSetup setup, TrainingConfig config, GradientApplier applier,
                           long connectTimeoutMillis, long stepTimeoutMillis) {
@@ -79,7 +81,7 @@ public final class PeerStepEngine implements StepEngine {
                 config.maxEpochs(), steps));
         try {
             RDD<ShardResult> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
-                    start, epoch, tokens.nextLong(), connectTimeoutMillis, stepTimeoutMillis), false, RESULT_TAG);
+                    start, epoch, fit, tokens.nextLong(), connectTimeoutMillis, stepTimeoutMillis), false, RESULT_TAG);
             // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
             results = new JavaRDD<>(tasks, RESULT_TAG).repartition(1).collect().stream()
                     .sorted(Comparator.comparingInt(ShardResult::partition)).toList();

@@ -39,16 +39,22 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
     private final TrainingConfig config;
     private final Broadcast<EpochStart> start;
     private final int epoch;
+    private final long fit;
     private final long token;
     private final long connectTimeoutMillis;
     private final long stepTimeoutMillis;
 
-    PeerTrainingTask(GradientSetup setup, TrainingConfig config, Broadcast<EpochStart> start, int epoch, long token,
-                     long connectTimeoutMillis, long stepTimeoutMillis) {
+    /**
+     * @param fit   a number of this fit (the key of the states tasks leave on their executors)
+     * @param token a number of this epoch's job (shared only by its tasks)
+     */
+    PeerTrainingTask(GradientSetup setup, TrainingConfig config, Broadcast<EpochStart> start, int epoch, long fit,
+                     long token, long connectTimeoutMillis, long stepTimeoutMillis) {
         this.setup = setup;
         this.config = config;
         this.start = start;
         this.epoch = epoch;
+        this.fit = fit;
         this.token = token;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.stepTimeoutMillis = stepTimeoutMillis;
@@ -83,10 +89,20 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         int threads = Math.max(1, context.cpus());
         BatchPlan plan = setup.plan();
         int steps = plan.stepsPerEpoch();
-        EpochStart begin = start.value();
         ExecutorBuffers<A> buffers = ExecutorBuffers.get(setup.layout(), kernels, setup.capacity());
         A weights = buffers.weights();
-        Chunks.forEach(begin.params().length, (from, to) -> kernels.storeRange(begin.params(), weights, from, to));
+        int numParams = kernels.length(weights);
+        Shards shards = new Shards(numParams, plan.numPartitions());
+        ShardCache.Entry left = ShardCache.take(fit, epoch, partition);
+        ShardState own;
+        if (left != null) {
+            System.arraycopy(left.weights(), 0, weights, 0, numParams);
+            own = left.shard();
+        } else {
+            EpochStart begin = start.value();
+            Chunks.forEach(numParams, (from, to) -> kernels.storeRange(begin.params(), weights, from, to));
+            own = ShardState.slice(begin, shards.from(partition), shards.to(partition));
+        }
         LossSums[] loss = new LossSums[steps];
         long[] compute = new long[steps];
         long[] update = new long[steps];
@@ -95,9 +111,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         int done = 0;
         try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
                 connectTimeoutMillis)) {
-            Shards shards = mesh.shards();
-            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, begin, shards.from(partition),
-                    shards.to(partition), config.stepSize());
+            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
             server.close();
             PeerMesh.Check check = context::killTaskIfInterrupted;
             for (int step = 0; step < steps; step++) {
@@ -135,8 +149,16 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
                 }
                 done++;
             }
-            return new ShardResult(partition, shards.from(partition), shard.params(), shard.adam().firstMoment(),
-                    shard.adam().secondMoment(), done, diverged, loss, compute, update, total);
+            ShardState end = shard.state();
+            if (diverged == null) {
+                A copy = kernels.allocate(numParams);
+                System.arraycopy(weights, 0, copy, 0, numParams);
+                ShardCache.put(fit, epoch + 1, partition,
+                        new ShardCache.Entry(new ShardState(end.params().clone(), end.firstMoment().clone(),
+                                end.secondMoment().clone(), end.adamStep()), copy));
+            }
+            return new ShardResult(partition, shards.from(partition), end.params(), end.firstMoment(),
+                    end.secondMoment(), done, diverged, loss, compute, update, total);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.github.vaespark.train.peer;
 import io.github.vaespark.nn.Adam;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.train.GradientApplier;
-import java.util.Arrays;
 
 /**
  * A task's part of the optimiser in the peer exchange: the exact weights and Adam state of its
@@ -21,13 +20,13 @@ final class ShardOptimizer<A> {
     private final double[] scratch;
     private final A published;
 
-    ShardOptimizer(Kernels<A> kernels, EpochStart start, int from, int to, double learningRate) {
+    /** An optimiser that updates {@code start} in place. */
+    ShardOptimizer(Kernels<A> kernels, ShardState start, double learningRate) {
         this.kernels = kernels;
-        this.params = Arrays.copyOfRange(start.params(), from, to);
-        this.adam = new Adam(learningRate, Arrays.copyOfRange(start.firstMoment(), from, to),
-                Arrays.copyOfRange(start.secondMoment(), from, to), start.adamStep());
-        this.scratch = new double[to - from];
-        this.published = kernels.allocate(to - from);
+        this.params = start.params();
+        this.adam = new Adam(learningRate, start.firstMoment(), start.secondMoment(), start.adamStep());
+        this.scratch = new double[params.length];
+        this.published = kernels.allocate(params.length);
     }
 
     /**
@@ -52,11 +51,8 @@ final class ShardOptimizer<A> {
         return published;
     }
 
-    double[] params() {
-        return params;
-    }
-
-    Adam adam() {
-        return adam;
+    /** The shard's state after the last update. */
+    ShardState state() {
+        return new ShardState(params, adam.firstMoment(), adam.secondMoment(), adam.step());
     }
 }
