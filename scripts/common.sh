@@ -5,6 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULE="$ROOT/vae-spark"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # one BLAS thread per Spark task
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"  # one oneDNN (bfloat16 GEMM) thread per Spark task
 
 # Builds the library jar, test classes and class-path files (no tests) unless they are there.
 vae_build() {

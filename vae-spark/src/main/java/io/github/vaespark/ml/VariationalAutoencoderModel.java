@@ -214,7 +214,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return this;
     }
 
-    /** Sets the width used by transform ("float32" or "float64"). */
+    /** Sets the width used by transform ("float32", "float64" or "bfloat16"). */
     public VariationalAutoencoderModel setPrecision(String value) {
         set(precision(), value);
         return this;
@@ -342,14 +342,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     private synchronized Broadcast<?> broadcastWeights(SparkSession spark) {
         Precision p = precisionValue();
         if (broadcastWeights == null || !broadcastWeights.isValid()
-                || p.kernels().precision() != precisionOf(broadcastWeights.value())) {
+                || p.storage() != storageOf(broadcastWeights.value())) {
             broadcastWeights = JavaSparkContext.fromSparkContext(spark.sparkContext())
                     .broadcast(p.kernels().fromDoubles(weights));
         }
         return broadcastWeights;
     }
 
-    private static Precision precisionOf(Object array) {
+    /** The stored width of a weights array (bfloat16 weights are float32 arrays). */
+    private static Precision storageOf(Object array) {
         return array instanceof float[] ? Precision.FLOAT32 : Precision.FLOAT64;
     }
 

@@ -13,9 +13,10 @@ import java.nio.FloatBuffer;
  * <p>This file is the single source of both widths: the build derives {@code Float64Kernels} from
  * it by replacing the element type (see {@code vae-spark/pom.xml}, "generate-float64-kernels"), so
  * every loop below is written once. Keep literals free of width suffixes and cast with
- * {@code (float)} so that the derived file compiles.
+ * {@code (float)} so that the derived file compiles. Not final only for {@code Bfloat16Kernels},
+ * which stores in this width and replaces its GEMM.
  */
-public final class Float32Kernels implements Kernels<float[]> {
+public class Float32Kernels implements Kernels<float[]> {
     private static final long serialVersionUID = 1L;
 
     /** The stateless shared instance. */
@@ -27,7 +28,8 @@ public final class Float32Kernels implements Kernels<float[]> {
     /** Turns a ReLU output into a 0/1 mask by multiplication (see activationBackward). */
     private static final float MASK_SCALE = (float) 1e38;
 
-    private Float32Kernels() {
+    /** For the shared instance, and for the subclass in this package. */
+    Float32Kernels() {
     }
 
     private Object readResolve() {

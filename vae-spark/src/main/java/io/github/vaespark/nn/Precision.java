@@ -2,10 +2,16 @@ package io.github.vaespark.nn;
 
 import java.util.Locale;
 
-/** Floating-point width used for cached data, activations and GEMM. Optimiser state is always double. */
+/**
+ * Floating-point width used for cached data, activations and GEMM. Optimiser state is always double.
+ * {@link #BFLOAT16} stores everything as {@link #FLOAT32} does and differs only in its GEMMs
+ * ({@link Bfloat16Kernels}).
+ */
 public enum Precision {
     FLOAT32,
-    FLOAT64;
+    FLOAT64,
+    /** float32 arrays and element-wise work; GEMM inputs rounded to bfloat16, accumulated in float32. */
+    BFLOAT16;
 
     /** The lower-case name used by the {@code precision} param. */
     public String paramName() {
@@ -14,12 +20,21 @@ public enum Precision {
 
     /** The element kernels for this width. */
     public Kernels<?> kernels() {
-        return this == FLOAT32 ? Float32Kernels.INSTANCE : Float64Kernels.INSTANCE;
+        return switch (this) {
+            case FLOAT32 -> Float32Kernels.INSTANCE;
+            case FLOAT64 -> Float64Kernels.INSTANCE;
+            case BFLOAT16 -> Bfloat16Kernels.INSTANCE;
+        };
     }
 
-    /** Bytes per element. */
+    /** The width arrays are stored in: {@link #FLOAT32} for bfloat16, else this. */
+    public Precision storage() {
+        return this == BFLOAT16 ? FLOAT32 : this;
+    }
+
+    /** Bytes per stored element. */
     public int bytes() {
-        return this == FLOAT32 ? 4 : 8;
+        return storage() == FLOAT64 ? 8 : 4;
     }
 
     /** Parses a param value such as {@code "float32"}; case-insensitive. */
@@ -29,6 +44,6 @@ public enum Precision {
                 return p;
             }
         }
-        throw new IllegalArgumentException("Unknown precision '" + name + "'; expected float32 or float64");
+        throw new IllegalArgumentException("Unknown precision '" + name + "'; expected float32, float64 or bfloat16");
     }
 }

@@ -20,8 +20,8 @@ import org.bytedeco.javacpp.Loader;
  * One column-major GEMM {@code C = op(A)·op(B) [+ C]} (m×k by k×n, the BLAS convention of
  * {@code Kernels.gemm}) as a oneDNN matmul primitive, created once and executed many times on
  * operands held in native memory ({@link Inputs}): float32, bfloat16, or float32 that oneDNN rounds
- * to bfloat16 itself; always float32 accumulation and output. Spike for issue 17
- * (org.bytedeco:dnnl, test scope); not thread-safe.
+ * to bfloat16 itself; always float32 accumulation and output. Spike for issue 17, kept for
+ * {@link Bf16GemmBench}'s variants; training's version is {@code blas.Bf16Matmul}. Not thread-safe.
  *
  * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, or its transpose
  * row-major, so the transposes are just strides: no copy. oneDNN's CPU runtime is OpenMP: its

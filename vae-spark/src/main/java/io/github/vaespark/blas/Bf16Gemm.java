@@ -1,0 +1,70 @@
+package io.github.vaespark.blas;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.dnnl.stream;
+
+/**
+ * bfloat16 GEMM on float[] operands: {@code C = op(A)·op(B) + beta·C} with beta 0 or 1, the inputs
+ * rounded to bfloat16 and the products accumulated in float32, through oneDNN ({@link Bf16Matmul}).
+ * Only when {@link OneDnn#bf16Available()}. Each thread keeps its own oneDNN stream and the
+ * primitives of the shapes it ran last (a training step runs the same few shapes over and over).
+ */
+public final class Bf16Gemm {
+    /** Shapes kept per thread; the least recently used beyond this are freed. */
+    private static final int SHAPES_PER_THREAD = 48;
+
+    private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
+
+    private Bf16Gemm() {
+    }
+
+    /** The primitive's cache key: the shape and whether it adds to C. */
+    private record Shape(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+    }
+
+    /** One thread's stream and primitives. */
+    private static final class Primitives extends LinkedHashMap<Shape, Bf16Matmul> {
+        private final stream stream = new stream(OneDnn.engine());
+
+        Primitives() {
+            super(16, 0.75f, true);
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Shape, Bf16Matmul> eldest) {
+            if (size() > SHAPES_PER_THREAD) {
+                eldest.getValue().close();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * C (m×n) = op(A)·op(B) + beta·C on column-major views (offset and leading dimension each), m,
+     * n, k positive, beta 0 or 1.
+     */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k,
+                            float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                            double beta, float[] c, int cOffset, int ldc) {
+        if (beta != 0 && beta != 1) {
+            throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
+        }
+        Primitives cache = PRIMITIVES.get();
+        Shape shape = new Shape(transA, transB, m, n, k, beta == 1);
+        Bf16Matmul matmul = cache.get(shape);
+        if (matmul == null) {
+            matmul = new Bf16Matmul(OneDnn.engine(), transA, transB, m, n, k, beta == 1);
+            cache.put(shape, matmul);
+        }
+        matmul.multiply(cache.stream, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /** oneDNN's kernel for a shape, e.g. "brg_matmul:avx512_core_bf16" (for tests and logs). */
+    public static String implementation(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        try (Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), transA, transB, m, n, k, accumulate)) {
+            return matmul.implementation();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.vaespark.nn;
+
+import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.Bf16Gemm;
+import io.github.vaespark.blas.OneDnn;
+
+/**
+ * {@link Kernels} of {@link Precision#BFLOAT16}: mixed precision. Arrays, element-wise work, the
+ * loss and gradients are float32 exactly as in {@link Float32Kernels}; only the GEMMs differ, their
+ * inputs rounded to bfloat16 (to nearest even) and their products accumulated in float32, through
+ * oneDNN ({@link Bf16Gemm}). Where oneDNN cannot run bfloat16 natively ({@link OneDnn}, checked and
+ * logged once per JVM) every GEMM is the float32 one, so results equal float32's bit for bit.
+ */
+public final class Bfloat16Kernels extends Float32Kernels {
+    private static final long serialVersionUID = 1L;
+
+    /** The shared instance: bfloat16 GEMM where available, else float32's. */
+    public static final Bfloat16Kernels INSTANCE = new Bfloat16Kernels(false);
+
+    private final boolean float32Gemm;
+
+    /** {@code float32Gemm} forces the float32 GEMM, as on a CPU without bfloat16 (for tests). */
+    Bfloat16Kernels(boolean float32Gemm) {
+        this.float32Gemm = float32Gemm;
+    }
+
+    private Object readResolve() {
+        return INSTANCE;
+    }
+
+    @Override
+    public Precision precision() {
+        return Precision.BFLOAT16;
+    }
+
+    /** True when {@link #gemm} rounds to bfloat16 here, false when it runs the float32 GEMM. */
+    public boolean nativeBf16() {
+        return !float32Gemm && OneDnn.bf16Available();
+    }
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C with bfloat16 inputs and float32 accumulation when
+     * {@link #nativeBf16()} and alpha = 1, beta ∈ {0, 1} (all the network uses); else float32's.
+     */
+    @Override
+    public void gemm(boolean transA, boolean transB, double alpha, DenseMatrix<?> a, DenseMatrix<?> b,
+                     double beta, DenseMatrix<?> c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int n = transB ? b.rows() : b.cols();
+        boolean supported = alpha == 1 && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0
+                && c.rows() == m && c.cols() == n && (transB ? b.cols() : b.rows()) == k;
+        if (!supported || !nativeBf16()) {
+            super.gemm(transA, transB, alpha, a, b, beta, c);
+            return;
+        }
+        Bf16Gemm.gemm(transA, transB, m, n, k, data(a), a.offset(), leadingDimension(a),
+                data(b), b.offset(), leadingDimension(b), beta, data(c), c.offset(), leadingDimension(c));
+    }
+
+    /** The column stride; a single column's is irrelevant and may be anything, so its row count. */
+    private static int leadingDimension(DenseMatrix<?> m) {
+        return m.cols() == 1 ? m.rows() : m.majorStride();
+    }
+}

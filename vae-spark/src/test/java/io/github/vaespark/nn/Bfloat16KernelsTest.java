@@ -1,0 +1,172 @@
+package io.github.vaespark.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.Bf16Gemm;
+import io.github.vaespark.blas.OneDnn;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link Bfloat16Kernels#gemm} on the views {@link VaeNetwork} passes (operands at an offset inside
+ * a larger array, row ranges whose leading dimension exceeds their row count), for every transpose
+ * combination and beta 0 and 1, against a double reference. Bounds per element, relative to
+ * S = Σ_p |a_ip·b_pj| + |c0_ij| (the size of the terms, since sums cancel):
+ * <ul>
+ *   <li>against the float inputs: 1e-2 (each input rounded to bfloat16's 8 significant bits moves a
+ *       product by at most 2⁻⁷ + 2⁻¹⁶ ≈ 7.8e-3 relative, plus float32 accumulation);</li>
+ *   <li>against the bfloat16-rounded inputs: (k + 2)·2⁻²⁴, float32 accumulation in any order, which
+ *       shows the products are accumulated in float32, not bfloat16.</li>
+ * </ul>
+ * The native cases are skipped, saying why, where oneDNN cannot run bfloat16 natively; the
+ * fallback's equality with float32 runs everywhere.
+ */
+class Bfloat16KernelsTest {
+    private static final Float32Kernels F32 = Float32Kernels.INSTANCE;
+
+    /** Operands of one GEMM laid out as views inside larger arrays. */
+    private record Case(DenseMatrix<?> a, DenseMatrix<?> b, DenseMatrix<?> c, float[] c0) {
+    }
+
+    /**
+     * op(A) m×k, op(B) k×n, C m×n; {@code rowView} makes B (and C) row ranges of taller matrices,
+     * as the conditional decoder's x rows, A sits at an offset as a layer's weights in the params.
+     */
+    private static Case views(boolean transA, boolean transB, int m, int n, int k, boolean rowView, long seed) {
+        Random random = new Random(seed);
+        int aRows = transA ? k : m;
+        int aCols = transA ? m : k;
+        float[] params = gaussians(random, 7 + aRows * aCols + 5);
+        DenseMatrix<?> a = F32.matrix(params, 7, aRows, aCols);
+        int bRows = transB ? n : k;
+        int bCols = transB ? k : n;
+        DenseMatrix<?> b = rowView
+                ? F32.rowRange(F32.matrix(gaussians(random, (bRows + 5) * bCols), 0, bRows + 5, bCols), 3, 3 + bRows)
+                : F32.matrix(gaussians(random, 3 + bRows * bCols), 3, bRows, bCols);
+        DenseMatrix<?> c = rowView
+                ? F32.rowRange(F32.matrix(gaussians(random, (m + 4) * n), 0, m + 4, n), 2, 2 + m)
+                : F32.matrix(gaussians(random, 11 + m * n), 11, m, n);
+        return new Case(a, b, c, F32.data(c).clone());
+    }
+
+    private static float[] gaussians(Random random, int length) {
+        float[] out = new float[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = (float) random.nextGaussian();
+        }
+        return out;
+    }
+
+    private static float at(DenseMatrix<?> x, float[] data, int row, int col) {
+        return data[x.offset() + row + col * x.majorStride()];
+    }
+
+    private static void assumeNativeBf16() {
+        boolean available = Bfloat16Kernels.INSTANCE.nativeBf16();
+        if (!available) {
+            System.err.println("Bfloat16KernelsTest SKIPPED the native bfloat16 cases: " + OneDnn.description());
+        }
+        Assumptions.assumeTrue(available, () -> "no native bfloat16 GEMM here: " + OneDnn.description());
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} m={2} n={3} k={4} beta={5} rowView={6}")
+    @CsvSource({
+        "false, false, 37, 65, 300, 1, false",  // forward: W (out×in) · X (in×batch), onto the bias
+        "true,  false, 300, 65, 37, 0, false",  // data gradient: Wᵀ · Δ
+        "false, true,  37, 300, 65, 1, false",  // weight gradient: Δ · Xᵀ, added to the gradient
+        "false, true,  37, 12, 65, 1, true",    // weight gradient on a row range of the input
+        "false, false, 20, 33, 12, 1, true",    // forward onto a row range, B a row range
+        "true,  true,  17, 19, 1030, 0, true",  // both transposed, a long inner dimension
+        "true,  true,  9, 1, 40, 1, false",     // a single column
+    })
+    void matchesTheDoubleReferenceWithinBfloat16Rounding(boolean transA, boolean transB, int m, int n, int k,
+                                                          double beta, boolean rowView) {
+        assumeNativeBf16();
+        Case x = views(transA, transB, m, n, k, rowView, m * 31L + n * 7L + k);
+        Bfloat16Kernels.INSTANCE.gemm(transA, transB, 1, x.a(), x.b(), beta, x.c());
+        float[] a = F32.data(x.a());
+        float[] b = F32.data(x.b());
+        float[] c = F32.data(x.c());
+        double worstVsFloat = 0;
+        double worstVsRounded = 0;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double exact = 0;
+                double rounded = 0;
+                double size = 0;
+                for (int p = 0; p < k; p++) {
+                    float aip = transA ? at(x.a(), a, p, i) : at(x.a(), a, i, p);
+                    float bpj = transB ? at(x.b(), b, j, p) : at(x.b(), b, p, j);
+                    exact += (double) aip * bpj;
+                    rounded += (double) bf16(aip) * bf16(bpj);
+                    size += Math.abs((double) aip * bpj);
+                }
+                double c0 = beta * at(x.c(), x.c0(), i, j);
+                size += Math.abs(c0);
+                double got = at(x.c(), c, i, j);
+                worstVsFloat = Math.max(worstVsFloat, Math.abs(got - exact - c0) / size);
+                worstVsRounded = Math.max(worstVsRounded, Math.abs(got - rounded - c0) / size);
+            }
+        }
+        assertTrue(worstVsFloat <= 1e-2, "relative error vs the float inputs " + worstVsFloat);
+        assertTrue(worstVsFloat > 1e-5, "bfloat16 rounding should show (" + worstVsFloat + "): was this float32?");
+        assertTrue(worstVsRounded <= (k + 2) * 0x1p-24, "relative error vs the bf16 inputs " + worstVsRounded);
+        assertUntouchedOutside(x, c);
+    }
+
+    /** Elements of C's array outside the view keep their values. */
+    private static void assertUntouchedOutside(Case x, float[] c) {
+        DenseMatrix<?> v = x.c();
+        float[] expected = x.c0().clone();
+        for (int j = 0; j < v.cols(); j++) {
+            for (int i = 0; i < v.rows(); i++) {
+                int index = v.offset() + i + j * v.majorStride();
+                expected[index] = c[index];
+            }
+        }
+        assertArrayEquals(expected, c, "elements outside the C view changed");
+    }
+
+    private static float bf16(float x) {
+        int bits = Float.floatToRawIntBits(x);
+        return Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF0000);
+    }
+
+    @Test
+    void runsAnOptimisedKernelNotOneDnnsReferenceCode() {
+        assumeNativeBf16();
+        String impl = Bf16Gemm.implementation(false, true, 512, 784, 1024, true);
+        assertFalse(impl.contains("ref"), "oneDNN chose its reference kernel: " + impl);
+        System.out.println("Bfloat16KernelsTest: " + OneDnn.description() + "; weight-gradient kernel " + impl);
+    }
+
+    @ParameterizedTest(name = "transA={0} transB={1} beta={2}")
+    @CsvSource({"false, false, 1", "true, false, 0", "false, true, 1", "true, true, 0"})
+    void theFallbackIsTheFloat32GemmBitForBit(boolean transA, boolean transB, double beta) {
+        Bfloat16Kernels fallback = new Bfloat16Kernels(true);
+        assertFalse(fallback.nativeBf16());
+        Case x = views(transA, transB, 23, 41, 57, true, 5);
+        Case y = views(transA, transB, 23, 41, 57, true, 5);
+        fallback.gemm(transA, transB, 1, x.a(), x.b(), beta, x.c());
+        F32.gemm(transA, transB, 1, y.a(), y.b(), beta, y.c());
+        assertArrayEquals(F32.data(y.c()), F32.data(x.c()));
+        assertFalse(Arrays.equals(x.c0(), F32.data(x.c())), "the GEMM wrote C");
+    }
+
+    @Test
+    void storesLikeFloat32() {
+        assertEquals(Precision.FLOAT32, Precision.BFLOAT16.storage());
+        assertEquals(4, Precision.BFLOAT16.bytes());
+        assertEquals(Precision.BFLOAT16, Precision.fromParam("bfloat16"));
+        assertEquals(Precision.BFLOAT16, Precision.BFLOAT16.kernels().precision());
+        assertTrue(Precision.BFLOAT16.kernels().allocate(3) instanceof float[]);
+    }
+}
