@@ -73,13 +73,13 @@ public final class ExchangeChoice {
                 throw new IllegalArgumentException("exchangeMode=peer cannot run here: " + peerUnavailable
                         + ". Use exchangeMode=barrier, jobs or auto.");
             }
-            return new PeerStepEngine(data, setup, config, applier, joinTimeout, stepTimeout);
+            return peer(data, setup, config, applier, joinTimeout, stepTimeout);
         }
         if (mode == ExchangeMode.AUTO && peerUnavailable == null && remote) {
             String pays = peerPays(data.numPartitions(), config);
             if (pays != null) {
                 LOG.info("vae-spark: exchangeMode=auto chose the peer exchange: {}", pays);
-                return new PeerStepEngine(data, setup, config, applier, joinTimeout, stepTimeout);
+                return peer(data, setup, config, applier, joinTimeout, stepTimeout);
             }
         }
         if (mode == ExchangeMode.BARRIER && unavailable != null) {
@@ -145,6 +145,15 @@ public final class ExchangeChoice {
                     2.0 * (tasks - 1) / tasks * bytes / 1048576.0);
         }
         return null;
+    }
+
+    /** The peer exchange, its coordinator listening where the barrier exchange's server would. */
+    private StepEngine peer(TrainingData data, GradientSetup setup, TrainingConfig config, GradientApplier applier,
+                            long joinTimeout, long stepTimeout) {
+        String host = sc.getConf().get("spark.driver.host", "localhost");
+        String bind = sc.getConf().get("spark.driver.bindAddress", host);
+        return new PeerStepEngine(data, setup, config, applier, joinTimeout, stepTimeout, host, bind,
+                Integer.parseInt(setting(PORT, "0")));
     }
 
     /** One Spark job per step. */

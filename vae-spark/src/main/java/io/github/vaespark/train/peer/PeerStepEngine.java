@@ -9,7 +9,6 @@ import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
 import io.github.vaespark.train.TrainingState;
 import java.security.SecureRandom;
-import java.util.Comparator;
 import java.util.List;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -32,7 +31,7 @@ import scala.reflect.ClassTag$;
  */
 public final class PeerStepEngine implements StepEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStepEngine.class);
-    private static final ClassTag<ShardResult> RESULT_TAG = ClassTag$.MODULE$.apply(ShardResult.class);
+    private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
     private static final ClassTag<EpochStart> START_TAG = ClassTag$.MODULE$.apply(EpochStart.class);
     private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
@@ -42,12 +41,20 @@ public final class PeerStepEngine implements StepEngine {
     private final GradientApplier applier;
     private final long connectTimeoutMillis;
     private final long stepTimeoutMillis;
+    private final PeerCoordinator coordinator;
+    private final String coordinatorHost;
     private final SecureRandom tokens = new SecureRandom();
     /** This fit's number: the key of the shard states tasks leave on their executors between epochs. */
     private final long fit = tokens.nextLong();
 
+    /**
+     * @param driverHost  the host name executors reach the driver at
+     * @param bindAddress the driver's address to listen on for the tasks' registrations
+     * @param port        the port to listen on (0: any free port)
+     */
     public PeerStepEngine(TrainingData data, GradientSetup setup, TrainingConfig config, GradientApplier applier,
-                          long connectTimeoutMillis, long stepTimeoutMillis) {
+                          long connectTimeoutMillis, long stepTimeoutMillis, String driverHost, String bindAddress,
+                          int port) {
         if (config.maxGradNorm() > 0) {
             throw new IllegalArgumentException("The peer exchange cannot clip by the global gradient norm");
         }
@@ -57,6 +64,13 @@ public final class PeerStepEngine implements StepEngine {
         this.applier = applier;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.stepTimeoutMillis = stepTimeoutMillis;
+        this.coordinatorHost = driverHost;
+        try {
+            this.coordinator = PeerCoordinator.start(bindAddress, port);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("The peer exchange could not listen on " + bindAddress + ":" + port
+                    + " (spark.vaespark.exchange.port)", e);
+        }
     }
 
     @Override
@@ -70,8 +84,10 @@ public final class PeerStepEngine implements StepEngine {
         TrainingState state = applier.state();
         Adam adam = state.adam();
         SparkContext sc = data.blocks().context();
+        long broadcastStart = System.nanoTime();
         Broadcast<EpochStart> start = sc.broadcast(new EpochStart(state.params, adam.firstMoment(),
                 adam.secondMoment(), adam.step()), START_TAG);
+        long jobStart = System.nanoTime();
         List<ShardResult> results;
         String previous = sc.getLocalProperty("spark.job.description");
         String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
@@ -79,18 +95,33 @@ public final class PeerStepEngine implements StepEngine {
         int steps = setup.plan().stepsPerEpoch();
         sc.setJobDescription(String.format("vae-spark: epoch %d/%d (%d steps, peer exchange)", epoch + 1,
                 config.maxEpochs(), steps));
+        long token = tokens.nextLong();
+        coordinator.beginEpoch(token, setup.plan().numPartitions());
         try {
-            RDD<ShardResult> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
-                    start, epoch, fit, tokens.nextLong(), connectTimeoutMillis, stepTimeoutMillis), false, RESULT_TAG);
+            RDD<Integer> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
+                    start, epoch, fit, token, connectTimeoutMillis, stepTimeoutMillis, coordinatorHost,
+                    coordinator.port()), false, INT_TAG);
             // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
-            results = new JavaRDD<>(tasks, RESULT_TAG).repartition(1).collect().stream()
-                    .sorted(Comparator.comparingInt(ShardResult::partition)).toList();
+            new JavaRDD<>(tasks, INT_TAG).repartition(1).collect();
+            results = coordinator.completeResults();
+            if (results == null) {
+                throw new IllegalStateException("The peer exchange's tasks of epoch " + (epoch + 1)
+                        + " ended without delivering every shard to the driver");
+            }
         } finally {
             sc.setJobDescription(previous);
             sc.setLocalProperty(INTERRUPT_ON_CANCEL, previousInterrupt);
             start.destroy();
         }
-        return gather(epoch, results, epochStart);
+        long jobEnd = System.nanoTime();
+        EpochRun run = gather(epoch, results, epochStart);
+        long setup = results.stream().mapToLong(ShardResult::setupNanos).max().orElse(0);
+        LOG.info(String.format("vae-spark: peer epoch %d: broadcast %.0f ms, job %.0f ms (tasks' setup up to %.0f ms, "
+                        + "steps %.0f ms), gather %.0f ms", epoch + 1, (jobStart - broadcastStart) / 1e6,
+                (jobEnd - jobStart) / 1e6, setup / 1e6,
+                1e3 * (run.times().compute() + run.times().exchange() + run.times().update()),
+                (System.nanoTime() - jobEnd) / 1e6));
+        return run;
     }
 
     /** Puts the shards back into the training state and sums loss and times as the other exchanges do. */
@@ -134,13 +165,12 @@ public final class PeerStepEngine implements StepEngine {
         }
         long launch = System.nanoTime() - epochStart - steps;
         double beta = applier.betaAt(epoch, setup.plan().stepsPerEpoch() - 1);
-        LOG.debug("vae-spark: peer epoch {} gathered from {} shards", epoch + 1, results.size());
         return new EpochRun(epochLoss, beta, new StepTimes(compute / 1e9, (steps - compute - update) / 1e9,
                 update / 1e9, launch / 1e9));
     }
 
     @Override
     public void close() {
-        // Every epoch's job ends with the epoch.
+        coordinator.close();
     }
 }

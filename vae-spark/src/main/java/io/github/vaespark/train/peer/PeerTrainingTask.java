@@ -31,9 +31,10 @@ import scala.runtime.AbstractFunction1;
  * shard's pieces in partition order, update the shard with Adam, and exchange the new weights.
  * Returns the shard's state and the task's loss and timings to the driver.
  */
-final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, Iterator<ShardResult>>
+final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, Iterator<Integer>>
         implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PeerTrainingTask.class);
 
     private final GradientSetup setup;
     private final TrainingConfig config;
@@ -43,13 +44,17 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
     private final long token;
     private final long connectTimeoutMillis;
     private final long stepTimeoutMillis;
+    private final String coordinatorHost;
+    private final int coordinatorPort;
+    private transient long gatherNanos;
 
     /**
      * @param fit   a number of this fit (the key of the states tasks leave on their executors)
      * @param token a number of this epoch's job (shared only by its tasks)
      */
     PeerTrainingTask(GradientSetup setup, TrainingConfig config, Broadcast<EpochStart> start, int epoch, long fit,
-                     long token, long connectTimeoutMillis, long stepTimeoutMillis) {
+                     long token, long connectTimeoutMillis, long stepTimeoutMillis, String coordinatorHost,
+                     int coordinatorPort) {
         this.setup = setup;
         this.config = config;
         this.start = start;
@@ -58,32 +63,43 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         this.token = token;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.stepTimeoutMillis = stepTimeoutMillis;
+        this.coordinatorHost = coordinatorHost;
+        this.coordinatorPort = coordinatorPort;
     }
 
     @Override
-    public Iterator<ShardResult> apply(Iterator<PartitionData> data) {
+    public Iterator<Integer> apply(Iterator<PartitionData> data) {
+        long taskStart = System.nanoTime();
         BarrierTaskContext context = BarrierTaskContext.get();
         NativeBlas.ensureLoaded();
         PartitionData rows = data.next();
-        try (ServerSocket server = new ServerSocket(0, setup.plan().numPartitions())) {
+        int timeout = (int) Math.min(Integer.MAX_VALUE, connectTimeoutMillis);
+        try (ServerSocket server = new ServerSocket(0, setup.plan().numPartitions());
+             PeerCoordinator.Client coordinator = new PeerCoordinator.Client(coordinatorHost, coordinatorPort,
+                     timeout)) {
             String host = SparkEnv.get().blockManager().blockManagerId().host();
-            String[] all = context.allGather(host + ":" + server.getLocalPort());
+            long gatherStart = System.nanoTime();
+            List<String> all = coordinator.register(token, context.stageAttemptNumber(), context.partitionId(),
+                    host + ":" + server.getLocalPort());
+            gatherNanos = System.nanoTime() - gatherStart;
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (String a : all) {
                 int colon = a.lastIndexOf(':');
                 addresses.add(new InetSocketAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))));
             }
             long attemptToken = token * 31 + context.stageAttemptNumber();
-            ShardResult result = run(setup.precision().kernels(), context, rows, addresses, server, attemptToken);
-            return scala.collection.Iterator$.MODULE$.single(result);
+            ShardResult result = run(setup.precision().kernels(), context, rows, addresses, server, attemptToken,
+                    taskStart);
+            coordinator.deliver(result);
+            return scala.collection.Iterator$.MODULE$.single(context.partitionId());
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("Peer exchange, task " + context.partitionId() + ": " + e.getMessage(), e);
         }
     }
 
     private <A> ShardResult run(Kernels<A> kernels, BarrierTaskContext context, PartitionData rows,
-                                List<InetSocketAddress> addresses, ServerSocket server, long attemptToken)
-            throws IOException {
+                                List<InetSocketAddress> addresses, ServerSocket server, long attemptToken,
+                                long taskStart) throws IOException {
         int partition = context.partitionId();
         int attempt = context.stageAttemptNumber() + context.attemptNumber();
         int threads = Math.max(1, context.cpus());
@@ -114,6 +130,10 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
             ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
             server.close();
             PeerMesh.Check check = context::killTaskIfInterrupted;
+            long setupNanos = System.nanoTime() - taskStart;
+            LOG.info(String.format("vae-spark: peer task %d, epoch %d: started from %s; %.0f ms to the first step "
+                            + "(addresses %.0f ms)", partition, epoch + 1, left != null ? "its executor's state"
+                            : "the broadcast", setupNanos / 1e6, gatherNanos / 1e6));
             for (int step = 0; step < steps; step++) {
                 TaskFaults.beforeStep(epoch, step, partition, attempt);
                 long t0 = System.nanoTime();
@@ -158,7 +178,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
                                 end.secondMoment().clone(), end.adamStep()), copy));
             }
             return new ShardResult(partition, shards.from(partition), end.params(), end.firstMoment(),
-                    end.secondMoment(), done, diverged, loss, compute, update, total);
+                    end.secondMoment(), done, diverged, loss, compute, update, total, setupNanos);
         }
     }
 }

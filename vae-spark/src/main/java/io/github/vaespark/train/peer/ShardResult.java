@@ -12,8 +12,9 @@ import java.io.Serializable;
  * @param computeNanos  per step: this task's gradient computation
  * @param updateNanos   per step: summing its shard's pieces and Adam on the shard
  * @param stepNanos     per step: from the start of the computation to the last shard's weights received
+ * @param setupNanos    from the task's start to its first step (addresses, connections, starting state)
  */
 record ShardResult(int partition, int from, double[] params, double[] firstMoment, double[] secondMoment,
                    int stepsDone, String diverged, LossSums[] loss, long[] computeNanos, long[] updateNanos,
-                   long[] stepNanos) implements Serializable {
+                   long[] stepNanos, long setupNanos) implements Serializable {
 }
