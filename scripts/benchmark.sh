@@ -46,11 +46,9 @@ RESULTS="$OUT/results.jsonl"
 # Each side at its fair best on this CPU: vae-spark's bundled OpenBLAS chooses its kernels itself
 # (no OPENBLAS_CORETYPE, as on a user's machine); PyTorch's Debian OpenBLAS gets the best core type
 # it has for the CPU (it may not recognise new CPUs by itself).
-if grep -q -w avx512f /proc/cpuinfo; then BEST_CORE=SKYLAKEX; elif grep -q -w avx2 /proc/cpuinfo; then BEST_CORE=HASWELL; else BEST_CORE=""; fi
-TORCH_ENV=(-u OPENBLAS_L2_SIZE)
-if [ -n "$BEST_CORE" ]; then TORCH_ENV+=(OPENBLAS_CORETYPE="$BEST_CORE"); else TORCH_ENV+=(-u OPENBLAS_CORETYPE); fi
+torch_openblas_env
 {
-  echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s*:' /proc/cpuinfo | cut -d: -f2 | xargs); $(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || { grep -q -w avx2 /proc/cpuinfo && echo AVX2; } || echo 'no AVX2')), $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
+  echo "machine: $(cpu_summary); $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1)"
   echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
   echo "vae-spark: OPENBLAS_CORETYPE unset (the bundled OpenBLAS detects the CPU); PyTorch: OPENBLAS_CORETYPE=${BEST_CORE:-(unset)}"
   echo "command: scripts/benchmark.sh --epochs $EPOCHS --reps $REPS --batches \"$BATCHES\" --configs \"$CONFIGS\""

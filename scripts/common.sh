@@ -1,11 +1,26 @@
 # Shared helpers for the scripts in this folder; source it, do not run it.
-# Sets ROOT, MODULE, JVM_OPTS and provides vae_build, vae_jar, vae_submit, vae_java, and for the test
-# clusters vae_spark_home and vae_daemon.
+# Sets ROOT, MODULE, JVM_OPTS and provides cpu_summary, torch_openblas_env, vae_build, vae_jar,
+# vae_submit, vae_java, and for the test clusters vae_spark_home and vae_daemon.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODULE="$ROOT/vae-spark"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"  # one BLAS thread per Spark task
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"  # one oneDNN (bfloat16 GEMM) thread per Spark task
+
+# One line about this CPU: model, family/model numbers, cores and its widest vector and bfloat16 flags.
+cpu_summary() {
+  local flags
+  flags="$(grep -o -w -E 'avx512f|avx2|avx512_bf16|amx_bf16|amx_tile' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+  echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s*:' /proc/cpuinfo | cut -d: -f2 | xargs)), $(env -u OMP_NUM_THREADS nproc) cores usable; flags: ${flags:-(none of avx2 avx512f avx512_bf16 amx_bf16)}"
+}
+
+# The best core type Debian's OpenBLAS (PyTorch's BLAS) has for this CPU, or "" (it may not
+# recognise new CPUs by itself); sets BEST_CORE and TORCH_ENV, the `env` arguments giving it to PyTorch.
+torch_openblas_env() {
+  if grep -q -w avx512f /proc/cpuinfo; then BEST_CORE=SKYLAKEX; elif grep -q -w avx2 /proc/cpuinfo; then BEST_CORE=HASWELL; else BEST_CORE=""; fi
+  TORCH_ENV=(-u OPENBLAS_L2_SIZE)
+  if [ -n "$BEST_CORE" ]; then TORCH_ENV+=(OPENBLAS_CORETYPE="$BEST_CORE"); else TORCH_ENV+=(-u OPENBLAS_CORETYPE); fi
+}
 
 # Builds the library jar, test classes and class-path files (no tests) unless they are there.
 vae_build() {

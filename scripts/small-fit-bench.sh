@@ -35,9 +35,9 @@ RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 
 # The best core type Debian's OpenBLAS (PyTorch's BLAS) has for this CPU: its fair best.
-if grep -q -w avx512f /proc/cpuinfo; then BEST_CORE=SKYLAKEX; elif grep -q -w avx2 /proc/cpuinfo; then BEST_CORE=HASWELL; else BEST_CORE=""; fi
+torch_openblas_env
 {
-  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) (family $(grep -m1 '^cpu family' /proc/cpuinfo | cut -d: -f2 | xargs) model $(grep -m1 '^model\s*:' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(grep -q -w avx512f /proc/cpuinfo && echo AVX-512 || { grep -q -w avx2 /proc/cpuinfo && echo AVX2; } || echo 'no AVX2'))"
+  echo "cpu: $(cpu_summary)"
   echo "environment: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)} OPENBLAS_L2_SIZE=${OPENBLAS_L2_SIZE:-(unset)}; torch's best core type here: ${BEST_CORE:-(none)}"
   echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)"
   echo "command: scripts/small-fit-bench.sh --reps $REPS --fits $FITS --batches \"$BATCHES\" --epochs $EPOCHS --rows $ROWS"

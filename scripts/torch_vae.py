@@ -4,8 +4,12 @@
 Trains an MLP VAE (Gaussian encoder, Bernoulli decoder with logits) on Fashion-MNIST IDX files
 with Adam, then prints one JSON line: training samples/s, test negative ELBO per sample (one
 noise draw per row, like vae-spark), and inference rows/s (encoder mean + decoder mean).
+With --precision bfloat16, forward and loss (training and evaluation) run under
+torch.autocast('cpu', dtype=torch.bfloat16): the GEMMs take bfloat16 inputs, the loss is summed
+in float32 (the network's outputs are cast back before it).
 """
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -50,8 +54,9 @@ class Vae(nn.Module):
 
     def loss_sums(self, x):
         mu, logvar = self.encode(x)
+        mu, logvar = mu.float(), logvar.float()  # no-ops in float32; under autocast the loss stays float32
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        logits = self.decoder(z)
+        logits = self.decoder(z).float()
         recon = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
         kl = 0.5 * torch.sum(mu * mu + logvar.exp() - 1 - logvar)
         return recon, kl
@@ -90,7 +95,11 @@ def main():
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--train-limit", type=int, default=0)
     p.add_argument("--skip-test", action="store_true", help="train only (no test ELBO, no inference timing)")
+    p.add_argument("--precision", choices=["float32", "bfloat16"], default="float32",
+                   help="bfloat16: forward and loss under torch.autocast('cpu', dtype=torch.bfloat16)")
     args = p.parse_args()
+    autocast = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if args.precision == "bfloat16" \
+        else contextlib.nullcontext
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -109,7 +118,8 @@ def main():
         total = 0.0
         for i in range(0, train.shape[0], args.batch):
             x = train[perm[i : i + args.batch]]
-            recon, kl = model.loss_sums(x)
+            with autocast():
+                recon, kl = model.loss_sums(x)
             loss = (recon + kl) / x.shape[0]
             opt.zero_grad()
             loss.backward()
@@ -122,7 +132,7 @@ def main():
     infer_seconds = float("nan")
     model.eval()
     if test is not None:
-        with torch.no_grad():
+        with torch.no_grad(), autocast():
             recon_sum = kl_sum = 0.0
             for i in range(0, test.shape[0], 1024):
                 r, k = model.loss_sums(test[i : i + 1024])
@@ -141,6 +151,8 @@ def main():
         "blas_core": openblas_core(),
         "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "threads": torch.get_num_threads(),
+        "precision": args.precision,
+        "mkldnn": torch.backends.mkldnn.is_available(),
         "batch": args.batch,
         "epochs": args.epochs,
         "train_rows": int(train.shape[0]),

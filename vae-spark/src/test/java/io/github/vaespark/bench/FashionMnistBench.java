@@ -16,8 +16,10 @@ import org.apache.spark.sql.functions;
 /**
  * Trains the Fashion-MNIST VAE with vae-spark and prints one JSON line of figures (the vae-spark
  * half of scripts/benchmark.sh): training samples/s, test negative ELBO, transform rows/s, the
- * split of step time into executor compute and Spark overhead, achieved GFLOP/s and cache size.
- * Not a unit test. Usage: FashionMnistBench [--key value]... (see the defaults below).
+ * split of step time into executor compute and Spark overhead, achieved GFLOP/s and cache size;
+ * whole-fit samples/s (wall time of {@code fit}, caching the blocks included) and what oneDNN
+ * reports for bfloat16 (scripts/bf16-bench.sh). Not a unit test.
+ * Usage: FashionMnistBench [--key value]... (see the defaults below).
  */
 public final class FashionMnistBench {
     private FashionMnistBench() {
@@ -27,7 +29,8 @@ public final class FashionMnistBench {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
-                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto");
+                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto",
+                "transform-runs", "3");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark benchmark", a.get("conf"));
         int partitions = spark.sparkContext().defaultParallelism();
         Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", Integer.parseInt(a.get("train-limit")));
@@ -65,7 +68,7 @@ public final class FashionMnistBench {
         double testNegativeElbo = -elbo.getDouble(0);
 
         model.transform(train).write().format("noop").mode("overwrite").save(); // warm-up (JIT, code generation)
-        double[] transformSeconds = new double[3];
+        double[] transformSeconds = new double[Integer.parseInt(a.get("transform-runs"))];
         for (int run = 0; run < transformSeconds.length; run++) {
             long t1 = System.nanoTime();
             model.transform(train).write().format("noop").mode("overwrite").save();
@@ -83,11 +86,15 @@ public final class FashionMnistBench {
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         out.put("blas_library", io.github.vaespark.blas.NativeBlas.ensureLoaded());
         out.put("precision", a.get("precision"));
+        if ("bfloat16".equals(a.get("precision"))) {
+            out.put("onednn", io.github.vaespark.blas.OneDnn.description());
+        }
         out.put("batch", vae.getBatchSize());
         out.put("epochs", s.epochs());
         out.put("partitions", partitions);
         out.put("train_rows", trainRows);
         out.put("fit_seconds", fitSeconds);
+        out.put("fit_samples_per_second", samples / fitSeconds);
         out.put("train_seconds", trainSeconds);
         out.put("train_samples_per_second", samples / trainSeconds);
         out.put("compute_seconds", computeSeconds);
@@ -101,7 +108,8 @@ public final class FashionMnistBench {
         out.put("achieved_gflops", flops / trainSeconds / 1e9);
         out.put("train_negative_elbo_history", s.negativeElboHistory());
         out.put("test_negative_elbo", testNegativeElbo);
-        out.put("transform_rows_per_second", trainRows / transformSeconds[1]); // the median of three runs
+        out.put("transform_rows_per_second", trainRows / transformSeconds[transformSeconds.length / 2]); // the median
+        out.put("transform_runs", transformSeconds.length);
         out.put("cached_bytes", s.cachedBytes());
         out.put("raw_float32_bytes", s.rawFloat32Bytes());
         out.put("cache_ratio", (double) s.cachedBytes() / s.rawFloat32Bytes());

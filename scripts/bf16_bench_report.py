@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Summarises scripts/bf16-bench.sh's results.jsonl: what each side ran on (oneDNN ISA, BLAS and
+core), median whole-fit samples/s, test -ELBO and transform rows/s per part and configuration,
+and issue 17's targets with PASS/MISS."""
+import json
+import sys
+
+from benchmark_report import median
+
+CONFIGS = ["vae-float32", "vae-bfloat16", "torch-float32", "torch-bfloat16"]
+PART_NAMES = {1: "held-out-style set", 2: "Fashion-MNIST"}
+
+
+def speed(row):
+    """Samples/s as the issue counts them: vae-spark's whole fit, PyTorch's training loop."""
+    return row["fit_samples_per_second"] if row["impl"].startswith("vae-spark") else row["train_samples_per_second"]
+
+
+def describe(rows):
+    vae_bf16 = [r for r in rows if r["config"] == "vae-bfloat16"]
+    torch_rows = [r for r in rows if r["config"].startswith("torch")]
+    print("vae-spark bfloat16 GEMM: %s" % ("; ".join(sorted({r.get("onednn", "?") for r in vae_bf16})) or "(not run)"))
+    print("vae-spark BLAS: %s" % "; ".join(sorted({r["blas_library"] for r in rows if "blas_library" in r})))
+    for core in sorted({(r["blas_core"], r["blas"], r["torch"], r["mkldnn"]) for r in torch_rows}):
+        print("PyTorch %s: OpenBLAS core %s (%s), mkldnn (oneDNN, its bf16 GEMM) %s" % (core[2], core[0], core[1],
+              "available" if core[3] else "NOT available"))
+
+
+def part_table(part, rows):
+    """Prints one part's medians; returns {config: {"speed", "elbo", "transform"}}."""
+    got = {}
+    for config in CONFIGS:
+        runs = [r for r in rows if r["part"] == part and r["config"] == config]
+        if runs:
+            got[config] = {"speed": median([{"v": speed(r)} for r in runs], "v"),
+                           "elbo": median(runs, "test_negative_elbo"),
+                           "transform": median(runs, "transform_rows_per_second"), "runs": len(runs),
+                           "rows": runs[0].get("train_rows"), "epochs": runs[0]["epochs"]}
+    if not got:
+        return got
+    first = next(iter(got.values()))
+    print("\npart %d, %s: %s rows x %s epochs, batch 1024 (medians)" % (part, PART_NAMES[part], first["rows"],
+                                                                      first["epochs"]))
+    print("  %-16s %5s %14s %12s %16s" % ("", "runs", "samples/s", "test -ELBO", "transform rows/s"))
+    for config, g in got.items():
+        transform = "%16.0f" % g["transform"] if config.startswith("vae") else "%16s" % "-"
+        print("  %-16s %5d %14.0f %12.3f %s" % (config, g["runs"], g["speed"], g["elbo"], transform))
+    return got
+
+
+def ratio_check(checks, got, a, b, key, target, label):
+    if a in got and b in got:
+        value = got[a][key] / got[b][key]
+        checks.append((value >= target, "%s: %.2fx (target >= %.1fx)" % (label, value, target)))
+
+
+def gap_check(checks, got, a, b, label):
+    if a in got and b in got:
+        gap = got[a]["elbo"] / got[b]["elbo"] - 1
+        checks.append((abs(gap) <= 0.01, "%s: %+.2f%% (target within 1%%)" % (label, 100 * gap)))
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path) if line.startswith("{")]
+    describe(rows)
+    checks = []
+    parts = {part: part_table(part, rows) for part in sorted({r["part"] for r in rows})}
+    for part, got in parts.items():
+        name = PART_NAMES[part]
+        ratio_check(checks, got, "vae-bfloat16", "torch-bfloat16", "speed", 1.0 if part == 1 else 1.2,
+                    "%s: vae-spark bfloat16 / PyTorch bf16 samples/s" % name)
+        gap_check(checks, got, "vae-bfloat16", "vae-float32", "%s: test -ELBO, vae-spark bfloat16 vs float32" % name)
+        gap_check(checks, got, "vae-bfloat16", "torch-bfloat16",
+                  "%s: test -ELBO, vae-spark bfloat16 vs PyTorch bf16" % name)
+    # Transform on the largest set measured (part 2's 60,000 rows when it ran).
+    last = parts[max(parts)] if parts else {}
+    ratio_check(checks, last, "vae-bfloat16", "vae-float32", "transform", 1.5,
+                "transform (784 features, %s rows) bfloat16 / float32 rows/s"
+                % (next(iter(last.values()))["rows"] if last else "?"))
+    print("\nTargets (issue 17):")
+    for ok, text in checks:
+        print("  %-4s %s" % ("PASS" if ok else "MISS", text))
+    loads = [float(r["load"]) for r in rows if "load" in r]
+    if loads:
+        print("\nload average (1 min) at the start of each run: %s .. %s" % (min(loads), max(loads)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
