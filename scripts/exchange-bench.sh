@@ -12,7 +12,8 @@
 #
 # Usage: scripts/exchange-bench.sh [--tasks "2 4 8"] [--rates "1gbit 10gbit"] [--modes "barrier peer"]
 #                                  [--workloads "exchange train"] [--out FILE.tsv]
-# Needs root and iproute2 (exits 77 otherwise). Takes about 1 minute per run.
+# TBF_LATENCY (netns-cluster.sh) sets the links' buffers. Needs root and iproute2 (exits 77
+# otherwise). Takes 1-4 minutes per run. Also prints each shaped link's drops (tc) after a run.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -88,6 +89,12 @@ print(f"{rate}\t{workload}\t{h['exchangeMode']}\t{n}\t{steps}\t{step:.1f}\t{ms('
       f"{ms('exchangeSeconds'):.1f}\t{ms('updateSeconds'):.1f}\t{h['launchSeconds']:.2f}\t{h['seconds']:.2f}")
 PY
         tail -n 1 "$OUT"
+        drops=0
+        for dev in $(ls /sys/class/net | grep -E '^vae-(h[0-9]+|d)-br$'); do
+          d="$(tc -s qdisc show dev "$dev" | grep -o 'dropped [0-9]*' | awk '{s+=$2} END {print s+0}')"
+          drops=$((drops + d))
+        done
+        echo "  packets dropped so far at the shaped bridge ports: $drops"
       done
     done
   done

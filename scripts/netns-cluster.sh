@@ -14,7 +14,8 @@
 #   driver whose link is as narrow as an executor's: run it with `ip netns exec vae-d …`),
 #   CLUSTER_DIR (state, logs; default out/netns-cluster), MASTER_PORT (7177),
 #   MASTER_UI_PORT (0: any), WORKER_MEMORY (2g), RATE (tbf rate on every veth, both directions;
-#   default 1gbit; "none": no shaping). The kernels checked have tbf/htb but not netem, so added
+#   default 1gbit; "none": no shaping), TBF_LATENCY (how long a packet may queue at a shaped link
+#   before it is dropped, i.e. the port's buffer: default 5ms). The kernels checked have tbf/htb but not netem, so added
 #   delay and packet loss are not emulated.
 # Needs root (CAP_NET_ADMIN) and iproute2; exits with 77 when network namespaces cannot be created.
 # One such cluster per machine: the names and addresses are fixed.
@@ -39,6 +40,7 @@ CLUSTER_DIR="${CLUSTER_DIR:-$ROOT/out/netns-cluster}"
 MASTER_PORT="${MASTER_PORT:-7177}"
 MASTER_UI_PORT="${MASTER_UI_PORT:-0}"
 RATE="${RATE:-1gbit}"
+TBF_LATENCY="${TBF_LATENCY:-5ms}"
 SKIPPED=77
 
 say() { echo "netns-cluster.sh: $*" >&2; }
@@ -104,8 +106,8 @@ add_host() {
   ip netns exec "$ns" ip addr add "$ip/24" dev "$ns-eth"
   ip netns exec "$ns" ip link set "$ns-eth" up
   if [ "$RATE" != none ]; then  # tbf shapes egress: both ends, so both directions
-    tc qdisc add dev "$ns-br" root tbf rate "$RATE" burst 256kb latency 5ms
-    ip netns exec "$ns" tc qdisc add dev "$ns-eth" root tbf rate "$RATE" burst 256kb latency 5ms
+    tc qdisc add dev "$ns-br" root tbf rate "$RATE" burst 256kb latency "$TBF_LATENCY"
+    ip netns exec "$ns" tc qdisc add dev "$ns-eth" root tbf rate "$RATE" burst 256kb latency "$TBF_LATENCY"
   fi
 }
 

@@ -5,8 +5,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,12 +22,16 @@ import org.slf4j.LoggerFactory;
  * tells every task the addresses of the others (each task registers its own), and at the end it
  * receives every task's shard state. A stage attempt's tasks only meet each other; when Spark
  * retries the stage, the new attempt registers anew. Any attempt whose tasks all delivered gives
- * the same shards (the epoch is deterministic), so the engine takes any complete one.
+ * the same shards (the epoch is deterministic), so the engine takes any complete one. Only
+ * connections that register with the epoch's random token within 10 s are kept; shards travel as
+ * plain numbers with bounded lengths.
  */
 final class PeerCoordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerCoordinator.class);
     static final int REGISTER = 1;
     static final int RESULT = 2;
+    /** A connection that does not register within this time is dropped. */
+    private static final int HELLO_TIMEOUT_MILLIS = 10_000;
 
     private final ServerSocket server;
     private final Thread acceptor;
@@ -37,6 +39,7 @@ final class PeerCoordinator implements AutoCloseable {
     // Guarded by this.
     private long token;
     private int tasks;
+    private volatile int maxLength;
     private final Map<Integer, Map<Integer, String>> addresses = new HashMap<>();
     private final Map<Integer, Map<Integer, ShardResult>> results = new HashMap<>();
 
@@ -59,7 +62,8 @@ final class PeerCoordinator implements AutoCloseable {
     }
 
     /** Starts an epoch: only tasks with this token are answered. */
-    synchronized void beginEpoch(long epochToken, int numTasks) {
+    synchronized void beginEpoch(long epochToken, int numTasks, int numParams, int stepsPerEpoch) {
+        maxLength = Math.max(numParams, stepsPerEpoch);
         token = epochToken;
         tasks = numTasks;
         addresses.clear();
@@ -96,6 +100,7 @@ final class PeerCoordinator implements AutoCloseable {
     private void serve(Socket s) {
         try (s) {
             s.setTcpNoDelay(true);
+            s.setSoTimeout(HELLO_TIMEOUT_MILLIS);
             DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
             DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(), 1 << 16));
             if (in.readInt() != REGISTER) {
@@ -114,10 +119,11 @@ final class PeerCoordinator implements AutoCloseable {
                 out.writeUTF(a);
             }
             out.flush();
+            s.setSoTimeout(0);
             if (in.readInt() != RESULT) {
                 return;
             }
-            ShardResult result = (ShardResult) new ObjectInputStream(in).readObject();
+            ShardResult result = ShardResult.read(in, maxLength);
             synchronized (this) {
                 if (theirs == token) {
                     results.computeIfAbsent(attempt, a -> new HashMap<>()).put(partition, result);
@@ -125,7 +131,7 @@ final class PeerCoordinator implements AutoCloseable {
             }
             out.writeInt(RESULT);
             out.flush();
-        } catch (IOException | ClassNotFoundException | InterruptedException e) {
+        } catch (IOException | InterruptedException e) {
             // A task that fails is retried by Spark with its whole stage; nothing to keep.
             LOG.debug("vae-spark: peer coordinator connection ended: {}", e.toString());
         }
@@ -195,9 +201,8 @@ final class PeerCoordinator implements AutoCloseable {
             socket.setSoTimeout(0);
             out.writeInt(RESULT);
             out.flush();
-            ObjectOutputStream objects = new ObjectOutputStream(out);
-            objects.writeObject(result);
-            objects.flush();
+            result.write(out);
+            out.flush();
             if (in.readInt() != RESULT) {
                 throw new IOException("The driver did not acknowledge the shard");
             }

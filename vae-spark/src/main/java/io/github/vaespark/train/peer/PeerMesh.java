@@ -34,6 +34,7 @@ final class PeerMesh<A> implements AutoCloseable {
     private static final byte DONE = 2;
     private static final byte WEIGHTS = 3;
     private static final long DRAIN_MILLIS = 10_000;
+    private static final int HELLO_TIMEOUT_MILLIS = 10_000;
 
     /** Called while waiting, to notice that the task was killed. */
     @FunctionalInterface
@@ -121,11 +122,20 @@ final class PeerMesh<A> implements AutoCloseable {
                     throw new IOException("Peer exchange: task " + self + " waited " + timeoutMillis / 1000
                             + " s for connections from tasks " + missing(links, self + 1, n), e);
                 }
-                DataInputStream hello = new DataInputStream(s.getInputStream());
-                long theirs = hello.readLong();
-                int q = hello.readInt();
+                long theirs;
+                int q;
+                try {
+                    s.setSoTimeout(HELLO_TIMEOUT_MILLIS);
+                    DataInputStream hello = new DataInputStream(s.getInputStream());
+                    theirs = hello.readLong();
+                    q = hello.readInt();
+                    s.setSoTimeout(0);
+                } catch (IOException e) {
+                    theirs = ~token;
+                    q = -1;
+                }
                 if (theirs != token || q <= self || q >= n || links[q] != null) {
-                    s.close();
+                    s.close();  // a stranger, or a connection that said nothing in time
                     accepted--;
                     continue;
                 }

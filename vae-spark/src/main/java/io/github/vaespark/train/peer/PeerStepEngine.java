@@ -96,7 +96,8 @@ public final class PeerStepEngine implements StepEngine {
         sc.setJobDescription(String.format("vae-spark: epoch %d/%d (%d steps, peer exchange)", epoch + 1,
                 config.maxEpochs(), steps));
         long token = tokens.nextLong();
-        coordinator.beginEpoch(token, setup.plan().numPartitions());
+        coordinator.beginEpoch(token, setup.plan().numPartitions(), setup.layout().numParams(),
+                setup.plan().stepsPerEpoch());
         try {
             RDD<Integer> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
                     start, epoch, fit, token, connectTimeoutMillis, stepTimeoutMillis, coordinatorHost,
@@ -141,24 +142,31 @@ public final class PeerStepEngine implements StepEngine {
         LossSums epochLoss = new LossSums();
         long compute = 0;
         long update = 0;
-        long steps = 0;
         int stepsRun = results.get(0).diverged() != null ? stepsDone + 1 : stepsDone;
         for (int step = 0; step < stepsRun; step++) {
             LossSums stepLoss = new LossSums();
             long c = 0;
             long u = 0;
-            long t = 0;
             for (ShardResult r : results) {
                 stepLoss.add(r.loss()[step]);
                 c = Math.max(c, r.computeNanos()[step]);
                 u = Math.max(u, r.updateNanos()[step]);
-                t = Math.max(t, r.stepNanos()[step]);
             }
             epochLoss.add(stepLoss);
             compute += c;
             update += u;
-            steps += t;
         }
+        // The tasks' steps are not aligned in time (each waits for the others at its own moments), so the
+        // steps' duration is the longest of the tasks' own sums, not a sum of per-step maxima.
+        long steps = 0;
+        for (ShardResult r : results) {
+            long own = 0;
+            for (int step = 0; step < stepsRun; step++) {
+                own += r.stepNanos()[step];
+            }
+            steps = Math.max(steps, own);
+        }
+        steps = Math.max(steps, compute + update);
         String diverged = results.get(0).diverged();
         if (diverged != null) {
             throw applier.diverged(diverged, epoch, stepsDone);

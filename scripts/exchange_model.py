@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Scaling model of the exchanges, fitted to scripts/exchange-bench.sh's measurements.
+
+Inputs (stated, then fitted):
+  S        gradient bytes per step = parameters x 4 (float32)
+  R        link rate in bytes/s (the tc rate of the run; every host, the driver's too, has one link)
+  peer exchange alone, per step:    T_peer(N)    = 2 (N-1)/N * S / (eta_p R) + (N-1) alpha     (reduce-scatter + all-gather)
+  barrier exchange alone, per step: T_barrier(N) = N * S / (eta_b R) + c_b                   (the driver's link carries N
+                                                                                               gradients in, N weights out)
+  eta_p, alpha, eta_b, c_b: least squares on the 'exchange' workload (2 rows per executor: computation negligible).
+  computation per row: from the 'train' workload at the smallest N (one core per executor there);
+  update: the shard owner's Adam, proportional to S/N (from the 'exchange' peer rows).
+  overlap: the reduce-scatter streams out during the backward pass; the model hides at most
+  phi x computation of it, phi fitted on the 'train' peer rows.
+Step time of the peer exchange with b rows per executor:
+  T(N) = C(b) + U(S/N) + T_ag(N) + max(0, T_rs(N) - phi C(b)),  T_rs = T_ag = T_peer / 2
+Scaling efficiency at N executors (weak scaling, b rows each) = (C(b) + U(S)) / T(N): the rows/s per
+executor against one executor that trains alone with no exchange.
+
+Usage: scripts/exchange_model.py MEASURED.tsv [--rate-gbit 10] [--rows 256]
+Prints the fitted inputs, measured vs modelled points, and predictions for N up to 64 for the
+Fashion-MNIST model (1,082,680 parameters) and a 100,000-parameter tabular model.
+"""
+import argparse
+import csv
+import math
+
+FMNIST_PARAMS = 1_082_680
+TABLE_PARAMS = 100_000
+
+
+def rate_bytes(text):
+    t = text.lower()
+    for unit, mult in (("gbit", 1e9), ("mbit", 1e6)):
+        if t.endswith(unit):
+            return float(t[: -len(unit)]) * mult / 8
+    raise ValueError(text)
+
+
+def least_squares(rows, features, target):
+    """Solves min sum (x . f(row) - target(row))^2 for x (normal equations, 2 unknowns)."""
+    a = [[0.0, 0.0], [0.0, 0.0]]
+    b = [0.0, 0.0]
+    for r in rows:
+        f = features(r)
+        y = target(r)
+        for i in range(2):
+            b[i] += f[i] * y
+            for j in range(2):
+                a[i][j] += f[i] * f[j]
+    det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
+    return ((b[0] * a[1][1] - b[1] * a[0][1]) / det, (a[0][0] * b[1] - a[1][0] * b[0]) / det)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("measured")
+    p.add_argument("--rate-gbit", type=float, default=10.0)
+    p.add_argument("--rows", type=int, default=256, help="rows per executor per step")
+    p.add_argument("--params", type=int, default=FMNIST_PARAMS, help="parameters of the measured model")
+    a = p.parse_args()
+    rows = list(csv.DictReader(open(a.measured), delimiter="\t"))
+    for r in rows:
+        r["N"] = int(r["tasks"])
+        r["R"] = rate_bytes(r["rate"])
+        for k in ("step_ms", "compute_ms", "exchange_ms", "update_ms"):
+            r[k] = float(r[k]) / 1000
+    S = a.params * 4.0
+    ex = [r for r in rows if r["workload"] == "exchange"]
+    peer = [r for r in ex if r["mode"] == "peer"]
+    barrier = [r for r in ex if r["mode"] == "barrier"]
+
+    # Peer: T = x0 * 2(N-1)/N * S/R + x1 * (N-1); eta_p = 1/x0, alpha = x1. The exchange alone is the
+    # step minus the (negligible) computation and the update.
+    x = least_squares(peer, lambda r: (2 * (r["N"] - 1) / r["N"] * S / r["R"], r["N"] - 1),
+                      lambda r: r["exchange_ms"])
+    eta_p, alpha = 1 / x[0], x[1]
+    y = least_squares(barrier, lambda r: (r["N"] * S / r["R"], 1.0), lambda r: r["exchange_ms"])
+    eta_b, c_b = 1 / y[0], y[1]
+    # Update: seconds per parameter of a shard (peer) from the exchange rows.
+    upd = sum(r["update_ms"] / (a.params / r["N"]) for r in peer) / max(1, len(peer))
+    train = [r for r in rows if r["workload"] == "train"]
+    n_min = min((r["N"] for r in train), default=None)
+    per_row = None
+    phi = 0.0
+    if train:
+        base = [r for r in train if r["N"] == n_min]
+        per_row = sum(r["compute_ms"] / (1024 / r["N"]) for r in base) / len(base)
+        # phi: the share of computation under which the reduce-scatter hides, fitted on the peer train rows.
+        best = None
+        for k in range(0, 101):
+            f = k / 100
+            err = 0
+            for r in (r for r in train if r["mode"] == "peer"):
+                t_peer = 2 * (r["N"] - 1) / r["N"] * S / (eta_p * r["R"]) + (r["N"] - 1) * alpha
+                model = r["compute_ms"] + r["update_ms"] + t_peer / 2 + max(0, t_peer / 2 - f * r["compute_ms"])
+                err += (model - r["step_ms"]) ** 2
+            if best is None or err < best[0]:
+                best = (err, f)
+        phi = best[1]
+
+    print("Fitted inputs (from %s):" % a.measured)
+    print("  peer:    effective link use eta_p = %.2f of the rate, per-peer cost alpha = %.2f ms" % (eta_p, alpha * 1e3))
+    print("  barrier: effective link use eta_b = %.2f of the rate, constant c_b = %.1f ms" % (eta_b, c_b * 1e3))
+    print("  update:  %.2f ns per shard parameter" % (upd * 1e9))
+    if per_row:
+        print("  computation: %.3f ms per row per core (train workload, N = %d); reduce-scatter hidden under "
+              "phi = %.2f of it" % (per_row * 1e3, n_min, phi))
+    print()
+    print("Measured vs modelled (ms per step):")
+    print("  %-8s %-8s %-8s %3s %10s %10s %8s" % ("rate", "workload", "mode", "N", "measured", "modelled", "error"))
+    for r in rows:
+        n, R = r["N"], r["R"]
+        if r["mode"] == "peer":
+            t = 2 * (n - 1) / n * S / (eta_p * R) + (n - 1) * alpha
+            if r["workload"] == "train":
+                model = r["compute_ms"] + r["update_ms"] + t / 2 + max(0, t / 2 - phi * r["compute_ms"])
+                measured = r["step_ms"]
+            else:
+                model, measured = t, r["exchange_ms"]
+        else:
+            t = n * S / (eta_b * R) + c_b
+            if r["workload"] == "train":
+                model, measured = r["compute_ms"] + r["update_ms"] + t, r["step_ms"]
+            else:
+                model, measured = t, r["exchange_ms"]
+        print("  %-8s %-8s %-8s %3d %10.1f %10.1f %7.0f%%" % (r["rate"], r["workload"], r["mode"], n,
+                                                          measured * 1e3, model * 1e3, 100 * (model / measured - 1)))
+    if not per_row:
+        return
+    R = a.rate_gbit * 1e9 / 8
+    print()
+    print("Predicted at %.0f Gbit/s, %d rows per executor per step (efficiency = rows/s per executor against one "
+          "executor alone):" % (a.rate_gbit, a.rows))
+    for name, params in (("Fashion-MNIST model", FMNIST_PARAMS), ("100,000-parameter table model", TABLE_PARAMS)):
+        s = params * 4.0
+        compute = a.rows * per_row * params / a.params
+        alone = compute + upd * params
+        print("  %s (%d parameters, %.1f MB gradient; computation %.1f ms per step):" % (name, params, s / 1e6,
+                                                                                        compute * 1e3))
+        print("    %4s %12s %10s %12s %10s" % ("N", "peer step", "peer eff.", "barrier step", "barrier eff."))
+        for n in (2, 4, 8, 16, 32, 64):
+            t = 2 * (n - 1) / n * s / (eta_p * R) + (n - 1) * alpha
+            peer_step = compute + upd * params / n + t / 2 + max(0, t / 2 - phi * compute)
+            bar_step = compute + upd * params + n * s / (eta_b * R) + c_b
+            print("    %4d %10.1f ms %9.0f%% %10.1f ms %11.0f%%" % (n, peer_step * 1e3, 100 * alone / peer_step,
+                                                                 bar_step * 1e3, 100 * alone / bar_step))
+
+
+if __name__ == "__main__":
+    main()
