@@ -41,7 +41,7 @@ for n in $TASKS; do [ "$n" -gt "$MAX_TASKS" ] && MAX_TASKS=$n; done
 vae_build
 WORK="$ROOT/out/exchange-bench"
 mkdir -p "$WORK" "$(dirname "$OUT")"
-echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; kernel $(uname -r)"
+echo "CPU: $(cpu_summary); kernel $(uname -r); executors' BLAS core: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(auto)}, links: $RATES with a ${TBF_LATENCY:-5ms} buffer"
 echo -e "rate\tworkload\tmode\ttasks\tsteps\tstep_ms\tcompute_ms\texchange_ms\tupdate_ms\tlaunch_s\tepoch_s" > "$OUT"
 
 cleanup() { CLUSTER_DIR="$WORK/cluster" "$ROOT/scripts/netns-cluster.sh" down >/dev/null 2>&1 || true; }

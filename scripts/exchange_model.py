@@ -7,9 +7,12 @@ Inputs (stated, then fitted):
   peer exchange alone, per step:    T_peer(N)    = 2 (N-1)/N * S / (eta_p R) + (N-1) alpha     (reduce-scatter + all-gather)
   barrier exchange alone, per step: T_barrier(N) = N * S / (eta_b R) + c_b                   (the driver's link carries N
                                                                                                gradients in, N weights out)
-  eta_p, alpha, eta_b, c_b: least squares on the 'exchange' workload (2 rows per executor: computation negligible).
+  eta_p in (0, 1], alpha >= 0, eta_b in (0, 1], c_b >= 0: least relative squared error (grid search) on the
+  'exchange' workload (2 rows per executor: computation negligible), points given by --fit-tasks.
   computation per row: from the 'train' workload at the smallest N (one core per executor there);
-  update: the shard owner's Adam, proportional to S/N (from the 'exchange' peer rows).
+  a model of P parameters computes P/1,082,680 as long per row (FLOPs grow with the weights).
+  update: Adam, proportional to the parameters updated (the fastest per-parameter figure of the
+  'exchange' peer rows: the others include other JVMs' competition for the 2 cores).
   overlap: the reduce-scatter streams out during the backward pass; the model hides at most
   phi x computation of it, phi fitted on the 'train' peer rows.
 Step time of the peer exchange with b rows per executor:
@@ -37,6 +40,17 @@ def rate_bytes(text):
     raise ValueError(text)
 
 
+def grid_fit(rows, model, xs, ys):
+    """The (x, y) of the grids with the least relative squared error of model(row, x, y) against the exchange time."""
+    best = None
+    for x in xs:
+        for y in ys:
+            err = sum((model(r, x, y) / r["exchange_ms"] - 1) ** 2 for r in rows)
+            if best is None or err < best[0]:
+                best = (err, x, y)
+    return best[1], best[2]
+
+
 def least_squares(rows, features, target):
     """Solves min sum (x . f(row) - target(row))^2 for x (normal equations, 2 unknowns)."""
     a = [[0.0, 0.0], [0.0, 0.0]]
@@ -58,6 +72,7 @@ def main():
     p.add_argument("--rate-gbit", type=float, default=10.0)
     p.add_argument("--rows", type=int, default=256, help="rows per executor per step")
     p.add_argument("--params", type=int, default=FMNIST_PARAMS, help="parameters of the measured model")
+    p.add_argument("--fit-tasks", default="2,4,8", help="the N whose exchange points the fit uses")
     a = p.parse_args()
     rows = list(csv.DictReader(open(a.measured), delimiter="\t"))
     for r in rows:
@@ -70,15 +85,14 @@ def main():
     peer = [r for r in ex if r["mode"] == "peer"]
     barrier = [r for r in ex if r["mode"] == "barrier"]
 
-    # Peer: T = x0 * 2(N-1)/N * S/R + x1 * (N-1); eta_p = 1/x0, alpha = x1. The exchange alone is the
-    # step minus the (negligible) computation and the update.
-    x = least_squares(peer, lambda r: (2 * (r["N"] - 1) / r["N"] * S / r["R"], r["N"] - 1),
-                      lambda r: r["exchange_ms"])
-    eta_p, alpha = 1 / x[0], x[1]
-    y = least_squares(barrier, lambda r: (r["N"] * S / r["R"], 1.0), lambda r: r["exchange_ms"])
-    eta_b, c_b = 1 / y[0], y[1]
-    # Update: seconds per parameter of a shard (peer) from the exchange rows.
-    upd = sum(r["update_ms"] / (a.params / r["N"]) for r in peer) / max(1, len(peer))
+    fit_tasks = {int(n) for n in a.fit_tasks.split(",")}
+    etas = [k / 100 for k in range(20, 101)]
+    eta_p, alpha = grid_fit([r for r in peer if r["N"] in fit_tasks],
+                            lambda r, eta, al: 2 * (r["N"] - 1) / r["N"] * S / (eta * r["R"]) + (r["N"] - 1) * al,
+                            etas, [k / 1e5 for k in range(0, 2001)])
+    eta_b, c_b = grid_fit([r for r in barrier if r["N"] in fit_tasks],
+                          lambda r, eta, c: r["N"] * S / (eta * r["R"]) + c, etas, [k / 1e4 for k in range(0, 501)])
+    upd = min(r["update_ms"] / (a.params / r["N"]) for r in peer)
     train = [r for r in rows if r["workload"] == "train"]
     n_min = min((r["N"] for r in train), default=None)
     per_row = None
