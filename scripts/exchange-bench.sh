@@ -11,7 +11,9 @@
 # The driver's link is as narrow as an executor's, as on a real cluster.
 #
 # Usage: scripts/exchange-bench.sh [--tasks "2 4 8"] [--rates "1gbit 10gbit"] [--modes "barrier peer"]
-#                                  [--workloads "exchange train"] [--out FILE.tsv]
+#                                  [--workloads "exchange train"] [--layers 512,256] [--latent 20] [--out FILE.tsv]
+# --layers 8 --latent 2 gives a model of 13,396 parameters (54 kB): its exchange measures the cost
+# per message rather than per byte.
 # TBF_LATENCY (netns-cluster.sh) sets the links' buffers. Needs root and iproute2 (exits 77
 # otherwise). Takes 1-4 minutes per run. Also prints each shaped link's drops (tc) after a run.
 set -euo pipefail
@@ -22,6 +24,8 @@ TASKS="2 4 8"
 RATES="1gbit"
 MODES="barrier peer"
 WORKLOADS="exchange train"
+LAYERS=512,256
+LATENT=20
 OUT="$ROOT/out/exchange-bench.tsv"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -29,6 +33,8 @@ while [ $# -gt 0 ]; do
     --rates) RATES="$2"; shift 2 ;;
     --modes) MODES="$2"; shift 2 ;;
     --workloads) WORKLOADS="$2"; shift 2 ;;
+    --layers) LAYERS="$2"; shift 2 ;;
+    --latent) LATENT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -42,7 +48,7 @@ vae_build
 WORK="$ROOT/out/exchange-bench"
 mkdir -p "$WORK" "$(dirname "$OUT")"
 echo "CPU: $(cpu_summary); kernel $(uname -r); executors' BLAS core: OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(auto)}, links: $RATES with a ${TBF_LATENCY:-5ms} buffer"
-echo -e "rate\tworkload\tmode\ttasks\tsteps\tstep_ms\tcompute_ms\texchange_ms\tupdate_ms\tlaunch_s\tepoch_s" > "$OUT"
+echo -e "rate\tworkload\tmode\ttasks\tparams\tsteps\tstep_ms\tcompute_ms\texchange_ms\tupdate_ms\tlaunch_s\tepoch_s" > "$OUT"
 
 cleanup() { CLUSTER_DIR="$WORK/cluster" "$ROOT/scripts/netns-cluster.sh" down >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -58,8 +64,8 @@ for rate in $RATES; do
       if [ "$workload" = exchange ]; then batch=$((2 * n)); rows=$((60 * batch)); epochs=3
       else batch=1024; rows=$((16 * 1024)); epochs=2; fi
       for mode in $MODES; do
-        model="$WORK/model-$rate-$workload-$mode-$n"
-        log="$WORK/log-$rate-$workload-$mode-$n.txt"
+        model="$WORK/model-$rate-$workload-$mode-$n-$LAYERS"
+        log="$WORK/log-$rate-$workload-$mode-$n-$LAYERS.txt"
         # shellcheck disable=SC2086
         if ! ip netns exec vae-d env SPARK_LOCAL_IP=10.213.47.2 SPARK_LOCAL_HOSTNAME=10.213.47.2 \
             OPENBLAS_NUM_THREADS=1 java -Xmx3g $JVM_OPTS $(vae_log_opts) \
@@ -71,21 +77,22 @@ for rate in $RATES; do
             --conf spark.scheduler.minRegisteredResourcesRatio=1.0 \
             --conf spark.scheduler.maxRegisteredResourcesWaitingTime=120s \
             --class io.github.vaespark.cli.VaeJob "$(vae_jar)" train --input "$IMAGES" --format idx \
-            --limit "$rows" --model "$model" --overwrite --encoder-layers 512,256 --latent-dim 20 \
+            --limit "$rows" --model "$model" --overwrite --encoder-layers "$LAYERS" --latent-dim "$LATENT" \
             --likelihood bernoulli --batch-size "$batch" --max-epochs "$epochs" --max-partitions "$n" \
             --exchange-mode "$mode" --seed 1 > "$log" 2>&1; then
           echo "run $rate $workload $mode N=$n failed; see $log" >&2
           tail -n 20 "$log" >&2
           continue
         fi
-        python3 - "$model.history.json" "$rate" "$workload" "$mode" "$n" >> "$OUT" <<'PY'
+        params="$(grep -o -m1 '([0-9]* parameters)' "$log" | tr -dc '0-9')"
+        python3 - "$model.history.json" "$rate" "$workload" "$mode" "$n" "$params" >> "$OUT" <<'PY'
 import json, sys
-path, rate, workload, mode, n = sys.argv[1:]
+path, rate, workload, mode, n, params = sys.argv[1:]
 h = json.load(open(path))["history"][-1]
 steps = h["steps"]
 ms = lambda k: 1000 * h[k] / steps
 step = ms("computeSeconds") + ms("exchangeSeconds") + ms("updateSeconds")
-print(f"{rate}\t{workload}\t{h['exchangeMode']}\t{n}\t{steps}\t{step:.1f}\t{ms('computeSeconds'):.1f}\t"
+print(f"{rate}\t{workload}\t{h['exchangeMode']}\t{n}\t{params}\t{steps}\t{step:.1f}\t{ms('computeSeconds'):.1f}\t"
       f"{ms('exchangeSeconds'):.1f}\t{ms('updateSeconds'):.1f}\t{h['launchSeconds']:.2f}\t{h['seconds']:.2f}")
 PY
         tail -n 1 "$OUT"

@@ -4,7 +4,10 @@
 Inputs (stated, then fitted):
   S        gradient bytes per step = parameters x 4 (float32)
   R        link rate in bytes/s (the tc rate of the run; every host, the driver's too, has one link)
-  peer exchange alone, per step:    T_peer(N)    = 2 (N-1)/N * S / (eta_p R) + (N-1) alpha     (reduce-scatter + all-gather)
+  peer exchange alone, per step:    T_peer(N)    = 2 (N-1)/N * S / (eta_p R) + (N-1) alpha + kappa 2 (N-1) S / C
+                                    (reduce-scatter + all-gather; alpha: cost per peer message round; kappa: CPU
+                                    seconds per byte moved, paid on the C = --cores cores that all N emulated
+                                    hosts share here; on a real cluster each host pays kappa 2 (N-1)/N S itself)
   barrier exchange alone, per step: T_barrier(N) = N * S / (eta_b R) + c_b                   (the driver's link carries N
                                                                                                gradients in, N weights out)
   eta_p in (0, 1], alpha >= 0, eta_b in (0, 1], c_b >= 0: least relative squared error (grid search) on the
@@ -73,10 +76,12 @@ def main():
     p.add_argument("--rows", type=int, default=256, help="rows per executor per step")
     p.add_argument("--params", type=int, default=FMNIST_PARAMS, help="parameters of the measured model")
     p.add_argument("--fit-tasks", default="2,4,8", help="the N whose exchange points the fit uses")
+    p.add_argument("--cores", type=int, default=2, help="cores of the machine that emulated the hosts")
     a = p.parse_args()
     rows = list(csv.DictReader(open(a.measured), delimiter="\t"))
     for r in rows:
         r["N"] = int(r["tasks"])
+        r["S"] = int(r.get("params") or a.params) * 4.0
         r["R"] = rate_bytes(r["rate"])
         for k in ("step_ms", "compute_ms", "exchange_ms", "update_ms"):
             r[k] = float(r[k]) / 1000
@@ -87,13 +92,26 @@ def main():
 
     fit_tasks = {int(n) for n in a.fit_tasks.split(",")}
     etas = [k / 100 for k in range(20, 101)]
-    eta_p, alpha = grid_fit([r for r in peer if r["N"] in fit_tasks],
-                            lambda r, eta, al: 2 * (r["N"] - 1) / r["N"] * S / (eta * r["R"]) + (r["N"] - 1) * al,
-                            etas, [k / 1e5 for k in range(0, 2001)])
+    C = a.cores
+
+    def t_peer(r, eta, al, kappa, emulated=True):
+        n = r["N"]
+        cpu = kappa * 2 * (n - 1) * r["S"] / C if emulated else kappa * 2 * (n - 1) / n * r["S"]
+        return 2 * (n - 1) / n * r["S"] / (eta * r["R"]) + (n - 1) * al + cpu
+
+    best = None
+    fit_rows = [r for r in peer if r["N"] in fit_tasks]
+    for kappa in [k * 5e-11 for k in range(0, 61)]:
+        eta, al = grid_fit(fit_rows, lambda r, e, x: t_peer(r, e, x, kappa), [k / 20 for k in range(10, 21)],
+                           [k / 1e5 for k in range(0, 301, 2)])
+        err = sum((t_peer(r, eta, al, kappa) / r["exchange_ms"] - 1) ** 2 for r in fit_rows)
+        if best is None or err < best[0]:
+            best = (err, eta, al, kappa)
+    _, eta_p, alpha, kappa = best
     eta_b, c_b = grid_fit([r for r in barrier if r["N"] in fit_tasks],
-                          lambda r, eta, c: r["N"] * S / (eta * r["R"]) + c, etas, [k / 1e4 for k in range(0, 501)])
-    upd = min(r["update_ms"] / (a.params / r["N"]) for r in peer)
-    train = [r for r in rows if r["workload"] == "train"]
+                          lambda r, eta, c: r["N"] * r["S"] / (eta * r["R"]) + c, etas, [k / 1e4 for k in range(0, 501)])
+    upd = min(r["update_ms"] / (r["S"] / 4 / r["N"]) for r in peer if r["S"] == S)
+    train = [r for r in rows if r["workload"] == "train" and r["S"] == S]
     n_min = min((r["N"] for r in train), default=None)
     per_row = None
     phi = 0.0
@@ -106,15 +124,16 @@ def main():
             f = k / 100
             err = 0
             for r in (r for r in train if r["mode"] == "peer"):
-                t_peer = 2 * (r["N"] - 1) / r["N"] * S / (eta_p * r["R"]) + (r["N"] - 1) * alpha
-                model = r["compute_ms"] + r["update_ms"] + t_peer / 2 + max(0, t_peer / 2 - f * r["compute_ms"])
+                t = t_peer(r, eta_p, alpha, kappa)
+                model = r["compute_ms"] + r["update_ms"] + t / 2 + max(0, t / 2 - f * r["compute_ms"])
                 err += (model - r["step_ms"]) ** 2
             if best is None or err < best[0]:
                 best = (err, f)
         phi = best[1]
 
     print("Fitted inputs (from %s):" % a.measured)
-    print("  peer:    effective link use eta_p = %.2f of the rate, per-peer cost alpha = %.2f ms" % (eta_p, alpha * 1e3))
+    print("  peer:    effective link use eta_p = %.2f of the rate, per-peer cost alpha = %.2f ms, CPU per byte "
+          "moved kappa = %.2f ns" % (eta_p, alpha * 1e3, kappa * 1e9))
     print("  barrier: effective link use eta_b = %.2f of the rate, constant c_b = %.1f ms" % (eta_b, c_b * 1e3))
     print("  update:  %.2f ns per shard parameter" % (upd * 1e9))
     if per_row:
@@ -122,11 +141,12 @@ def main():
               "phi = %.2f of it" % (per_row * 1e3, n_min, phi))
     print()
     print("Measured vs modelled (ms per step):")
-    print("  %-8s %-8s %-8s %3s %10s %10s %8s" % ("rate", "workload", "mode", "N", "measured", "modelled", "error"))
+    print("  %-8s %-8s %-8s %3s %9s %10s %10s %8s" % ("rate", "workload", "mode", "N", "params", "measured",
+                                                     "modelled", "error"))
     for r in rows:
-        n, R = r["N"], r["R"]
+        n, R, S = r["N"], r["R"], r["S"]
         if r["mode"] == "peer":
-            t = 2 * (n - 1) / n * S / (eta_p * R) + (n - 1) * alpha
+            t = t_peer(r, eta_p, alpha, kappa)
             if r["workload"] == "train":
                 model = r["compute_ms"] + r["update_ms"] + t / 2 + max(0, t / 2 - phi * r["compute_ms"])
                 measured = r["step_ms"]
@@ -138,8 +158,9 @@ def main():
                 model, measured = r["compute_ms"] + r["update_ms"] + t, r["step_ms"]
             else:
                 model, measured = t, r["exchange_ms"]
-        print("  %-8s %-8s %-8s %3d %10.1f %10.1f %7.0f%%" % (r["rate"], r["workload"], r["mode"], n,
-                                                          measured * 1e3, model * 1e3, 100 * (model / measured - 1)))
+        print("  %-8s %-8s %-8s %3d %9d %10.1f %10.1f %7.0f%%" % (r["rate"], r["workload"], r["mode"], n, S / 4,
+                                                               measured * 1e3, model * 1e3,
+                                                               100 * (model / measured - 1)))
     if not per_row:
         return
     R = a.rate_gbit * 1e9 / 8
@@ -154,7 +175,7 @@ def main():
                                                                                         compute * 1e3))
         print("    %4s %12s %10s %12s %10s" % ("N", "peer step", "peer eff.", "barrier step", "barrier eff."))
         for n in (2, 4, 8, 16, 32, 64):
-            t = 2 * (n - 1) / n * s / (eta_p * R) + (n - 1) * alpha
+            t = t_peer({"N": n, "S": s, "R": R}, eta_p, alpha, kappa, emulated=False)
             peer_step = compute + upd * params / n + t / 2 + max(0, t / 2 - phi * compute)
             bar_step = compute + upd * params + n * s / (eta_b * R) + c_b
             print("    %4d %10.1f ms %9.0f%% %10.1f ms %11.0f%%" % (n, peer_step * 1e3, 100 * alone / peer_step,
