@@ -108,26 +108,46 @@ class StandaloneClusterIT {
 
     @Test
     void losingAnExecutorMidTrainingLeavesTheModelUnchanged() throws Exception {
-        String undisturbed = work.resolve("model-undisturbed").toString();
-        Path events = Files.createDirectories(work.resolve("events-2"));
-        Scripts.Result baseline = Scripts.run("spark-submit.sh", env, 900,
-                submit(events.toString(), ClusterJobs.freePort(), train(undisturbed, 12)).toArray(new String[0]));
-        assertEquals(0, baseline.exitCode(), baseline.output());
+        assertArrayEquals(VariationalAutoencoderModel.load(undisturbed()).weights(), trainLosingAnExecutor("barrier"),
+                "the weights after losing an executor equal those of an undisturbed run");
+    }
 
-        String disturbed = work.resolve("model-disturbed").toString();
+    @Test
+    void losingAnExecutorMidPeerTrainingLeavesTheModelUnchanged() throws Exception {
+        assertArrayEquals(VariationalAutoencoderModel.load(undisturbed()).weights(), trainLosingAnExecutor("peer"),
+                "the peer exchange, after losing an executor, ends with the undisturbed barrier run's weights");
+    }
+
+    /** The model of an undisturbed 12-epoch fit with the barrier exchange (trained once). */
+    private static synchronized String undisturbed() throws Exception {
+        String model = work.resolve("model-undisturbed").toString();
+        if (!Files.exists(Path.of(model))) {
+            Path events = Files.createDirectories(work.resolve("events-2"));
+            Scripts.Result baseline = Scripts.run("spark-submit.sh", env, 900,
+                    submit(events.toString(), ClusterJobs.freePort(), train(model, 12)).toArray(new String[0]));
+            assertEquals(0, baseline.exitCode(), baseline.output());
+        }
+        return model;
+    }
+
+    /** Trains 12 epochs with {@code exchangeMode}, killing one executor at epoch 3; returns the weights. */
+    private static double[] trainLosingAnExecutor(String exchangeMode) throws Exception {
+        Path events = Files.createDirectories(work.resolve("events-" + exchangeMode));
+        String disturbed = work.resolve("model-disturbed-" + exchangeMode).toString();
         int driverPort = ClusterJobs.freePort();
         AtomicBoolean killed = new AtomicBoolean();
+        List<String> job = new ArrayList<>(List.of(train(disturbed, 12)));
+        job.addAll(List.of("--exchange-mode", exchangeMode));
         Scripts.Result run = Scripts.run("spark-submit.sh", env, 900, line -> {
             if (line.startsWith("epoch 3/12") && killed.compareAndSet(false, true)) {
                 killOneExecutor(driverPort);
             }
-        }, submit(events.toString(), driverPort, train(disturbed, 12)).toArray(new String[0]));
+        }, submit(events.toString(), driverPort, job.toArray(new String[0])).toArray(new String[0]));
         assertEquals(0, run.exitCode(), run.output());
         assertTrue(killed.get(), "an executor was killed during training");
-
-        double[] a = VariationalAutoencoderModel.load(undisturbed).weights();
-        double[] b = VariationalAutoencoderModel.load(disturbed).weights();
-        assertArrayEquals(a, b, "the weights after losing an executor equal those of an undisturbed run");
+        JsonNode history = new ObjectMapper().readTree(Files.readString(Path.of(disturbed + ".history.json")));
+        assertEquals(exchangeMode, history.path("history").path(0).path("exchangeMode").asText());
+        return VariationalAutoencoderModel.load(disturbed).weights();
     }
 
     /** Kills (SIGKILL) one executor JVM of the application whose driver listens on {@code driverPort}. */
