@@ -83,6 +83,20 @@ class DeterminismAndCheckpointTest {
     }
 
     @Test
+    void thePeerExchangeCheckpointsItsGatheredShardsAndResumesToTheSameModel() {
+        VariationalAutoencoderModel uninterrupted = vae().fit(data);
+        String dir = tmp.resolve("ckpt-peer").toString();
+        assertThrows(IllegalStateException.class,
+                () -> vae().setExchangeMode("peer").setCheckpointDir(dir).addTrainingListener(new CrashAfter(3))
+                        .fit(data));
+        VariationalAutoencoderModel resumed = vae().setExchangeMode("peer").setCheckpointDir(dir).fit(data);
+        assertEquals(3, resumed.summary().resumedFromEpoch());
+        assertEquals("peer", resumed.summary().history().get(5).exchangeMode());
+        assertArrayEquals(uninterrupted.weights(), resumed.weights(),
+                "Adam's moments were gathered from the shards into the checkpoint");
+    }
+
+    @Test
     void checkpointIntervalSavesEveryFewEpochsAndTheLast() throws Exception {
         String dir = tmp.resolve("every2").toString();
         vae().setMaxEpochs(5).setCheckpointDir(dir).setCheckpointInterval(2).fit(data);
