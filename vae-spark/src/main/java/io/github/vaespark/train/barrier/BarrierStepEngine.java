@@ -6,6 +6,7 @@ import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.train.BatchPlan;
 import io.github.vaespark.train.GradientApplier;
 import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.JobProperties;
 import io.github.vaespark.train.StepEngine;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
@@ -46,7 +47,6 @@ import scala.reflect.ClassTag;
 public final class BarrierStepEngine<A> implements StepEngine {
     private static final Logger LOG = LoggerFactory.getLogger(BarrierStepEngine.class);
     private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
-    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     /** Thrown when the job's tasks did not all start in time (not enough free task slots). */
     public static final class NotEnoughSlotsException extends RuntimeException {
@@ -149,13 +149,12 @@ public final class BarrierStepEngine<A> implements StepEngine {
             long tickStart = System.nanoTime();
             beta = applier.betaAt(epoch, step);
             int t = hub.issue(attempt, new Tick(epoch, step));
-            long rows = 0;
             for (int p = 0; p < partials.length; p++) {
                 @SuppressWarnings("unchecked")
                 A partial = plan.share(p, step) > 0 ? (A) hub.partial(p) : null;
                 partials[p] = partial;
-                rows += plan.share(p, step);
             }
+            long rows = plan.stepRows(step);
             TickUpdate u = applier.needsWholeGradient() ? updateWhole(t, epoch, step, partials, check)
                     : updateBySegment(t, epoch, step, partials, rows, check);
             long done = System.nanoTime();
@@ -284,22 +283,15 @@ public final class BarrierStepEngine<A> implements StepEngine {
         if (server != null) {
             address = address.overTcp(serverHost, server.port(), tls);
         }
-        String previous = sc.getLocalProperty("spark.job.description");
-        String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
-        // Cancelling the job (a failed fit) interrupts its task threads, so a stalled task frees its slot.
-        sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
-        sc.setJobDescription(String.format("vae-spark: training from epoch %d/%d (%d steps per epoch, barrier)",
-                epoch + 1, config.maxEpochs(), plan.stepsPerEpoch()));
-        try {
+        String description = String.format("vae-spark: training from epoch %d/%d (%d steps per epoch, barrier)",
+                epoch + 1, config.maxEpochs(), plan.stepsPerEpoch());
+        job = JobProperties.submit(sc, description, () -> {
             RDD<Integer> tasks = data.blocks().rdd().barrier()
                     .mapPartitions(new BarrierTrainingTask(setup, config, address), false, INT_TAG);
             // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
-            job = new JavaRDD<>(tasks, INT_TAG).repartition(1).collectAsync();
-            attempts.watch(job.jobIds());
-        } finally {
-            sc.setJobDescription(previous);
-            sc.setLocalProperty(INTERRUPT_ON_CANCEL, previousInterrupt);
-        }
+            return new JavaRDD<>(tasks, INT_TAG).repartition(1).collectAsync();
+        });
+        attempts.watch(job.jobIds());
         initialized = false;
         attempt = -1;
         LOG.info("vae-spark: barrier training job started for {} partitions ({} exchange, segments {})",

@@ -4,6 +4,7 @@ import io.github.vaespark.nn.Adam;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.train.GradientApplier;
 import io.github.vaespark.train.GradientSetup;
+import io.github.vaespark.train.JobProperties;
 import io.github.vaespark.train.StepEngine;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
@@ -33,7 +34,6 @@ public final class PeerStepEngine implements StepEngine {
     private static final Logger LOG = LoggerFactory.getLogger(PeerStepEngine.class);
     private static final ClassTag<Integer> INT_TAG = ClassTag$.MODULE$.apply(Integer.class);
     private static final ClassTag<EpochStart> START_TAG = ClassTag$.MODULE$.apply(EpochStart.class);
-    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     private final TrainingData data;
     private final GradientSetup setup;
@@ -88,31 +88,26 @@ public final class PeerStepEngine implements StepEngine {
         Broadcast<EpochStart> start = sc.broadcast(new EpochStart(state.params, adam.firstMoment(),
                 adam.secondMoment(), adam.step()), START_TAG);
         long jobStart = System.nanoTime();
-        List<ShardResult> results;
-        String previous = sc.getLocalProperty("spark.job.description");
-        String previousInterrupt = sc.getLocalProperty(INTERRUPT_ON_CANCEL);
-        sc.setLocalProperty(INTERRUPT_ON_CANCEL, "true");
-        int steps = setup.plan().stepsPerEpoch();
-        sc.setJobDescription(String.format("vae-spark: epoch %d/%d (%d steps, peer exchange)", epoch + 1,
-                config.maxEpochs(), steps));
         long token = tokens.nextLong();
         coordinator.beginEpoch(token, setup.plan().numPartitions(), setup.layout().numParams(),
                 setup.plan().stepsPerEpoch());
+        String description = String.format("vae-spark: epoch %d/%d (%d steps, peer exchange)", epoch + 1,
+                config.maxEpochs(), setup.plan().stepsPerEpoch());
         try {
-            RDD<Integer> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
-                    start, epoch, fit, token, connectTimeoutMillis, stepTimeoutMillis, coordinatorHost,
-                    coordinator.port()), false, INT_TAG);
-            // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
-            new JavaRDD<>(tasks, INT_TAG).repartition(1).collect();
-            results = coordinator.completeResults();
-            if (results == null) {
-                throw new IllegalStateException("The peer exchange's tasks of epoch " + (epoch + 1)
-                        + " ended without delivering every shard to the driver");
-            }
+            JobProperties.submit(sc, description, () -> {
+                RDD<Integer> tasks = data.blocks().rdd().barrier().mapPartitions(new PeerTrainingTask(setup, config,
+                        start, epoch, fit, token, connectTimeoutMillis, stepTimeoutMillis, coordinatorHost,
+                        coordinator.port()), false, INT_TAG);
+                // The shuffle makes the barrier stage a shuffle-map stage, which Spark retries as a whole.
+                return new JavaRDD<>(tasks, INT_TAG).repartition(1).collect();
+            });
         } finally {
-            sc.setJobDescription(previous);
-            sc.setLocalProperty(INTERRUPT_ON_CANCEL, previousInterrupt);
             start.destroy();
+        }
+        List<ShardResult> results = coordinator.completeResults();
+        if (results == null) {
+            throw new IllegalStateException("The peer exchange's tasks of epoch " + (epoch + 1)
+                    + " ended without delivering every shard to the driver");
         }
         long jobEnd = System.nanoTime();
         EpochRun run = gather(epoch, results, epochStart);
