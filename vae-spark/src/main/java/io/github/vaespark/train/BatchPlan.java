@@ -52,6 +52,15 @@ public final class BatchPlan implements Serializable {
         return end(partition, step) - begin(partition, step);
     }
 
+    /** Rows all partitions together contribute at {@code step}. */
+    public long stepRows(int step) {
+        long rows = 0;
+        for (int p = 0; p < partitionRows.length; p++) {
+            rows += share(p, step);
+        }
+        return rows;
+    }
+
     /** The most rows any partition contributes to one step. */
     public int maxShare() {
         int max = 0;

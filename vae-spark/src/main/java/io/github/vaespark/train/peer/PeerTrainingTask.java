@@ -46,7 +46,6 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
     private final long stepTimeoutMillis;
     private final String coordinatorHost;
     private final int coordinatorPort;
-    private transient long gatherNanos;
 
     /**
      * @param fit   a number of this fit (the key of the states tasks leave on their executors)
@@ -81,7 +80,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
             long gatherStart = System.nanoTime();
             List<String> all = coordinator.register(token, context.stageAttemptNumber(), context.partitionId(),
                     host + ":" + server.getLocalPort());
-            gatherNanos = System.nanoTime() - gatherStart;
+            long gatherNanos = System.nanoTime() - gatherStart;
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (String a : all) {
                 int colon = a.lastIndexOf(':');
@@ -89,7 +88,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
             }
             long attemptToken = token * 31 + context.stageAttemptNumber();
             ShardResult result = run(setup.precision().kernels(), context, rows, addresses, server, attemptToken,
-                    taskStart);
+                    taskStart, gatherNanos);
             coordinator.deliver(result);
             return scala.collection.Iterator$.MODULE$.single(context.partitionId());
         } catch (IOException e) {
@@ -99,7 +98,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
 
     private <A> ShardResult run(Kernels<A> kernels, BarrierTaskContext context, PartitionData rows,
                                 List<InetSocketAddress> addresses, ServerSocket server, long attemptToken,
-                                long taskStart) throws IOException {
+                                long taskStart, long gatherNanos) throws IOException {
         int partition = context.partitionId();
         int attempt = context.stageAttemptNumber() + context.attemptNumber();
         int threads = Math.max(1, context.cpus());
@@ -143,11 +142,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
                 mesh.finishGradient(step, r.gradient(), r.loss());
                 PeerMesh.Pieces<A> pieces = mesh.awaitPieces(step, check);
                 long t1 = System.nanoTime();
-                long stepRows = 0;
-                for (int p = 0; p < plan.numPartitions(); p++) {
-                    stepRows += plan.share(p, step);
-                }
-                boolean finite = shard.update(pieces.pieces(), 1.0 / stepRows);
+                boolean finite = shard.update(pieces.pieces(), 1.0 / plan.stepRows(step));
                 mesh.publish(step, shard.published(), finite);
                 long t2 = System.nanoTime();
                 boolean allFinite = mesh.awaitWeights(step, check);
