@@ -54,21 +54,6 @@ def grid_fit(rows, model, xs, ys):
     return best[1], best[2]
 
 
-def least_squares(rows, features, target):
-    """Solves min sum (x . f(row) - target(row))^2 for x (normal equations, 2 unknowns)."""
-    a = [[0.0, 0.0], [0.0, 0.0]]
-    b = [0.0, 0.0]
-    for r in rows:
-        f = features(r)
-        y = target(r)
-        for i in range(2):
-            b[i] += f[i] * y
-            for j in range(2):
-                a[i][j] += f[i] * f[j]
-    det = a[0][0] * a[1][1] - a[0][1] * a[1][0]
-    return ((b[0] * a[1][1] - b[1] * a[0][1]) / det, (a[0][0] * b[1] - a[1][0] * b[0]) / det)
-
-
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("measured")

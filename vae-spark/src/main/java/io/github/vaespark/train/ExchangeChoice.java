@@ -57,7 +57,8 @@ public final class ExchangeChoice {
 
     <A> StepEngine create(Kernels<A> kernels, TrainingData data, GradientSetup setup, TrainingConfig config,
                           GradientApplier applier) {
-        String unavailable = barrierUnavailable(sc, data.numPartitions());
+        String slots = barrierUnavailable(sc, data.numPartitions());
+        String unavailable = slots;
         boolean remote = !sc.isLocal() || "tcp".equalsIgnoreCase(setting(TRANSPORT, "auto"));
         boolean tls = Boolean.parseBoolean(setting(TLS, "false"));
         if (unavailable == null && remote && !tls && Boolean.parseBoolean(setting(NETWORK_CRYPTO, "false"))) {
@@ -67,7 +68,7 @@ public final class ExchangeChoice {
         ExchangeMode mode = config.exchangeMode();
         long joinTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(JOIN_TIMEOUT, "120s"));
         long stepTimeout = org.apache.spark.network.util.JavaUtils.timeStringAsMs(setting(STEP_TIMEOUT, "600s"));
-        String peerUnavailable = peerUnavailable(unavailable, config, tls);
+        String peerUnavailable = peerUnavailable(slots, config, tls);
         if (mode == ExchangeMode.PEER) {
             if (peerUnavailable != null) {
                 throw new IllegalArgumentException("exchangeMode=peer cannot run here: " + peerUnavailable
@@ -114,7 +115,7 @@ public final class ExchangeChoice {
     }
 
     /**
-     * Why the peer exchange cannot run, or null: it needs what a barrier job needs, sends
+     * Why the peer exchange cannot run, or null: it needs the task slots a barrier job needs, sends
      * unencrypted TCP between executors, and has no global gradient norm for clipping.
      */
     private String peerUnavailable(String barrierUnavailable, TrainingConfig config, boolean tls) {

@@ -15,8 +15,8 @@ import java.util.stream.IntStream;
  * {@link #finishStep}); both give bit-identical weights.
  */
 public final class GradientApplier {
-    /** Elements per parallel piece of a segment update: its gradient scratch stays in cache. */
-    private static final int PIECE = 1 << 14;
+    /** Elements per piece of a segment or shard update: its gradient scratch stays in cache. */
+    public static final int PIECE = 1 << 14;
 
     private final TrainingConfig config;
     private final TrainingState state;

@@ -216,18 +216,14 @@ final class PeerMesh<A> implements AutoCloseable {
             sendTail(tick, gradient, 0);
             System.arraycopy(gradient, shards.from(self), received[self], 0, shards.length(self));
         }
-        for (int q = 0; q < shards.count(); q++) {
-            if (q != self) {
-                links[q].send((out, scratch) -> {
-                    out.writeByte(DONE);
-                    out.writeInt(tick);
-                    out.writeBoolean(gradient == null);
-                    out.writeDouble(loss.reconstruction());
-                    out.writeDouble(loss.kl());
-                    out.writeLong(loss.rows());
-                });
-            }
-        }
+        sendToOthers((out, scratch) -> {
+            out.writeByte(DONE);
+            out.writeInt(tick);
+            out.writeBoolean(gradient == null);
+            out.writeDouble(loss.reconstruction());
+            out.writeDouble(loss.kl());
+            out.writeLong(loss.rows());
+        });
     }
 
     /** Waits for every task's pieces of the own shard for step {@code tick}. */
@@ -254,15 +250,20 @@ final class PeerMesh<A> implements AutoCloseable {
         synchronized (this) {
             allFinite[tick & 1] &= finite;
         }
+        sendToOthers((out, scratch) -> {
+            out.writeByte(WEIGHTS);
+            out.writeInt(tick);
+            out.writeBoolean(finite);
+            out.writeInt(to - from);
+            writeElements(out, weights, from, to, scratch);
+        });
+    }
+
+    /** Queues the same message to every other task. */
+    private void sendToOthers(PeerLink.Message m) {
         for (int q = 0; q < shards.count(); q++) {
             if (q != self) {
-                links[q].send((out, scratch) -> {
-                    out.writeByte(WEIGHTS);
-                    out.writeInt(tick);
-                    out.writeBoolean(finite);
-                    out.writeInt(to - from);
-                    writeElements(out, weights, from, to, scratch);
-                });
+                links[q].send(m);
             }
         }
     }

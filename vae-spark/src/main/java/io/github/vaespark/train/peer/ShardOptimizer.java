@@ -11,9 +11,6 @@ import io.github.vaespark.train.GradientApplier;
  * other exchanges'.
  */
 final class ShardOptimizer<A> {
-    /** Elements updated at a time, so that the mean gradient's scratch stays in cache. */
-    private static final int PIECE = 1 << 14;
-
     private final Kernels<A> kernels;
     private final double[] params;
     private final Adam adam;
@@ -39,8 +36,8 @@ final class ShardOptimizer<A> {
     boolean update(A[] pieces, double scale) {
         adam.beginStep();
         boolean finite = true;
-        for (int a = 0; a < params.length; a += PIECE) {
-            int b = Math.min(params.length, a + PIECE);
+        for (int a = 0; a < params.length; a += GradientApplier.PIECE) {
+            int b = Math.min(params.length, a + GradientApplier.PIECE);
             finite &= GradientApplier.updateRange(kernels, pieces, scratch, params, adam, a, b, scale, published);
         }
         return finite;

@@ -4,10 +4,9 @@ import io.github.vaespark.nn.LossSums;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.Serializable;
 
 /**
- * What one task of a peer-exchange epoch returns to the driver: its shard's weights and Adam
+ * What one task of a peer-exchange epoch delivers to the driver (as plain numbers, {@link #write}): its shard's weights and Adam
  * moments after the epoch's last step, its own loss sums of every step, and where its time went.
  *
  * @param stepsDone     steps applied (fewer than the epoch's when training diverged)
@@ -19,7 +18,7 @@ import java.io.Serializable;
  */
 record ShardResult(int partition, int from, double[] params, double[] firstMoment, double[] secondMoment,
                    int stepsDone, String diverged, LossSums[] loss, long[] computeNanos, long[] updateNanos,
-                   long[] stepNanos, long setupNanos) implements Serializable {
+                   long[] stepNanos, long setupNanos) {
 
     /** Writes the result as plain numbers (no Java serialisation crosses the network). */
     void write(DataOutputStream out) throws IOException {
