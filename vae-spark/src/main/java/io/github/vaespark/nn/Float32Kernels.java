@@ -388,6 +388,9 @@ public class Float32Kernels implements Kernels<float[]> {
             int xb = x.offset() + j * x.majorStride();
             // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}); the logs of a run of factors
             // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
+            // The sign of o picks between two values by multiplying with 0 or 1 (exact), not by
+            // branching: the signs of logits are unpredictable, and mispredicted branches cost
+            // more than the exponential here.
             double linear = 0;
             double logs = 0;
             for (int run = 0; run < rows; run += LOG_PRODUCT_RUN) {
@@ -396,12 +399,14 @@ public class Float32Kernels implements Kernels<float[]> {
                 for (int i = run; i < end; i++) {
                     double o = l[lb + i];
                     double xi = xs[xb + i];
+                    double negative = 0.5 - 0.5 * Math.copySign(1.0, o);  // 1 for o < 0 or -0, else 0
                     double e = Math.exp(-Math.abs(o));
-                    linear += (o > 0 ? o : 0) - xi * o;
+                    linear += (1 - negative) * o - xi * o;
                     product *= 1 + e;
                     if (gradient) {
+                        // sigmoid(o) = 1 / (1 + e) for o >= 0, e · (1 / (1 + e)) below
                         double inv = 1 / (1 + e);
-                        l[lb + i] = (float) ((o >= 0 ? inv : e * inv) - xi);
+                        l[lb + i] = (float) ((negative * e + (1 - negative)) * inv - xi);
                     }
                 }
                 logs += Math.log(product);

@@ -1,0 +1,116 @@
+package io.github.vaespark.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import breeze.linalg.DenseMatrix;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Bernoulli kernel's branch-free form gives, bit for bit, the loss, per-column losses and
+ * gradient of the textbook form softplus(o) − x·o with sigmoid(o) − x, in float32 and float64, on
+ * logits of both signs, zeros of both signs, and magnitudes from tiny to beyond exp's range.
+ */
+class BernoulliNllTest {
+    private static final int ROWS = 131;  // more than one run of factors, and a partial run
+    private static final int COLS = 7;
+
+    @Test
+    void float32MatchesTheBranchingReference() {
+        double[] logits = logits();
+        double[] x = targets();
+        float[] l = new float[logits.length];
+        float[] xs = new float[x.length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (float) logits[i];
+            xs[i] = (float) x[i];
+        }
+        double[] lRef = new double[l.length];
+        double[] xRef = new double[l.length];
+        for (int i = 0; i < l.length; i++) {
+            lRef[i] = l[i];
+            xRef[i] = xs[i];
+        }
+        double[] perColumnRef = new double[COLS];
+        double totalRef = reference(lRef, xRef, perColumnRef);
+        Float32Kernels k = Float32Kernels.INSTANCE;
+        double[] perColumn = new double[COLS];
+        double total = k.bernoulliNll(k.matrix(l, 0, ROWS, COLS), k.matrix(xs, 0, ROWS, COLS), true, perColumn);
+        assertEquals(totalRef, total);
+        for (int j = 0; j < COLS; j++) {
+            assertEquals(perColumnRef[j], perColumn[j], "column " + j);
+        }
+        for (int i = 0; i < l.length; i++) {
+            assertEquals((float) lRef[i], l[i], "gradient at " + i + " for logit " + logits[i]);
+        }
+    }
+
+    @Test
+    void float64MatchesTheBranchingReference() {
+        double[] l = logits();
+        double[] x = targets();
+        double[] lRef = l.clone();
+        double[] perColumnRef = new double[COLS];
+        double totalRef = reference(lRef, x, perColumnRef);
+        Float64Kernels k = Float64Kernels.INSTANCE;
+        double[] perColumn = new double[COLS];
+        DenseMatrix<?> logits = k.matrix(l, 0, ROWS, COLS);
+        double total = k.bernoulliNll(logits, k.matrix(x, 0, ROWS, COLS), true, perColumn);
+        assertEquals(totalRef, total);
+        for (int j = 0; j < COLS; j++) {
+            assertEquals(perColumnRef[j], perColumn[j], "column " + j);
+        }
+        for (int i = 0; i < l.length; i++) {
+            assertEquals(lRef[i], l[i], "gradient at " + i);
+        }
+        double[] again = logits();
+        assertEquals(totalRef, k.bernoulliNll(k.matrix(again, 0, ROWS, COLS), k.matrix(x, 0, ROWS, COLS), false, null));
+        for (int i = 0; i < again.length; i++) {
+            assertEquals(logits()[i], again[i], "without a gradient the logits stay");
+        }
+    }
+
+    /** The definition, with branches on the sign; the gradient replaces the logits. */
+    private static double reference(double[] l, double[] x, double[] perColumn) {
+        double total = 0;
+        for (int j = 0; j < COLS; j++) {
+            double linear = 0;
+            double logs = 0;
+            for (int run = 0; run < ROWS; run += 64) {
+                double product = 1;
+                for (int i = run; i < Math.min(ROWS, run + 64); i++) {
+                    int at = j * ROWS + i;
+                    double o = l[at];
+                    double e = Math.exp(-Math.abs(o));
+                    linear += (o > 0 ? o : 0) - x[at] * o;
+                    product *= 1 + e;
+                    double inv = 1 / (1 + e);
+                    l[at] = (o >= 0 ? inv : e * inv) - x[at];
+                }
+                logs += Math.log(product);
+            }
+            perColumn[j] += linear + logs;
+            total += linear + logs;
+        }
+        return total;
+    }
+
+    private static double[] logits() {
+        SplittableRandom random = new SplittableRandom(17);
+        double[] l = new double[ROWS * COLS];
+        double[] special = {0.0, -0.0, 1e-30, -1e-30, 745, -745, 3e4, -3e4, 88.7, -88.7};
+        for (int i = 0; i < l.length; i++) {
+            l[i] = i < special.length ? special[i] : random.nextGaussian() * Math.pow(10, random.nextInt(-3, 3));
+        }
+        return l;
+    }
+
+    private static double[] targets() {
+        SplittableRandom random = new SplittableRandom(18);
+        double[] x = new double[ROWS * COLS];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(3) == 0 ? 0 : random.nextDouble();
+        }
+        return x;
+    }
+}
