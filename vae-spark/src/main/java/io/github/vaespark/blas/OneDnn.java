@@ -1,5 +1,6 @@
 package io.github.vaespark.blas;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.dnnl.dnnl_version_t;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.global.dnnl;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class OneDnn {
     private static final Logger LOG = LoggerFactory.getLogger(OneDnn.class);
+    private static final AtomicBoolean PREPARING = new AtomicBoolean();
 
     private OneDnn() {
     }
@@ -35,6 +37,26 @@ public final class OneDnn {
     /** True when bfloat16 GEMM runs natively here (checked and logged once per JVM). */
     public static boolean bf16Available() {
         return Holder.STATE.engine() != null;
+    }
+
+    /**
+     * Starts the one-time check, and with it loading oneDNN and its first primitive (together about
+     * half a second), on a daemon thread and returns at once, so that a bfloat16 fit pays for them
+     * while its data are cached rather than in its first step. Idempotent; the first caller of
+     * {@link #bf16Available()} still waits for the outcome.
+     */
+    public static void prepareInBackground() {
+        if (!PREPARING.compareAndSet(false, true)) {
+            return;
+        }
+        Thread loader = new Thread(() -> {
+            if (bf16Available()) {
+                float[] one = {1f};
+                Bf16Gemm.gemm(false, false, 1, 1, 1, one, 0, 1, one, 0, 1, 0, new float[1], 0, 1);
+            }
+        }, "vae-spark-onednn-load");
+        loader.setDaemon(true);
+        loader.start();
     }
 
     /** What the check found: the version and ISA, or why bfloat16 falls back to float32. */

@@ -1,5 +1,6 @@
 package io.github.vaespark.train;
 
+import io.github.vaespark.blas.OneDnn;
 import io.github.vaespark.nn.Precision;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -73,6 +74,9 @@ public final class TrainingData {
         boolean barrierReady = ExchangeChoice.mayUseBarrier(exchangeMode, rows.context(), input.getNumPartitions());
         int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
         JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
+            if (precision == Precision.BFLOAT16) {
+                OneDnn.prepareInBackground();  // while the executor caches, not in the first step
+            }
             PartitionData.Builder builder = new PartitionData.Builder(precision, dim, blockRows);
             while (it.hasNext()) {
                 double[] row = it.next();

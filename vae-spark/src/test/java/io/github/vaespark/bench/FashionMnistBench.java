@@ -103,6 +103,11 @@ public final class FashionMnistBench {
         out.put("update_seconds", s.history().stream().mapToDouble(EpochSummary::updateSeconds).sum());
         out.put("launch_seconds", s.history().stream().mapToDouble(EpochSummary::launchSeconds).sum());
         out.put("steps", s.totalSteps());
+        out.put("epoch_seconds", s.history().stream().map(e -> Math.round(e.seconds() * 1000) / 1000.0).toList());
+        out.put("epoch_launch_seconds", s.history().stream().map(e -> Math.round(e.launchSeconds() * 1000) / 1000.0)
+                .toList());
+        out.put("epoch_compute_seconds", s.history().stream().map(e -> Math.round(e.computeSeconds() * 1000) / 1000.0)
+                .toList());
         out.put("spark_timeline", timeline.averages());
         out.put("ms_per_step", 1000 * trainSeconds / s.totalSteps());
         out.put("achieved_gflops", flops / trainSeconds / 1e9);

@@ -27,7 +27,8 @@ public final class KernelBench {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = BenchArgs.parse(argv, "rows", "512", "threads", "2", "seconds", "3");
+        Map<String, String> a = BenchArgs.parse(argv, "rows", "512", "threads", "2", "seconds", "3",
+                "precision", "float32");
         int rows = Integer.parseInt(a.get("rows"));
         int threads = Integer.parseInt(a.get("threads"));
         double seconds = Double.parseDouble(a.get("seconds"));
@@ -45,7 +46,10 @@ public final class KernelBench {
         out.put("sgemm_1024_gflops_" + threads + "_threads", best);
         VaeLayout layout = new VaeLayout(784, new int[] {512, 256}, 20, new int[] {256, 512}, Activation.RELU,
                 Likelihood.BERNOULLI);
-        double ms = stepMillis(layout, rows, seconds);
+        Kernels<float[]> kernels = "bfloat16".equals(a.get("precision"))
+                ? io.github.vaespark.nn.Bfloat16Kernels.INSTANCE : Float32Kernels.INSTANCE;
+        out.put("precision", kernels.precision().toString());
+        double ms = stepMillis(layout, kernels, rows, seconds);
         long macs = 3 * layout.forwardMultiplyAdds() - 784L * 512;
         out.put("rows_per_chunk", rows);
         out.put("forward_backward_ms", ms);
@@ -101,8 +105,7 @@ public final class KernelBench {
         return 2.0 * n * n * n * total / elapsed / 1e9;
     }
 
-    static double stepMillis(VaeLayout layout, int rows, double seconds) {
-        Kernels<float[]> k = Float32Kernels.INSTANCE;
+    static double stepMillis(VaeLayout layout, Kernels<float[]> k, int rows, double seconds) {
         VaeNetwork<float[]> net = new VaeNetwork<>(layout, k);
         Workspace<float[]> ws = net.newWorkspace(rows);
         float[] params = k.fromDoubles(ParameterInit.initialize(layout, 1));
