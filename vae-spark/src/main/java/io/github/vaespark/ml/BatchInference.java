@@ -108,23 +108,24 @@ final class BatchInference<A> {
 
     /**
      * Writes row j's requested outputs into {@code cells} from {@code from} on, in the output
-     * schema's order (latent mean, reconstruction, ELBO, flat latent columns); {@code vector}
-     * turns a vector into the cell's form (an ml Vector, or its internal row).
+     * schema's order (latent mean, reconstruction, ELBO, flat latent columns); vectors as ml
+     * Vectors, or with {@code internal} as Spark's internal rows of them, written straight from the
+     * batch's matrices ({@link VectorCells}).
      */
-    void appendOutputs(int j, Object[] cells, int from, java.util.function.Function<DenseVector, Object> vector) {
+    void appendOutputs(int j, Object[] cells, int from, boolean internal) {
         int c = from;
-        double[] mean = latentMean(j);
         if (outputs.latentMean()) {
-            cells[c++] = vector.apply(new DenseVector(mean));
+            cells[c++] = internal ? VectorCells.column(mu, kernels.data(mu), j) : new DenseVector(latentMean(j));
         }
         if (outputs.reconstruction()) {
-            cells[c++] = vector.apply(new DenseVector(reconstruction(j)));
+            cells[c++] = internal ? VectorCells.column(reconstruction, kernels.data(reconstruction), j)
+                    : new DenseVector(reconstruction(j));
         }
         if (outputs.elbo()) {
             cells[c++] = elbo(j);
         }
         if (outputs.flatLatent()) {
-            for (double m : mean) {
+            for (double m : latentMean(j)) {
                 cells[c++] = m;
             }
         }

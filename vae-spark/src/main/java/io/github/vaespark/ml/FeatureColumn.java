@@ -228,6 +228,20 @@ final class FeatureColumn implements RowReader {
 
     /** Checks finite values (and [0, 1] for Bernoulli); false when invalid and skipped. */
     private boolean validate(double[] values, String where) {
+        // One pass without branches on the values (NaN fails every comparison); the pass that names
+        // the first bad value runs only for a bad row.
+        double low = unitInterval ? 0 : -Double.MAX_VALUE;
+        double high = unitInterval ? 1 : Double.MAX_VALUE;
+        boolean good = true;
+        for (int k = 0; k < dim; k++) {
+            double x = values[k];
+            good &= x >= low & x <= high;
+        }
+        return good || firstInvalid(values, where);
+    }
+
+    /** Names the first value that {@link #validate} refused. */
+    private boolean firstInvalid(double[] values, String where) {
         for (int k = 0; k < dim; k++) {
             double x = values[k];
             if (!Double.isFinite(x)) {

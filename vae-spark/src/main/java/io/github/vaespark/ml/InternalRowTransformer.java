@@ -3,7 +3,6 @@ package io.github.vaespark.ml;
 import java.io.Serializable;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
  */
 final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
     private static final long serialVersionUID = 1L;
-    private static final VectorUDT VECTOR = new VectorUDT();
 
     private final ExecutorModel model;
     private final FeatureColumn features;
@@ -49,7 +47,7 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
             @Override
             InternalRow emit(InternalRow row, int j) {
                 Object[] cells = new Object[inference.outputCells()];
-                inference.appendOutputs(j, cells, 0, VECTOR::serialize);
+                inference.appendOutputs(j, cells, 0, true);
                 return new JoinedRow(row, new GenericInternalRow(cells));
             }
         };

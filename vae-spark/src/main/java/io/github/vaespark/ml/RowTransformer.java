@@ -54,7 +54,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
                 for (int c = 0; c < row.length(); c++) {
                     cells[c] = row.get(c);
                 }
-                inference.appendOutputs(j, cells, row.length(), v -> v);
+                inference.appendOutputs(j, cells, row.length(), false);
                 return RowFactory.create(cells);
             }
         };

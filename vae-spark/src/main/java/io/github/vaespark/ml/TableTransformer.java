@@ -63,7 +63,7 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
                     cells[c] = row.get(c);
                 }
                 int at = row.length();
-                inference.appendOutputs(j, cells, at, v -> v);
+                inference.appendOutputs(j, cells, at, false);
                 at += inference.outputCells();
                 if (imputed) {
                     double[] mean = inference.reconstruction(j);
