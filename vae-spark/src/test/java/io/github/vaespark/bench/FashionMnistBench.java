@@ -30,7 +30,7 @@ public final class FashionMnistBench {
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
                 "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto",
-                "transform-runs", "3");
+                "transform-runs", "3", "transform-precisions", "");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark benchmark", a.get("conf"));
         int partitions = spark.sparkContext().defaultParallelism();
         Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", Integer.parseInt(a.get("train-limit")));
@@ -75,6 +75,27 @@ public final class FashionMnistBench {
             transformSeconds[run] = (System.nanoTime() - t1) / 1e9;
         }
         Arrays.sort(transformSeconds);
+        // The same model's transform at each precision, runs alternating, in this one JVM.
+        Map<String, Double> byPrecision = new LinkedHashMap<>();
+        String[] precisions = a.get("transform-precisions").isEmpty() ? new String[0]
+                : a.get("transform-precisions").split(",");
+        double[][] precisionSeconds = new double[precisions.length][transformSeconds.length];
+        for (int run = 0; run < transformSeconds.length; run++) {
+            for (int p = 0; p < precisions.length; p++) {
+                VariationalAutoencoderModel m = model.copy(new org.apache.spark.ml.param.ParamMap())
+                        .setPrecision(precisions[p]);
+                if (run == 0) {
+                    m.transform(train).write().format("noop").mode("overwrite").save(); // warm-up
+                }
+                long t1 = System.nanoTime();
+                m.transform(train).write().format("noop").mode("overwrite").save();
+                precisionSeconds[p][run] = (System.nanoTime() - t1) / 1e9;
+            }
+        }
+        for (int p = 0; p < precisions.length; p++) {
+            Arrays.sort(precisionSeconds[p]);
+            byPrecision.put(precisions[p], trainRows / precisionSeconds[p][transformSeconds.length / 2]);
+        }
 
         Map<String, Object> out = new LinkedHashMap<>();
         int taskCpus = spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
@@ -115,6 +136,7 @@ public final class FashionMnistBench {
         out.put("test_negative_elbo", testNegativeElbo);
         out.put("transform_rows_per_second", trainRows / transformSeconds[transformSeconds.length / 2]); // the median
         out.put("transform_runs", transformSeconds.length);
+        out.put("transform_rows_per_second_by_precision", byPrecision);
         out.put("cached_bytes", s.cachedBytes());
         out.put("raw_float32_bytes", s.rawFloat32Bytes());
         out.put("cache_ratio", (double) s.cachedBytes() / s.rawFloat32Bytes());
