@@ -8,7 +8,10 @@
 #          PyTorch: its training loop on in-memory tensors, 2 threads) and test -ELBO;
 #  part 2: all of Fashion-MNIST (--full-rows 0), --full-epochs 5: the same figures, and transform
 #          rows/s of the trained model (784 features, noop sink, median of --transform-runs) in
-#          bfloat16 against float32 (target 3).
+#          bfloat16 against float32 (target 3): each vae-spark JVM also transforms with its model at
+#          both precisions, runs alternating (FashionMnistBench --transform-precisions), and the
+#          report takes the median of those in-JVM ratios (one JVM's transform speed varies less
+#          than two JVMs' on a shared machine).
 # Prints the CPU and its bfloat16 flags, the oneDNN version and ISA vae-spark dispatches to, each
 # side's BLAS and core, medians and PASS/MISS per target. vae-spark runs with one OpenBLAS and one
 # oneDNN thread per task and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (its bundled OpenBLAS picks
@@ -65,7 +68,8 @@ run() { # part, config, rows (0 = all), epochs
     vae-*) env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
              bash -c "source '$ROOT/scripts/common.sh'; vae_build; vae_java io.github.vaespark.bench.FashionMnistBench \
                --master 'local[2]' --batch 1024 --epochs $epochs --train-limit $rows --precision ${config#vae-} \
-               --transform-runs $TRANSFORM_RUNS --seed $rep --data '$DATA'" 2>>"$OUT/spark.log" ;;
+               --transform-runs $TRANSFORM_RUNS --transform-precisions float32,bfloat16 --seed $rep --data '$DATA'" \
+               2>>"$OUT/spark.log" ;;
     torch-*) env "${TORCH_ENV[@]}" OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 /usr/bin/python3 "$ROOT/scripts/torch_vae.py" --batch 1024 \
                --epochs "$epochs" --threads 2 --train-limit "$rows" --precision "${config#torch-}" --seed "$rep" \
                --data "$DATA" ;;
