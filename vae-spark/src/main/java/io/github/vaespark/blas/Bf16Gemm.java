@@ -2,6 +2,7 @@ package io.github.vaespark.blas;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.dnnl.stream;
 
 /**
@@ -15,6 +16,7 @@ public final class Bf16Gemm {
     private static final int SHAPES_PER_THREAD = 48;
 
     private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
+    private static final AtomicLong CREATED = new AtomicLong();
 
     private Bf16Gemm() {
     }
@@ -57,8 +59,14 @@ public final class Bf16Gemm {
         if (matmul == null) {
             matmul = new Bf16Matmul(OneDnn.engine(), transA, transB, m, n, k, beta == 1);
             cache.put(shape, matmul);
+            CREATED.incrementAndGet();
         }
         matmul.multiply(cache.stream, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /** How many GEMM primitives the threads of this JVM have created (each new shape on a thread is one). */
+    public static long primitivesCreated() {
+        return CREATED.get();
     }
 
     /** oneDNN's kernel for a shape, e.g. "brg_matmul:avx512_core_bf16" (for tests and logs). */

@@ -66,12 +66,16 @@ final class BatchInference<A> {
         }
         // The ELBO passes reuse the workspace, so they run before μ and the reconstruction are read.
         elbo = outputs.elbo() ? elbo(ws, x, n) : null;
-        mu = network.latentMean(network.encode(params, x, ws), ws);
+        // Encoder and decoder may run on more columns than rows (Kernels.batchColumns): the extra
+        // columns hold earlier rows of the buffer or zeros, and only the first n are read.
+        DenseMatrix<?> wide = ws.input(kernels.batchColumns(n, BATCH_ROWS));
+        DenseMatrix<?> wideMu = network.latentMean(network.encode(params, wide, ws), ws);
+        mu = firstColumns(wideMu, n);
         scores = null;
         reconstruction = null;
         if (outputs.reconstruction() || alwaysDecode || columnScores) {
             // One decoder pass serves the column scores (from the raw output) and the decoder mean.
-            DenseMatrix<?> raw = network.decodeRaw(params, mu, network.conditions(x), ws);
+            DenseMatrix<?> raw = firstColumns(network.decodeRaw(params, wideMu, network.conditions(wide), ws), n);
             if (columnScores) {
                 scores = new double[n][layout.mixedColumns().columns()];
                 network.columnScores(params, raw, x, scores);
@@ -80,6 +84,11 @@ final class BatchInference<A> {
                 reconstruction = network.toMean(raw);
             }
         }
+    }
+
+    /** The first n columns of a workspace matrix (stored without gaps). */
+    private DenseMatrix<?> firstColumns(DenseMatrix<?> m, int n) {
+        return m.cols() == n ? m : kernels.matrix(kernels.data(m), m.offset(), m.rows(), n);
     }
 
     /** The latent mean of row j. */

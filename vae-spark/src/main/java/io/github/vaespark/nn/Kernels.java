@@ -24,6 +24,15 @@ public interface Kernels<A> extends Serializable {
     /** Length of an array of this width. */
     int length(A array);
 
+    /**
+     * How many columns a pass over a batch of {@code rows} rows (at most {@code capacity}) should
+     * compute; the columns beyond {@code rows} hold whatever the buffer holds and are not read. Here
+     * {@code rows}; a kernel whose GEMM pays per new shape computes every batch at full width.
+     */
+    default int batchColumns(int rows, int capacity) {
+        return rows;
+    }
+
     /** A column-major view of {@code rows × cols} elements starting at {@code offset}. */
     DenseMatrix<?> matrix(A data, int offset, int rows, int cols);
 

@@ -118,4 +118,23 @@ class Bfloat16FitTest {
             assertEquals(0, worst, "the fallback transforms as float32");
         }
     }
+
+    @Test
+    void aTransformsLastShorterBatchesCreateNoNewGemmShapes() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(nativeBf16(),
+                () -> "SKIPPED: no native bfloat16 GEMM here (" + OneDnn.description() + ")");
+        VariationalAutoencoderModel model = vae("bfloat16").setMaxEpochs(1).fit(data)
+                .setElboCol("");
+        // 800 rows in partitions whose last batches (of 512 rows) all have different lengths.
+        model.transform(data.repartition(1)).count();
+        long before = io.github.vaespark.blas.Bf16Gemm.primitivesCreated();
+        for (int parts = 2; parts <= 5; parts++) {
+            assertEquals(800, model.transform(data.repartition(parts)).count());
+        }
+        long created = io.github.vaespark.blas.Bf16Gemm.primitivesCreated() - before;
+        System.out.println("Bfloat16FitTest: GEMM shapes created by 4 more transforms: " + created);
+        // The second task thread of local[2] may meet the full-width shapes for the first time.
+        int perPass = 3 + 3;  // encoder layers and head, decoder layers and output
+        assertTrue(created <= perPass, created + " new GEMM shapes for last batches of new lengths");
+    }
 }
