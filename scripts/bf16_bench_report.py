@@ -80,11 +80,10 @@ def main(path):
               if r["part"] == last_part and len(r.get("transform_rows_per_second_by_precision") or {}) == 2]
     rows_label = next(iter(last.values()))["rows"] if last else "?"
     if in_jvm:
-        ratios = sorted(t["bfloat16"] / t["float32"] for t in in_jvm)
-        value = ratios[len(ratios) // 2]
+        value = median([{"v": t["bfloat16"] / t["float32"]} for t in in_jvm], "v")
         checks.append((value >= 1.5, "transform (784 features, %s rows) bfloat16 / float32 rows/s, the same model "
                        "alternating in one JVM, median of %d JVMs: %.2fx (target >= 1.5x)"
-                       % (rows_label, len(ratios), value)))
+                       % (rows_label, len(in_jvm), value)))
     else:
         ratio_check(checks, last, "vae-bfloat16", "vae-float32", "transform", 1.5,
                     "transform (784 features, %s rows) bfloat16 / float32 rows/s" % rows_label)
