@@ -9,15 +9,16 @@ import org.bytedeco.dnnl.matmul;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
+import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
  * One column-major GEMM shape {@code C = op(A)·op(B) [+ C]} (m×k by k×n, BLAS conventions) as a
  * oneDNN matmul on bfloat16 inputs with float32 accumulation and output, created once and run on
- * many float[] operands: A and B are rounded to bfloat16 (to nearest even) into native buffers
- * ({@link Bf16Operand}), multiplied, and C is copied back. Not thread-safe: one per thread
- * ({@link Bf16Gemm}).
+ * many float[] operands: A and B are copied into native float32 buffers, rounded to bfloat16 (to
+ * nearest even) by oneDNN reorders, multiplied, and C is copied back. Not thread-safe: one per
+ * thread ({@link Bf16Gemm}).
  *
  * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, or its transpose
  * row-major, so transposes are strides, not copies. oneDNN's fast kernels want a row-major
@@ -31,10 +32,16 @@ final class Bf16Matmul implements AutoCloseable {
     private final boolean transA;
     private final boolean transB;
     private final boolean accumulate;
-    private final BytePointer cF32;
+    private final BytePointer[] natives;
+    private final FloatBuffer aStage;
+    private final FloatBuffer bStage;
     private final FloatBuffer cData;
-    private final Bf16Operand aOperand;
-    private final Bf16Operand bOperand;
+    private final memory aStageMemory;
+    private final memory bStageMemory;
+    private final memory aMemory;
+    private final memory bMemory;
+    private final reorder aToBf16;
+    private final reorder bToBf16;
     private final matmul primitive;
     private final IntMemoryMap args;
     private final String implementation;
@@ -66,17 +73,30 @@ final class Bf16Matmul implements AutoCloseable {
         matmul.primitive_desc pd = new matmul.primitive_desc(eng, bDesc, aDesc, cDesc, attr, false);
         implementation = pd.impl_info_str().getString();
         primitive = new matmul(pd);
-        aOperand = Bf16Operand.create(eng, aDesc, transA ? k : m, transA ? m : k);
-        bOperand = Bf16Operand.create(eng, bDesc, transB ? n : k, transB ? k : n);
-        cF32 = new BytePointer((long) m * n * 4);
+        long aLength = (long) m * k;
+        long bLength = (long) k * n;
+        BytePointer aBf16 = new BytePointer(aLength * 2);
+        BytePointer bBf16 = new BytePointer(bLength * 2);
+        BytePointer aF32 = new BytePointer(aLength * 4);
+        BytePointer bF32 = new BytePointer(bLength * 4);
+        BytePointer cF32 = new BytePointer((long) m * n * 4);
+        natives = new BytePointer[] {aBf16, bBf16, aF32, bF32, cF32};
+        aStage = floats(aF32);
+        bStage = floats(bF32);
         cData = floats(cF32);
+        aMemory = new memory(aDesc, eng, aBf16);
+        bMemory = new memory(bDesc, eng, bBf16);
+        aStageMemory = new memory(new memory.desc(new long[] {k, m}, memory.data_type.f32, aStrides), eng, aF32);
+        bStageMemory = new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, bStrides), eng, bF32);
+        aToBf16 = new reorder(aStageMemory, aMemory);
+        bToBf16 = new reorder(bStageMemory, bMemory);
         args = new IntMemoryMap();
-        args.put(dnnl.DNNL_ARG_SRC, bOperand.memory());
-        args.put(dnnl.DNNL_ARG_WEIGHTS, aOperand.memory());
+        args.put(dnnl.DNNL_ARG_SRC, bMemory);
+        args.put(dnnl.DNNL_ARG_WEIGHTS, aMemory);
         args.put(dnnl.DNNL_ARG_DST, new memory(cDesc, eng, cF32));
     }
 
-    static FloatBuffer floats(BytePointer p) {
+    private static FloatBuffer floats(BytePointer p) {
         return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
@@ -91,11 +111,13 @@ final class Bf16Matmul implements AutoCloseable {
      */
     void multiply(stream s, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float[] c, int cOffset, int ldc) {
-        aOperand.load(s, a, aOffset, lda);
-        bOperand.load(s, b, bOffset, ldb);
+        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, aStage);
+        copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, bStage);
         if (accumulate) {
             copyIn(c, cOffset, ldc, m, n, cData);
         }
+        aToBf16.execute(s, aStageMemory, aMemory);
+        bToBf16.execute(s, bStageMemory, bMemory);
         primitive.execute(s, args);
         s._wait();
         if (ldc == m) {
@@ -108,7 +130,7 @@ final class Bf16Matmul implements AutoCloseable {
     }
 
     /** Copies a rows×cols column-major view (leading dimension ld) densely into {@code to}. */
-    static void copyIn(float[] from, int offset, int ld, int rows, int cols, FloatBuffer to) {
+    private static void copyIn(float[] from, int offset, int ld, int rows, int cols, FloatBuffer to) {
         if (ld == rows) {
             to.put(0, from, offset, rows * cols);
         } else {
@@ -122,8 +144,14 @@ final class Bf16Matmul implements AutoCloseable {
     public void close() {
         args.close();
         primitive.close();
-        aOperand.close();
-        bOperand.close();
-        cF32.close();
+        aToBf16.close();
+        bToBf16.close();
+        aStageMemory.close();
+        bStageMemory.close();
+        aMemory.close();
+        bMemory.close();
+        for (BytePointer p : natives) {
+            p.close();
+        }
     }
 }

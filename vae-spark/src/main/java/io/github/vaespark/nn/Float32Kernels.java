@@ -25,8 +25,6 @@ public class Float32Kernels implements Kernels<float[]> {
     private static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
     /** Products of up to this many factors in (1, 2] stay far below Double.MAX_VALUE. */
     private static final int LOG_PRODUCT_RUN = 64;
-    /** The loops of {@link ElementLoops} in SIMD registers, or null where they stay scalar. */
-    private static final ElementLoops<float[]> SIMD = ElementLoops.vectorised(float[].class);
     /** Turns a ReLU output into a 0/1 mask by multiplication (see activationBackward). */
     private static final float MASK_SCALE = (float) 1e38;
 
@@ -388,44 +386,38 @@ public class Float32Kernels implements Kernels<float[]> {
         for (int j = 0; j < logits.cols(); j++) {
             int lb = logits.offset() + j * logits.majorStride();
             int xb = x.offset() + j * x.majorStride();
-            double nll = SIMD != null ? SIMD.bernoulliNll(l, lb, xs, xb, rows, gradient)
-                    : bernoulliColumn(l, lb, xs, xb, rows, gradient);
+            // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}); the logs of a run of factors
+            // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
+            // The sign of o picks between two values by multiplying with 0 or 1 (exact), not by
+            // branching: the signs of logits are unpredictable, and mispredicted branches cost
+            // more than the exponential here.
+            double linear = 0;
+            double logs = 0;
+            for (int run = 0; run < rows; run += LOG_PRODUCT_RUN) {
+                int end = Math.min(rows, run + LOG_PRODUCT_RUN);
+                double product = 1;
+                for (int i = run; i < end; i++) {
+                    double o = l[lb + i];
+                    double xi = xs[xb + i];
+                    double negative = 0.5 - 0.5 * Math.copySign(1.0, o);  // 1 for o < 0 or -0, else 0
+                    double e = Math.exp(-Math.abs(o));
+                    linear += (1 - negative) * o - xi * o;
+                    product *= 1 + e;
+                    if (gradient) {
+                        // sigmoid(o) = 1 / (1 + e) for o >= 0, e · (1 / (1 + e)) below
+                        double inv = 1 / (1 + e);
+                        l[lb + i] = (float) ((negative * e + (1 - negative)) * inv - xi);
+                    }
+                }
+                logs += Math.log(product);
+            }
+            double nll = linear + logs;
             total += nll;
             if (perColumn != null) {
                 perColumn[j] += nll;
             }
         }
         return total;
-    }
-
-    /** The scalar form of {@link ElementLoops#bernoulliNll}, in double whatever the width. */
-    static double bernoulliColumn(float[] l, int lb, float[] xs, int xb, int rows, boolean gradient) {
-        // softplus(o) - x·o = max(o, 0) - x·o + log(1 + e^{-|o|}); the logs of a run of factors
-        // (1 + e^{-|o|}) in (1, 2] are taken once per run, as the log of their product.
-        // The sign of o picks between two values by multiplying with 0 or 1 (exact), not by
-        // branching: the signs of logits are unpredictable, and mispredicted branches cost
-        // more than the exponential here.
-        double linear = 0;
-        double logs = 0;
-        for (int run = 0; run < rows; run += LOG_PRODUCT_RUN) {
-            int end = Math.min(rows, run + LOG_PRODUCT_RUN);
-            double product = 1;
-            for (int i = run; i < end; i++) {
-                double o = l[lb + i];
-                double xi = xs[xb + i];
-                double negative = 0.5 - 0.5 * Math.copySign(1.0, o);  // 1 for o < 0 or -0, else 0
-                double e = Math.exp(-Math.abs(o));
-                linear += (1 - negative) * o - xi * o;
-                product *= 1 + e;
-                if (gradient) {
-                    // sigmoid(o) = 1 / (1 + e) for o >= 0, e · (1 / (1 + e)) below
-                    double inv = 1 / (1 + e);
-                    l[lb + i] = (float) ((negative * e + (1 - negative)) * inv - xi);
-                }
-            }
-            logs += Math.log(product);
-        }
-        return linear + logs;
     }
 
     @Override
@@ -473,10 +465,6 @@ public class Float32Kernels implements Kernels<float[]> {
         float[] d = data(m);
         for (int j = 0; j < m.cols(); j++) {
             int base = m.offset() + j * m.majorStride();
-            if (SIMD != null) {
-                SIMD.sigmoid(d, base, base + m.rows());
-                continue;
-            }
             for (int i = 0; i < m.rows(); i++) {
                 d[base + i] = (float) (1 / (1 + Math.exp(-d[base + i])));
             }

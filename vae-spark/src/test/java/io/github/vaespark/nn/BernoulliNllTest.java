@@ -1,20 +1,15 @@
 package io.github.vaespark.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import breeze.linalg.DenseMatrix;
-import io.github.vaespark.blas.VectorApi;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Bernoulli kernel's scalar branch-free form gives, bit for bit, the loss, per-column losses
- * and gradient of the textbook form softplus(o) − x·o with sigmoid(o) − x, in float32 and float64,
- * on logits of both signs, zeros of both signs, and magnitudes from tiny to beyond exp's range; the
- * vectorised float32 form ({@link VectorElementLoops}, what float32 runs in this JVM) agrees with
- * it to float32 rounding.
+ * The Bernoulli kernel's branch-free form gives, bit for bit, the loss, per-column losses and
+ * gradient of the textbook form softplus(o) − x·o with sigmoid(o) − x, in float32 and float64, on
+ * logits of both signs, zeros of both signs, and magnitudes from tiny to beyond exp's range.
  */
 class BernoulliNllTest {
     private static final int ROWS = 131;  // more than one run of factors, and a partial run
@@ -38,73 +33,16 @@ class BernoulliNllTest {
         }
         double[] perColumnRef = new double[COLS];
         double totalRef = reference(lRef, xRef, perColumnRef);
-        double total = 0;
-        for (int j = 0; j < COLS; j++) {
-            double column = Float32Kernels.bernoulliColumn(l, j * ROWS, xs, j * ROWS, ROWS, true);
-            assertEquals(perColumnRef[j], column, "column " + j);
-            total += column;
-        }
+        Float32Kernels k = Float32Kernels.INSTANCE;
+        double[] perColumn = new double[COLS];
+        double total = k.bernoulliNll(k.matrix(l, 0, ROWS, COLS), k.matrix(xs, 0, ROWS, COLS), true, perColumn);
         assertEquals(totalRef, total);
+        for (int j = 0; j < COLS; j++) {
+            assertEquals(perColumnRef[j], perColumn[j], "column " + j);
+        }
         for (int i = 0; i < l.length; i++) {
             assertEquals((float) lRef[i], l[i], "gradient at " + i + " for logit " + logits[i]);
         }
-    }
-
-    @Test
-    void float32VectorisedAgreesToFloat32Rounding() {
-        assumeVectorised();
-        double[] logits = logits();
-        double[] x = targets();
-        float[] l = new float[logits.length];
-        float[] xs = new float[x.length];
-        double[] lRef = new double[l.length];
-        double[] xRef = new double[l.length];
-        double[] scale = new double[COLS];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = (float) logits[i];
-            xs[i] = (float) x[i];
-            lRef[i] = l[i];
-            xRef[i] = xs[i];
-            scale[i / ROWS] += Math.abs(lRef[i]) * (1 + xRef[i]) + 1;
-        }
-        double[] perColumnRef = new double[COLS];
-        reference(lRef, xRef, perColumnRef);
-        // rows not a multiple of the lanes: the masked last register; an offset start
-        Float32Kernels k = Float32Kernels.INSTANCE;
-        double[] perColumn = new double[COLS];
-        float[] shifted = new float[l.length + 3];
-        System.arraycopy(l, 0, shifted, 3, l.length);
-        k.bernoulliNll(k.matrix(shifted, 3, ROWS, COLS), k.matrix(xs, 0, ROWS, COLS), true, perColumn);
-        for (int j = 0; j < COLS; j++) {
-            assertEquals(perColumnRef[j], perColumn[j], 1e-6 * scale[j], "column " + j);
-        }
-        for (int i = 0; i < l.length; i++) {
-            assertEquals(lRef[i], shifted[3 + i], 3e-7, "gradient at " + i + " for logit " + logits[i]);
-        }
-    }
-
-    @Test
-    void float32VectorisedSigmoidAgreesToFloat32Rounding() {
-        assumeVectorised();
-        double[] logits = logits();
-        float[] d = new float[logits.length];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (float) logits[i];
-        }
-        Float32Kernels.INSTANCE.sigmoid(Float32Kernels.INSTANCE.matrix(d, 0, ROWS, COLS));
-        for (int i = 0; i < d.length; i++) {
-            double o = (float) logits[i];
-            assertEquals(1 / (1 + Math.exp(-o)), d[i], 2e-7, "sigmoid of " + o);
-        }
-    }
-
-    /** Fails where the Vector API should run (x86-64 with the module, as the build starts tests); skips elsewhere. */
-    private static void assumeVectorised() {
-        if (VectorApi.available()) {
-            assertNotNull(ElementLoops.vectorised(float[].class), "the Vector API loops should run here");
-        }
-        assumeTrue(ElementLoops.vectorised(float[].class) != null,
-                "SKIPPED: no Vector API loops in this JVM: " + VectorApi.unavailableReason());
     }
 
     @Test
