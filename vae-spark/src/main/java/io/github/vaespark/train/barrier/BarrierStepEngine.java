@@ -79,6 +79,8 @@ public final class BarrierStepEngine<A> implements StepEngine {
     /** Whether every task of some attempt has joined once in this fit (slots were there). */
     private boolean everJoined;
     private StageAttempts attempts;
+    /** The state at the start of the running epoch, repeated from there after a restart. */
+    private TrainingState.Snapshot snapshot;
 
     /**
      * @param server     the TCP endpoint for tasks outside the driver's JVM, or null when every task runs in it
@@ -109,7 +111,7 @@ public final class BarrierStepEngine<A> implements StepEngine {
     @Override
     public EpochRun runEpoch(int epoch) {
         long start = System.nanoTime();
-        TrainingState.Snapshot snapshot = applier.state().snapshot();
+        snapshot = applier.state().snapshot(snapshot);
         startJob(epoch);
         boolean restarted = false;
         while (true) {
