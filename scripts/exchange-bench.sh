@@ -12,6 +12,9 @@
 #
 # Usage: scripts/exchange-bench.sh [--tasks "2 4 8"] [--rates "1gbit 10gbit"] [--modes "barrier peer"]
 #                                  [--workloads "exchange train"] [--layers 512,256] [--latent 20] [--out FILE.tsv]
+#                                  [--exchange-precision float32|bfloat16]
+# --exchange-precision bfloat16 trains with exchangePrecision=bfloat16 (gradient pieces sent as
+# bfloat16); its rows say "peer+bf16" / "barrier+bf16" in the mode column.
 # --layers 8 --latent 2 gives a model of 13,396 parameters (54 kB): its exchange measures the cost
 # per message rather than per byte.
 # TBF_LATENCY (netns-cluster.sh) sets the links' buffers. Needs root and iproute2 (exits 77
@@ -26,6 +29,7 @@ MODES="barrier peer"
 WORKLOADS="exchange train"
 LAYERS=512,256
 LATENT=20
+EXCHANGE_PRECISION=float32
 OUT="$ROOT/out/exchange-bench.tsv"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +40,7 @@ while [ $# -gt 0 ]; do
     --layers) LAYERS="$2"; shift 2 ;;
     --latent) LATENT="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
+    --exchange-precision) EXCHANGE_PRECISION="$2"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -64,8 +69,10 @@ for rate in $RATES; do
       if [ "$workload" = exchange ]; then batch=$((2 * n)); rows=$((60 * batch)); epochs=3
       else batch=1024; rows=$((16 * 1024)); epochs=2; fi
       for mode in $MODES; do
-        model="$WORK/model-$rate-$workload-$mode-$n-$LAYERS"
-        log="$WORK/log-$rate-$workload-$mode-$n-$LAYERS.txt"
+        label="$mode"
+        [ "$EXCHANGE_PRECISION" = float32 ] || label="$mode+bf16"
+        model="$WORK/model-$rate-$workload-$label-$n-$LAYERS"
+        log="$WORK/log-$rate-$workload-$label-$n-$LAYERS.txt"
         # shellcheck disable=SC2086
         if ! ip netns exec vae-d env SPARK_LOCAL_IP=10.213.47.2 SPARK_LOCAL_HOSTNAME=10.213.47.2 \
             OPENBLAS_NUM_THREADS=1 java -Xmx3g $JVM_OPTS $(vae_log_opts) \
@@ -79,20 +86,21 @@ for rate in $RATES; do
             --class io.github.vaespark.cli.VaeJob "$(vae_jar)" train --input "$IMAGES" --format idx \
             --limit "$rows" --model "$model" --overwrite --encoder-layers "$LAYERS" --latent-dim "$LATENT" \
             --likelihood bernoulli --batch-size "$batch" --max-epochs "$epochs" --max-partitions "$n" \
-            --exchange-mode "$mode" --seed 1 > "$log" 2>&1; then
+            --exchange-mode "$mode" --exchange-precision "$EXCHANGE_PRECISION" --seed 1 > "$log" 2>&1; then
           echo "run $rate $workload $mode N=$n failed; see $log" >&2
           tail -n 20 "$log" >&2
           continue
         fi
         params="$(grep -o -m1 '([0-9]* parameters)' "$log" | tr -dc '0-9')"
-        python3 - "$model.history.json" "$rate" "$workload" "$mode" "$n" "$params" >> "$OUT" <<'PY'
+        python3 - "$model.history.json" "$rate" "$workload" "$label" "$n" "$params" >> "$OUT" <<'PY'
 import json, sys
-path, rate, workload, mode, n, params = sys.argv[1:]
+path, rate, workload, label, n, params = sys.argv[1:]
 h = json.load(open(path))["history"][-1]
 steps = h["steps"]
 ms = lambda k: 1000 * h[k] / steps
 step = ms("computeSeconds") + ms("exchangeSeconds") + ms("updateSeconds")
-print(f"{rate}\t{workload}\t{h['exchangeMode']}\t{n}\t{params}\t{steps}\t{step:.1f}\t{ms('computeSeconds'):.1f}\t"
+mode = h['exchangeMode'] + label[len(label.split('+')[0]):]  # the mode that ran, plus "+bf16"
+print(f"{rate}\t{workload}\t{mode}\t{n}\t{params}\t{steps}\t{step:.1f}\t{ms('computeSeconds'):.1f}\t"
       f"{ms('exchangeSeconds'):.1f}\t{ms('updateSeconds'):.1f}\t{h['launchSeconds']:.2f}\t{h['seconds']:.2f}")
 PY
         tail -n 1 "$OUT"

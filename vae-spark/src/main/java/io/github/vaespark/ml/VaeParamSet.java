@@ -46,6 +46,7 @@ public final class VaeParamSet implements Serializable {
     final IntParam checkpointInterval;
     final IntParam maxPartitions;
     final ChoiceParam exchangeMode;
+    final ChoiceParam exchangePrecision;
     final StringArrayParam inputCols;
     final StringArrayParam categoricalCols;
     final StringArrayParam conditionCols;
@@ -145,6 +146,14 @@ public final class VaeParamSet implements Serializable {
                         + "least 1 MiB, else 'jobs'",
                 ExchangeMode.paramNames());
 
+        exchangePrecision = new ChoiceParam(owner, "exchangePrecision",
+                "how each partition's gradient sum enters a step's sum: 'float32' as computed (float64 models "
+                        + "too), 'bfloat16' with every value first rounded to bfloat16 (to nearest even; the sum "
+                        + "stays double), in every exchange mode alike; the peer exchange then sends its gradient "
+                        + "pieces in 2 bytes a value instead of 4 (weights still in the training width). Changes "
+                        + "the numbers, so off by default",
+                "float32", "bfloat16");
+
         inputCols = new StringArrayParam(owner, "inputCols",
                 "table columns to model directly, instead of featuresCol: numeric columns are continuous, string "
                         + "columns categorical, boolean columns binary; nulls (and NaN) are allowed and modelled as "
@@ -201,5 +210,6 @@ public final class VaeParamSet implements Serializable {
         owner.setDefault(checkpointInterval, 1);
         owner.setDefault(maxPartitions, 0);
         owner.setDefault(exchangeMode, ExchangeMode.AUTO.paramName());
+        owner.setDefault(exchangePrecision, "float32");
     }
 }

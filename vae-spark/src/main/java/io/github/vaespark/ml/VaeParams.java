@@ -248,6 +248,20 @@ public interface VaeParams extends Params {
         return paramSet().exchangeMode.valueIn(this);
     }
 
+    /**
+     * How the partitions' gradient sums are summed and sent each step: "float32" (default: as
+     * computed) or "bfloat16" (each value rounded to bfloat16 first; the peer exchange sends half
+     * the bytes). The same in every exchange mode; changes the numbers.
+     */
+    default Param<String> exchangePrecision() {
+        return paramSet().exchangePrecision;
+    }
+
+    /** The exchangePrecision value, lower case whatever case it was set in. */
+    default String getExchangePrecision() {
+        return paramSet().exchangePrecision.valueIn(this);
+    }
+
     /** The network shape these params describe, for input vectors of {@code inputDim}. */
     default StringArrayParam inputCols() {
         return paramSet().inputCols;

@@ -8,6 +8,7 @@ import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableProfiler;
 import io.github.vaespark.train.ExchangeChoice;
 import io.github.vaespark.train.ExchangeMode;
+import io.github.vaespark.train.GradientRounding;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
@@ -205,6 +206,12 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         return this;
     }
 
+    /** "float32" (default) or "bfloat16" (see {@link VaeParams#exchangePrecision()}). */
+    public VariationalAutoencoder setExchangePrecision(String value) {
+        set(exchangePrecision(), value);
+        return this;
+    }
+
     /** Models these table columns directly instead of featuresCol (see {@link VaeParams#inputCols()}). */
     public VariationalAutoencoder setInputCols(String[] value) {
         set(inputCols(), value);
@@ -357,7 +364,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TrainingConfig config = new TrainingConfig(layout, precisionValue(), getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
-                    TrainingConfig.DEFAULT_CHUNK_ROWS, exchange);
+                    TrainingConfig.DEFAULT_CHUNK_ROWS, exchange, GradientRounding.fromParam(getExchangePrecision()));
             List<EpochObserver> observers = new ArrayList<>();
             for (TrainingListener listener : listeners()) {
                 observers.add((stats, max) -> listener.onEpochEnd(EpochSummary.of(stats), max));

@@ -39,6 +39,11 @@ public final class GradientApplier {
         return config.maxGradNorm() > 0;
     }
 
+    /** How the partitions' gradient sums enter the ordered sum (exchangePrecision). */
+    public GradientRounding gradientRounding() {
+        return config.gradientRounding();
+    }
+
     /**
      * Applies one step given the ordered sum of the partitions' gradient sums (scaled in place to
      * the mean gradient).
@@ -94,14 +99,16 @@ public final class GradientApplier {
         int nonFinite = IntStream.range(0, pieces).parallel().map(c -> {
             int a = from + c * PIECE;
             int b = Math.min(to, a + PIECE);
-            return updateRange(kernels, partials, g, params, adam, a, b, scale, published) ? 0 : 1;
+            return updateRange(kernels, partials, g, params, adam, a, b, scale, published,
+                    config.gradientRounding()) ? 0 : 1;
         }).sum();
         return nonFinite == 0;
     }
 
     /**
      * The update of elements [from, to) of a step begun with {@link Adam#beginStep}: {@code g} = the
-     * sum of {@code partials} in order (nulls skipped) times {@code scale}, then Adam on
+     * sum of {@code partials} in order (nulls skipped, each rounded as {@code rounding} says) times
+     * {@code scale}, then Adam on
      * {@code params}, the new weights stored in the training width into {@code published}. All arrays
      * share the index; the update is element-wise, so any split of a vector into ranges gives the
      * same bits.
@@ -109,11 +116,12 @@ public final class GradientApplier {
      * @return whether the range's gradient is finite (if not, nothing of the range was updated)
      */
     public static <A> boolean updateRange(Kernels<A> kernels, A[] partials, double[] g, double[] params, Adam adam,
-                                          int from, int to, double scale, A published) {
+                                          int from, int to, double scale, A published,
+                                          GradientRounding rounding) {
         boolean first = true;
         for (A partial : partials) {
             if (partial != null) {
-                kernels.addRange(partial, g, from, to, first);
+                rounding.add(kernels, partial, g, from, to, first);
                 first = false;
             }
         }
@@ -131,11 +139,13 @@ public final class GradientApplier {
     }
 
     /**
-     * Adds one partition's gradient sum into {@code sum} (with {@code first}: overwrites it), in
-     * parallel chunks. Called in partition order, it gives the ordered sum both exchanges use.
+     * Adds one partition's gradient sum, rounded as {@code rounding} says, into {@code sum} (with
+     * {@code first}: overwrites it), in parallel chunks. Called in partition order, it gives the
+     * ordered sum every exchange uses.
      */
-    public static <A> void addPartial(Kernels<A> kernels, A partial, double[] sum, boolean first) {
-        Chunks.forEach(sum.length, (from, to) -> kernels.addRange(partial, sum, from, to, first));
+    public static <A> void addPartial(Kernels<A> kernels, A partial, double[] sum, boolean first,
+                                      GradientRounding rounding) {
+        Chunks.forEach(sum.length, (from, to) -> rounding.add(kernels, partial, sum, from, to, first));
     }
 
     /** Ends a segment-wise step: checks loss and gradient, counts the step. */

@@ -16,6 +16,7 @@ public final class OrderedGradientSum<A> extends AbstractFunction2<Object, Parti
     private final Kernels<A> kernels;
     private final int[] partitions;
     private final double[] sum;
+    private final GradientRounding rounding;
     private final LossSums loss = new LossSums();
     private final Map<Integer, PartialGradient> early = new HashMap<>();
     private int next;
@@ -25,11 +26,13 @@ public final class OrderedGradientSum<A> extends AbstractFunction2<Object, Parti
     /**
      * @param partitions the partitions of this step's job in ascending order
      * @param sum        accumulator of length numParams (overwritten by the first result)
+     * @param rounding   how each result's values enter the sum
      */
-    public OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum) {
+    public OrderedGradientSum(Kernels<A> kernels, int[] partitions, double[] sum, GradientRounding rounding) {
         this.kernels = kernels;
         this.partitions = partitions;
         this.sum = sum;
+        this.rounding = rounding;
     }
 
     /** Called by Spark with the index of the partition within {@code partitions}. */
@@ -47,7 +50,7 @@ public final class OrderedGradientSum<A> extends AbstractFunction2<Object, Parti
     private void add(PartialGradient result) {
         maxComputeNanos = Math.max(maxComputeNanos, result.computeNanos());
         if (result.gradient() != null) {
-            GradientApplier.addPartial(kernels, (A) result.gradient(), sum, first);
+            GradientApplier.addPartial(kernels, (A) result.gradient(), sum, first, rounding);
             first = false;
         }
         loss.add(result.loss());

@@ -14,11 +14,12 @@ import java.io.Serializable;
  * @param checkpointInterval save a checkpoint every this many epochs
  * @param chunkRows          rows per forward/backward pass on an executor (bounds the work buffers)
  * @param exchangeMode       how gradients and weights travel each step
+ * @param gradientRounding   how each partition's gradient sum enters a step's sum (exchangePrecision)
  */
 public record TrainingConfig(VaeLayout layout, Precision precision, double beta, int klWarmupEpochs,
                              int maxEpochs, int batchSize, double stepSize, long seed, double maxGradNorm,
                              int patience, String checkpointDir, int checkpointInterval, int chunkRows,
-                             ExchangeMode exchangeMode)
+                             ExchangeMode exchangeMode, GradientRounding gradientRounding)
         implements Serializable {
 
     /** Rows per forward/backward pass when nothing else is said. */
@@ -39,6 +40,9 @@ public record TrainingConfig(VaeLayout layout, Precision precision, double beta,
         }
         if (exchangeMode == null) {
             throw new IllegalArgumentException("exchangeMode must be set");
+        }
+        if (gradientRounding == null) {
+            throw new IllegalArgumentException("gradientRounding must be set");
         }
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunkRows must be >= 1 but was " + chunkRows);

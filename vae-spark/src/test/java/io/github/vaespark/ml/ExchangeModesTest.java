@@ -2,9 +2,11 @@ package io.github.vaespark.ml;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.github.vaespark.SparkTestSession;
 import io.github.vaespark.train.barrier.TestTlsKeys;
+import java.util.Arrays;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -62,6 +64,29 @@ class ExchangeModesTest {
         assertArrayEquals(jobs.weights(), peer.weights());
         assertArrayEquals(jobs.summary().negativeElboHistory(), peer.summary().negativeElboHistory());
         assertEquals(jobs.summary().totalSteps(), peer.summary().totalSteps());
+    }
+
+    /**
+     * exchangePrecision=bfloat16 rounds every partition's gradient values where all exchanges sum
+     * them (the peer exchange also sends them as bfloat16): the three still agree bit for bit, the
+     * model differs from float32's, and the loss stays close to it.
+     */
+    @Test
+    void bfloat16GradientsAreTheSameInEveryExchangeAndCloseToFloat32() {
+        VariationalAutoencoderModel exact = vae("jobs").fit(uneven);
+        VariationalAutoencoderModel jobs = vae("jobs").setExchangePrecision("bfloat16").fit(uneven);
+        VariationalAutoencoderModel barrier = vae("barrier").setExchangePrecision("BFloat16").fit(uneven);
+        VariationalAutoencoderModel peer = vae("peer").setExchangePrecision("bfloat16").fit(uneven);
+        assertEquals("barrier", modeOf(barrier));
+        assertEquals("peer", modeOf(peer));
+        assertArrayEquals(jobs.weights(), barrier.weights());
+        assertArrayEquals(jobs.weights(), peer.weights());
+        assertArrayEquals(jobs.summary().negativeElboHistory(), peer.summary().negativeElboHistory());
+        assertFalse(Arrays.equals(exact.weights(), jobs.weights()), "rounding changes the model");
+        double[] e = exact.summary().negativeElboHistory();
+        double[] b = jobs.summary().negativeElboHistory();
+        assertEquals(e[e.length - 1], b[b.length - 1], 0.02 * Math.abs(e[e.length - 1]),
+                "final -ELBO with bfloat16 gradients close to float32's");
     }
 
     @Test

@@ -19,7 +19,7 @@ class ParamsTest {
             "elboSamples", "latentColsPrefix", "handleInvalid", "latentDim", "encoderLayers", "decoderLayers",
             "activation", "likelihood", "precision", "beta", "klWarmupEpochs", "maxEpochs", "batchSize", "stepSize",
             "maxGradNorm", "seed", "validationIndicatorCol", "patience", "checkpointDir", "checkpointInterval",
-            "maxPartitions", "exchangeMode", "inputCols", "categoricalCols", "conditionCols", "maxCategories",
+            "maxPartitions", "exchangeMode", "exchangePrecision", "inputCols", "categoricalCols", "conditionCols", "maxCategories",
             "continuousScaling", "imputedCols", "columnScoresCol");
 
     @Test
@@ -70,6 +70,7 @@ class ParamsTest {
         assertRejected(() -> vae.setPrecision("float16"), "precision");
         assertRejected(() -> vae.setMaxGradNorm(-1), "maxGradNorm");
         assertRejected(() -> vae.setExchangeMode("mpi"), "exchangeMode");
+        assertRejected(() -> vae.setExchangePrecision("float16"), "exchangePrecision");
     }
 
     private static void assertRejected(Runnable action, String param) {

@@ -50,7 +50,7 @@ class DistributedGradientTest {
             int epoch = 2;
             double[] distributed = new double[layout.numParams()];
             LossSums loss = SynchronousStep.run(Float64Kernels.INSTANCE, data, setup, params, epoch, 0, 0.8,
-                    distributed).loss();
+                    distributed, GradientRounding.NONE).loss();
 
             double[] reference = new double[layout.numParams()];
             LossSums expected = singleMachine(layout, rows, params, ShareGradient.noiseSeed(SEED, epoch), 0.8,

@@ -232,7 +232,7 @@ public final class BarrierStepEngine<A> implements StepEngine {
         boolean first = true;
         for (A partial : partials) {
             if (partial != null) {
-                GradientApplier.addPartial(kernels, partial, wholeGradient, first);
+                GradientApplier.addPartial(kernels, partial, wholeGradient, first, applier.gradientRounding());
                 first = false;
             }
         }

@@ -53,7 +53,7 @@ public final class JobStepEngine<A> implements StepEngine {
             sc.setJobDescription(String.format("vae-spark: epoch %d/%d, step %d/%d", epoch + 1, maxEpochs,
                     step + 1, steps));
             SynchronousStep.Outcome outcome = SynchronousStep.run(kernels, data, setup,
-                    applier.state().params, epoch, step, beta, gradient);
+                    applier.state().params, epoch, step, beta, gradient, applier.gradientRounding());
             long updateStart = System.nanoTime();
             applier.applyWhole(gradient, outcome.loss(), epoch, step);
             update += System.nanoTime() - updateStart;

@@ -3,6 +3,7 @@ package io.github.vaespark.train.jobs;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LossSums;
 import io.github.vaespark.train.BatchPlan;
+import io.github.vaespark.train.GradientRounding;
 import io.github.vaespark.train.GradientSetup;
 import io.github.vaespark.train.OrderedGradientSum;
 import io.github.vaespark.train.PartialGradient;
@@ -34,13 +35,14 @@ public final class SynchronousStep {
     }
 
     /**
-     * Computes the summed (not yet averaged) gradient of {@code step} into {@code gradientSum}.
+     * Computes the summed (not yet averaged) gradient of {@code step} into {@code gradientSum},
+     * each partition's values rounded as {@code rounding} says.
      */
     public static <A> Outcome run(Kernels<A> kernels, TrainingData data, GradientSetup setup, double[] params,
-                           int epoch, int step, double beta, double[] gradientSum) {
+                           int epoch, int step, double beta, double[] gradientSum, GradientRounding rounding) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.blocks().context());
         int[] partitions = partitionsWithRows(setup.plan(), step);
-        OrderedGradientSum<A> sum = new OrderedGradientSum<>(kernels, partitions, gradientSum);
+        OrderedGradientSum<A> sum = new OrderedGradientSum<>(kernels, partitions, gradientSum, rounding);
         long start = System.nanoTime();
         Broadcast<byte[]> weights = jsc.broadcast(kernels.toBytes(params));
         long broadcastDone = System.nanoTime();

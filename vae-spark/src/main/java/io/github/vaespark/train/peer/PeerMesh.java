@@ -2,6 +2,7 @@ package io.github.vaespark.train.peer;
 
 import io.github.vaespark.nn.BackwardListener;
 import io.github.vaespark.nn.Kernels;
+import io.github.vaespark.train.GradientRounding;
 import io.github.vaespark.nn.LossSums;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -53,6 +54,8 @@ final class PeerMesh<A> implements AutoCloseable {
     private final PeerLink[] links;
     private final A[] received;
     private final int elementBytes;
+    /** How gradient pieces are rounded and sent (weights always go in the training width). */
+    private final GradientRounding rounding;
     private final long timeoutNanos;
     private final int[] sentFrom;
 
@@ -71,7 +74,8 @@ final class PeerMesh<A> implements AutoCloseable {
     private LossSums ownLoss;
 
     @SuppressWarnings("unchecked")
-    private PeerMesh(int self, Shards shards, Kernels<A> kernels, A weights, PeerLink[] links, long timeoutMillis) {
+    private PeerMesh(int self, Shards shards, Kernels<A> kernels, A weights, PeerLink[] links,
+                     GradientRounding rounding, long timeoutMillis) {
         int n = shards.count();
         this.self = self;
         this.shards = shards;
@@ -83,6 +87,7 @@ final class PeerMesh<A> implements AutoCloseable {
             received[p] = kernels.allocate(shards.length(self));
         }
         this.elementBytes = kernels.precision().bytes();
+        this.rounding = rounding;
         this.timeoutNanos = timeoutMillis <= 0 ? Long.MAX_VALUE : TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         this.sentFrom = new int[n];
         this.doneFrom = new boolean[2][n];
@@ -101,7 +106,8 @@ final class PeerMesh<A> implements AutoCloseable {
      * @param timeoutMillis how long to wait for connections, and for any message a step waits for (0: no bound)
      */
     static <A> PeerMesh<A> connect(int self, List<InetSocketAddress> addresses, ServerSocket server, long token,
-                                   Kernels<A> kernels, A weights, long timeoutMillis) throws IOException {
+                                   Kernels<A> kernels, A weights, GradientRounding rounding, long timeoutMillis)
+            throws IOException {
         int n = addresses.size();
         PeerLink[] links = new PeerLink[n];
         try {
@@ -150,7 +156,7 @@ final class PeerMesh<A> implements AutoCloseable {
             throw e;
         }
         PeerMesh<A> mesh = new PeerMesh<>(self, new Shards(kernels.length(weights), n), kernels, weights, links,
-                timeoutMillis);
+                rounding, timeoutMillis);
         for (int q = 0; q < n; q++) {
             if (q != self) {
                 links[q].start(self, mesh.receiver());
@@ -198,7 +204,7 @@ final class PeerMesh<A> implements AutoCloseable {
                 out.writeInt(tick);
                 out.writeInt(offset);
                 out.writeInt(b - a);
-                writeElements(out, gradient, a, b, scratch);
+                writeElements(out, gradient, a, b, scratch, rounding);
             });
         }
     }
@@ -255,7 +261,7 @@ final class PeerMesh<A> implements AutoCloseable {
             out.writeInt(tick);
             out.writeBoolean(finite);
             out.writeInt(to - from);
-            writeElements(out, weights, from, to, scratch);
+            writeElements(out, weights, from, to, scratch, GradientRounding.NONE);
         });
     }
 
@@ -328,7 +334,7 @@ final class PeerMesh<A> implements AutoCloseable {
                     case PIECE -> {
                         int offset = in.readInt();
                         int count = in.readInt();
-                        readElements(in, received[peer], offset, offset + count, scratch);
+                        readElements(in, received[peer], offset, offset + count, scratch, rounding);
                     }
                     case DONE -> {
                         boolean none = in.readBoolean();
@@ -349,7 +355,7 @@ final class PeerMesh<A> implements AutoCloseable {
                             throw new IOException("Peer exchange: task " + peer + " sent " + count
                                     + " weights for a shard of " + shards.length(peer));
                         }
-                        readElements(in, weights, from, from + count, scratch);
+                        readElements(in, weights, from, from + count, scratch, GradientRounding.NONE);
                         synchronized (PeerMesh.this) {
                             allFinite[parity] &= finite;
                             weightsFrom[parity][peer] = true;
@@ -373,25 +379,28 @@ final class PeerMesh<A> implements AutoCloseable {
         };
     }
 
-    private void writeElements(DataOutputStream out, A values, int from, int to, byte[] scratch) throws IOException {
-        int perChunk = scratch.length / elementBytes;
+    private void writeElements(DataOutputStream out, A values, int from, int to, byte[] scratch, GradientRounding r)
+            throws IOException {
+        int perChunk = scratch.length / r.wireBytes(elementBytes);
         ByteBuffer buffer = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
         for (int a = from; a < to; a += perChunk) {
             int b = Math.min(to, a + perChunk);
             buffer.clear();
-            kernels.put(values, a, b, buffer);
+            r.write(kernels, values, a, b, buffer);
             out.write(scratch, 0, buffer.position());
         }
     }
 
-    private void readElements(DataInputStream in, A target, int from, int to, byte[] scratch) throws IOException {
-        int perChunk = scratch.length / elementBytes;
+    private void readElements(DataInputStream in, A target, int from, int to, byte[] scratch, GradientRounding r)
+            throws IOException {
+        int bytes = r.wireBytes(elementBytes);
+        int perChunk = scratch.length / bytes;
         ByteBuffer buffer = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
         for (int a = from; a < to; a += perChunk) {
             int b = Math.min(to, a + perChunk);
-            in.readFully(scratch, 0, (b - a) * elementBytes);
+            in.readFully(scratch, 0, (b - a) * bytes);
             buffer.clear();
-            kernels.get(buffer, target, a, b);
+            r.read(kernels, buffer, target, a, b);
         }
     }
 

@@ -125,8 +125,8 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         String diverged = null;
         int done = 0;
         try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
-                connectTimeoutMillis)) {
-            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
+                config.gradientRounding(), connectTimeoutMillis)) {
+            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize(), config.gradientRounding());
             server.close();
             PeerMesh.Check check = context::killTaskIfInterrupted;
             long setupNanos = System.nanoTime() - taskStart;

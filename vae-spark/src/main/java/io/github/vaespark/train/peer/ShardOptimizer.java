@@ -3,6 +3,7 @@ package io.github.vaespark.train.peer;
 import io.github.vaespark.nn.Adam;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.train.GradientApplier;
+import io.github.vaespark.train.GradientRounding;
 
 /**
  * A task's part of the optimiser in the peer exchange: the exact weights and Adam state of its
@@ -16,10 +17,12 @@ final class ShardOptimizer<A> {
     private final Adam adam;
     private final double[] scratch;
     private final A published;
+    private final GradientRounding rounding;
 
-    /** An optimiser that updates {@code start} in place. */
-    ShardOptimizer(Kernels<A> kernels, ShardState start, double learningRate) {
+    /** An optimiser that updates {@code start} in place, adding pieces rounded as {@code rounding} says. */
+    ShardOptimizer(Kernels<A> kernels, ShardState start, double learningRate, GradientRounding rounding) {
         this.kernels = kernels;
+        this.rounding = rounding;
         this.params = start.params();
         this.adam = new Adam(learningRate, start.firstMoment(), start.secondMoment(), start.adamStep());
         this.scratch = new double[params.length];
@@ -38,7 +41,8 @@ final class ShardOptimizer<A> {
         boolean finite = true;
         for (int a = 0; a < params.length; a += GradientApplier.PIECE) {
             int b = Math.min(params.length, a + GradientApplier.PIECE);
-            finite &= GradientApplier.updateRange(kernels, pieces, scratch, params, adam, a, b, scale, published);
+            finite &= GradientApplier.updateRange(kernels, pieces, scratch, params, adam, a, b, scale, published,
+                    rounding);
         }
         return finite;
     }

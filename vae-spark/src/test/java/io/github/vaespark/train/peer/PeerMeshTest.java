@@ -20,7 +20,10 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import io.github.vaespark.train.GradientRounding;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A mesh of four tasks (threads over loopback TCP, no Spark): every shard owner receives exactly
@@ -56,8 +59,9 @@ class PeerMeshTest {
         return task == 2 && tick == 0;
     }
 
-    @Test
-    void reduceScatterAndAllGatherDeliverEveryPieceInOrder() throws Exception {
+    @ParameterizedTest
+    @EnumSource(GradientRounding.class)
+    void reduceScatterAndAllGatherDeliverEveryPieceInOrder(GradientRounding rounding) throws Exception {
         List<ServerSocket> servers = new ArrayList<>();
         List<InetSocketAddress> addresses = new ArrayList<>();
         for (int p = 0; p < TASKS; p++) {
@@ -71,7 +75,7 @@ class PeerMeshTest {
             for (int p = 0; p < TASKS; p++) {
                 int self = p;
                 tasks.add(pool.submit(() -> {
-                    runTask(self, addresses, servers.get(self));
+                    runTask(self, addresses, servers.get(self), rounding);
                     return null;
                 }));
             }
@@ -86,9 +90,15 @@ class PeerMeshTest {
         }
     }
 
-    private static void runTask(int self, List<InetSocketAddress> addresses, ServerSocket server) throws Exception {
+    /**
+     * With {@code rounding} BFLOAT16 the other tasks' pieces arrive rounded to bfloat16 (the own
+     * piece stays exact: the sum rounds it), and the weights still arrive exact.
+     */
+    private static void runTask(int self, List<InetSocketAddress> addresses, ServerSocket server,
+                                GradientRounding rounding) throws Exception {
         float[] weights = new float[PARAMS];
-        try (PeerMesh<float[]> mesh = PeerMesh.connect(self, addresses, server, 42L, KERNELS, weights, 20_000)) {
+        try (PeerMesh<float[]> mesh = PeerMesh.connect(self, addresses, server, 42L, KERNELS, weights, rounding,
+                20_000)) {
             Shards shards = mesh.shards();
             for (int tick = 0; tick < 3; tick++) {
                 float[] g = empty(self, tick) ? null : gradient(self, tick);
@@ -105,8 +115,14 @@ class PeerMeshTest {
                     if (empty(q, tick)) {
                         assertNull(received[q], "no piece from a task without rows");
                     } else {
-                        assertArrayEquals(Arrays.copyOfRange(gradient(q, tick), shards.from(self), shards.to(self)),
-                                (float[]) received[q], "task " + self + ": piece of task " + q + " at tick " + tick);
+                        float[] sent = Arrays.copyOfRange(gradient(q, tick), shards.from(self), shards.to(self));
+                        if (q != self && rounding == GradientRounding.BFLOAT16) {
+                            for (int i = 0; i < sent.length; i++) {
+                                sent[i] = (float) GradientRounding.round(sent[i]);
+                            }
+                        }
+                        assertArrayEquals(sent, (float[]) received[q], "task " + self + ": piece of task " + q
+                                + " at tick " + tick);
                     }
                 }
                 boolean finite = !(self == 3 && tick == 1);
@@ -130,10 +146,11 @@ class PeerMeshTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<?> quitter = pool.submit(() -> {
-                PeerMesh.connect(1, addresses, s1, 7L, KERNELS, new float[PARAMS], 20_000).close();
+                PeerMesh.connect(1, addresses, s1, 7L, KERNELS, new float[PARAMS], GradientRounding.NONE, 20_000).close();
                 return null;
             });
-            try (PeerMesh<float[]> mesh = PeerMesh.connect(0, addresses, s0, 7L, KERNELS, new float[PARAMS], 20_000)) {
+            try (PeerMesh<float[]> mesh = PeerMesh.connect(0, addresses, s0, 7L, KERNELS, new float[PARAMS],
+                    GradientRounding.NONE, 20_000)) {
                 quitter.get();
                 mesh.finishGradient(0, gradient(0, 0), new LossSums());
                 IllegalStateException e = assertThrows(IllegalStateException.class,
