@@ -22,6 +22,8 @@ Step time of the peer exchange with b rows per executor:
   T(N) = C(b) + U(S/N) + T_ag(N) + max(0, T_rs(N) - phi C(b)),  T_rs = T_ag = T_peer / 2
 Scaling efficiency at N executors (weak scaling, b rows each) = (C(b) + U(S)) / T(N): the rows/s per
 executor against one executor that trains alone with no exchange.
+With exchangePrecision=bfloat16 (rows whose mode is "peer+bf16", not used by the fit) the
+reduce-scatter moves half the bytes: its byte terms (link and CPU) are halved, the all-gather's not.
 
 Usage: scripts/exchange_model.py MEASURED.tsv [--rate-gbit 10] [--rows 256]
 Prints the fitted inputs, measured vs modelled points, and predictions for N up to 64 for the
@@ -79,10 +81,15 @@ def main():
     etas = [k / 100 for k in range(20, 101)]
     C = a.cores
 
-    def t_peer(r, eta, al, kappa, emulated=True):
+    def peer_halves(r, eta, al, kappa, emulated=True, rs_bytes=1.0):
+        """(reduce-scatter, all-gather) seconds; rs_bytes scales the reduce-scatter's bytes."""
         n = r["N"]
-        cpu = kappa * 2 * (n - 1) * r["S"] / C if emulated else kappa * 2 * (n - 1) / n * r["S"]
-        return 2 * (n - 1) / n * r["S"] / (eta * r["R"]) + (n - 1) * al + cpu
+        cpu = kappa * (n - 1) * r["S"] / C if emulated else kappa * (n - 1) / n * r["S"]
+        per_byte = (n - 1) / n * r["S"] / (eta * r["R"]) + cpu
+        return rs_bytes * per_byte + (n - 1) * al / 2, per_byte + (n - 1) * al / 2
+
+    def t_peer(r, eta, al, kappa, emulated=True, rs_bytes=1.0):
+        return sum(peer_halves(r, eta, al, kappa, emulated, rs_bytes))
 
     best = None
     fit_rows = [r for r in peer if r["N"] in fit_tasks]
@@ -130,8 +137,8 @@ def main():
                                                      "modelled", "error"))
     for r in rows:
         n, R, S = r["N"], r["R"], r["S"]
-        if r["mode"] == "peer":
-            t = t_peer(r, eta_p, alpha, kappa)
+        if r["mode"].startswith("peer"):
+            t = t_peer(r, eta_p, alpha, kappa, rs_bytes=0.5 if r["mode"].endswith("+bf16") else 1.0)
             if r["workload"] == "train":
                 model = r["compute_ms"] + r["update_ms"] + t / 2 + max(0, t / 2 - phi * r["compute_ms"])
                 measured = r["step_ms"]
@@ -158,13 +165,17 @@ def main():
         alone = compute + upd * params
         print("  %s (%d parameters, %.1f MB gradient; computation %.1f ms per step):" % (name, params, s / 1e6,
                                                                                         compute * 1e3))
-        print("    %4s %12s %10s %12s %10s" % ("N", "peer step", "peer eff.", "barrier step", "barrier eff."))
+        print("    %4s %12s %10s %16s %14s %12s %10s" % ("N", "peer step", "peer eff.", "peer+bf16 step",
+                                                     "peer+bf16 eff.", "barrier step", "barrier eff."))
         for n in (2, 4, 8, 16, 32, 64):
-            t = t_peer({"N": n, "S": s, "R": R}, eta_p, alpha, kappa, emulated=False)
-            peer_step = compute + upd * params / n + t / 2 + max(0, t / 2 - phi * compute)
+            steps = []
+            for rs_bytes in (1.0, 0.5):
+                rs, ag = peer_halves({"N": n, "S": s, "R": R}, eta_p, alpha, kappa, emulated=False, rs_bytes=rs_bytes)
+                steps.append(compute + upd * params / n + ag + max(0, rs - phi * compute))
             bar_step = compute + upd * params + n * s / (eta_b * R) + c_b
-            print("    %4d %10.1f ms %9.0f%% %10.1f ms %11.0f%%" % (n, peer_step * 1e3, 100 * alone / peer_step,
-                                                                 bar_step * 1e3, 100 * alone / bar_step))
+            print("    %4d %10.1f ms %9.0f%% %14.1f ms %13.0f%% %10.1f ms %11.0f%%" % (
+                n, steps[0] * 1e3, 100 * alone / steps[0], steps[1] * 1e3, 100 * alone / steps[1],
+                bar_step * 1e3, 100 * alone / bar_step))
 
 
 if __name__ == "__main__":
