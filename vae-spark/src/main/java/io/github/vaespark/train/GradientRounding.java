@@ -42,6 +42,18 @@ public enum GradientRounding {
         }
     }
 
+    /** Rounds {@code values[from, to)} in place as this says. */
+    public <A> void roundInPlace(Kernels<A> kernels, A values, int from, int to) {
+        if (this == NONE) {
+            return;
+        }
+        double[] v = doubles(kernels, values, from, to);
+        for (int i = from; i < to; i++) {
+            v[i] = round(v[i]);
+        }
+        kernels.storeRange(v, values, from, to);
+    }
+
     /** Bytes a gradient value takes on the peer exchange's wire, given the training width's. */
     public int wireBytes(int elementBytes) {
         return this == NONE ? elementBytes : 2;

@@ -54,7 +54,10 @@ final class PeerMesh<A> implements AutoCloseable {
     private final PeerLink[] links;
     private final A[] received;
     private final int elementBytes;
-    /** How gradient pieces are rounded and sent (weights always go in the training width). */
+    /**
+     * How gradient pieces are rounded and sent (weights always go in the training width); every
+     * piece, the own one too, is delivered rounded, so the shard's sum needs no rounding of its own.
+     */
     private final GradientRounding rounding;
     private final long timeoutNanos;
     private final int[] sentFrom;
@@ -221,6 +224,7 @@ final class PeerMesh<A> implements AutoCloseable {
         if (gradient != null) {
             sendTail(tick, gradient, 0);
             System.arraycopy(gradient, shards.from(self), received[self], 0, shards.length(self));
+            rounding.roundInPlace(kernels, received[self], 0, shards.length(self));
         }
         sendToOthers((out, scratch) -> {
             out.writeByte(DONE);

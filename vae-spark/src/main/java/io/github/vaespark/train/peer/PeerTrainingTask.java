@@ -126,7 +126,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         int done = 0;
         try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
                 config.gradientRounding(), connectTimeoutMillis)) {
-            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize(), config.gradientRounding());
+            ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
             server.close();
             PeerMesh.Check check = context::killTaskIfInterrupted;
             long setupNanos = System.nanoTime() - taskStart;

@@ -17,12 +17,13 @@ final class ShardOptimizer<A> {
     private final Adam adam;
     private final double[] scratch;
     private final A published;
-    private final GradientRounding rounding;
 
-    /** An optimiser that updates {@code start} in place, adding pieces rounded as {@code rounding} says. */
-    ShardOptimizer(Kernels<A> kernels, ShardState start, double learningRate, GradientRounding rounding) {
+    /**
+     * An optimiser that updates {@code start} in place. It adds the pieces as they are: with
+     * exchangePrecision=bfloat16 the mesh delivers them already rounded ({@link PeerMesh}).
+     */
+    ShardOptimizer(Kernels<A> kernels, ShardState start, double learningRate) {
         this.kernels = kernels;
-        this.rounding = rounding;
         this.params = start.params();
         this.adam = new Adam(learningRate, start.firstMoment(), start.secondMoment(), start.adamStep());
         this.scratch = new double[params.length];
@@ -42,7 +43,7 @@ final class ShardOptimizer<A> {
         for (int a = 0; a < params.length; a += GradientApplier.PIECE) {
             int b = Math.min(params.length, a + GradientApplier.PIECE);
             finite &= GradientApplier.updateRange(kernels, pieces, scratch, params, adam, a, b, scale, published,
-                    rounding);
+                    GradientRounding.NONE);
         }
         return finite;
     }
