@@ -33,12 +33,18 @@ public enum GradientRounding {
     public <A> void add(Kernels<A> kernels, A values, double[] target, int from, int to, boolean assign) {
         if (this == NONE) {
             kernels.addRange(values, target, from, to, assign);
-            return;
-        }
-        double[] v = doubles(kernels, values, from, to);
-        for (int i = from; i < to; i++) {
-            double r = round(v[i]);
-            target[i] = assign ? r : target[i] + r;
+        } else if (values instanceof float[] floats) {
+            // float32 and bfloat16 training: straight from the floats (no scratch copy)
+            for (int i = from; i < to; i++) {
+                double r = round(floats[i]);
+                target[i] = assign ? r : target[i] + r;
+            }
+        } else {
+            double[] v = doubles(kernels, values, from, to);
+            for (int i = from; i < to; i++) {
+                double r = round((float) v[i]);
+                target[i] = assign ? r : target[i] + r;
+            }
         }
     }
 
@@ -89,12 +95,14 @@ public enum GradientRounding {
      * stays NaN, and finite values beyond bfloat16's range become infinite (a diverged step).
      */
     public static double round(double v) {
-        float f = (float) v;
-        if (Float.isNaN(f)) {
-            return f;
-        }
+        return round((float) v);
+    }
+
+    /** {@link #round(double)} of a float, without branches. */
+    static float round(float f) {
         int bits = Float.floatToRawIntBits(f);
-        return Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF_0000);
+        float rounded = Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF_0000);
+        return f != f ? f : rounded;  // a NaN's bits could carry into the sign and make -0
     }
 
     private static <A> double[] doubles(Kernels<A> kernels, A values, int from, int to) {

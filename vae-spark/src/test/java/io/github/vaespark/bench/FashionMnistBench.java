@@ -29,7 +29,7 @@ public final class FashionMnistBench {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
-                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "transport", "auto",
+                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "exchange-precision", "float32", "transport", "auto",
                 "transform-runs", "3", "transform-precisions", "");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark benchmark", a.get("conf"));
         int partitions = spark.sparkContext().defaultParallelism();
@@ -44,7 +44,8 @@ public final class FashionMnistBench {
                 .setEncoderLayers(hidden).setLatentDim(Integer.parseInt(a.get("latent")))
                 .setBatchSize(Integer.parseInt(a.get("batch"))).setStepSize(Double.parseDouble(a.get("lr")))
                 .setMaxEpochs(Integer.parseInt(a.get("epochs"))).setPrecision(a.get("precision"))
-                .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"));
+                .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"))
+                .setExchangePrecision(a.get("exchange-precision"));
         spark.sparkContext().setLocalProperty("spark.vaespark.exchange.transport", a.get("transport"));
         TaskTimeline timeline = new TaskTimeline();
         spark.sparkContext().addSparkListener(timeline);
