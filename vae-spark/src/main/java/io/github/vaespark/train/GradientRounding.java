@@ -9,8 +9,8 @@ import java.nio.ByteBuffer;
  * bfloat16 ({@link #BFLOAT16}, to nearest even; the sum itself stays double). Every exchange rounds
  * at the same place, the sum, so all of them still give bit-identical models; the peer exchange
  * also sends its gradient pieces as bfloat16, 2 bytes a value instead of 4 (the weights it
- * all-gathers stay in the training width). Rounding changes the numbers (about 3 significant
- * digits per value), which is why it is off by default.
+ * all-gathers stay in the training width). Rounding changes the numbers (8 significant bits, about
+ * 2 to 3 decimal digits, per value), which is why it is off by default.
  */
 public enum GradientRounding {
     /** Values as computed, in the training precision. */
