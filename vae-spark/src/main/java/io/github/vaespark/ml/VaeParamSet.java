@@ -2,6 +2,7 @@ package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Activation;
 import io.github.vaespark.train.ExchangeMode;
+import io.github.vaespark.train.GradientRounding;
 import java.io.Serializable;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntArrayParam;
@@ -152,7 +153,7 @@ public final class VaeParamSet implements Serializable {
                         + "stays double), in every exchange mode alike; the peer exchange then sends its gradient "
                         + "pieces in 2 bytes a value instead of 4 (weights still in the training width). Changes "
                         + "the numbers, so off by default",
-                "float32", "bfloat16");
+                GradientRounding.paramNames());
 
         inputCols = new StringArrayParam(owner, "inputCols",
                 "table columns to model directly, instead of featuresCol: numeric columns are continuous, string "
@@ -210,6 +211,6 @@ public final class VaeParamSet implements Serializable {
         owner.setDefault(checkpointInterval, 1);
         owner.setDefault(maxPartitions, 0);
         owner.setDefault(exchangeMode, ExchangeMode.AUTO.paramName());
-        owner.setDefault(exchangePrecision, "float32");
+        owner.setDefault(exchangePrecision, GradientRounding.NONE.paramName());
     }
 }

@@ -2,6 +2,7 @@ package io.github.vaespark.train;
 
 import io.github.vaespark.nn.Kernels;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * How each partition's gradient sum enters the ordered sum of a step (param
@@ -11,53 +12,63 @@ import java.nio.ByteBuffer;
  * also sends its gradient pieces as bfloat16, 2 bytes a value instead of 4 (the weights it
  * all-gathers stay in the training width). Rounding changes the numbers (8 significant bits, about
  * 2 to 3 decimal digits, per value), which is why it is off by default.
+ *
+ * <p>Gradient arrays are float[] (float32 and bfloat16 training) or double[] (float64, rounded
+ * through float32).
  */
 public enum GradientRounding {
     /** Values as computed, in the training precision. */
-    NONE,
+    NONE("float32"),
     /** Values rounded to bfloat16 first. */
-    BFLOAT16;
+    BFLOAT16("bfloat16");
 
-    private static final ThreadLocal<double[]> VALUES = ThreadLocal.withInitial(() -> new double[0]);
+    private final String paramName;
 
-    /** The param value: "float32" for NONE (whatever the training precision), "bfloat16". */
+    GradientRounding(String paramName) {
+        this.paramName = paramName;
+    }
+
+    /** The name used by the exchangePrecision param. */
+    public String paramName() {
+        return paramName;
+    }
+
+    /** The rounding for a param value such as {@code "bfloat16"}; case-insensitive. */
     public static GradientRounding fromParam(String value) {
-        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
-            case "float32" -> NONE;
-            case "bfloat16" -> BFLOAT16;
-            default -> throw new IllegalArgumentException("exchangePrecision must be float32 or bfloat16, not " + value);
-        };
+        for (GradientRounding r : values()) {
+            if (r.paramName.equalsIgnoreCase(value)) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException("Unknown exchangePrecision '" + value + "'; expected one of "
+                + String.join(", ", paramNames()));
+    }
+
+    /** All param values. */
+    public static String[] paramNames() {
+        return Arrays.stream(values()).map(GradientRounding::paramName).toArray(String[]::new);
     }
 
     /** {@code target[i] (+)= values[i]}, rounded as this says, for i in [from, to). */
     public <A> void add(Kernels<A> kernels, A values, double[] target, int from, int to, boolean assign) {
         if (this == NONE) {
             kernels.addRange(values, target, from, to, assign);
-        } else if (values instanceof float[] floats) {
-            // float32 and bfloat16 training: straight from the floats (no scratch copy)
-            for (int i = from; i < to; i++) {
-                double r = round(floats[i]);
-                target[i] = assign ? r : target[i] + r;
-            }
-        } else {
-            double[] v = doubles(kernels, values, from, to);
-            for (int i = from; i < to; i++) {
-                double r = round((float) v[i]);
-                target[i] = assign ? r : target[i] + r;
-            }
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            double r = round(at(values, i));
+            target[i] = assign ? r : target[i] + r;
         }
     }
 
     /** Rounds {@code values[from, to)} in place as this says. */
-    public <A> void roundInPlace(Kernels<A> kernels, A values, int from, int to) {
+    public <A> void roundInPlace(A values, int from, int to) {
         if (this == NONE) {
             return;
         }
-        double[] v = doubles(kernels, values, from, to);
         for (int i = from; i < to; i++) {
-            v[i] = round(v[i]);
+            set(values, i, round(at(values, i)));
         }
-        kernels.storeRange(v, values, from, to);
     }
 
     /** Bytes a gradient value takes on the peer exchange's wire, given the training width's. */
@@ -71,9 +82,8 @@ public enum GradientRounding {
             kernels.put(values, from, to, out);
             return;
         }
-        double[] v = doubles(kernels, values, from, to);
         for (int i = from; i < to; i++) {
-            out.putShort((short) (Float.floatToRawIntBits((float) round(v[i])) >>> 16));
+            out.putShort((short) (Float.floatToRawIntBits(round(at(values, i))) >>> 16));
         }
     }
 
@@ -83,11 +93,9 @@ public enum GradientRounding {
             kernels.get(in, target, from, to);
             return;
         }
-        double[] v = scratch(to);
         for (int i = from; i < to; i++) {
-            v[i] = Float.intBitsToFloat(in.getShort() << 16);
+            set(target, i, Float.intBitsToFloat(in.getShort() << 16));
         }
-        kernels.storeRange(v, target, from, to);
     }
 
     /**
@@ -105,19 +113,16 @@ public enum GradientRounding {
         return f != f ? f : rounded;  // a NaN's bits could carry into the sign and make -0
     }
 
-    private static <A> double[] doubles(Kernels<A> kernels, A values, int from, int to) {
-        double[] v = scratch(to);
-        kernels.addRange(values, v, from, to, true);
-        return v;
+    /** Element i of a gradient array, as float32. */
+    private static float at(Object values, int i) {
+        return values instanceof float[] f ? f[i] : (float) ((double[]) values)[i];
     }
 
-    /** This thread's scratch array, at least {@code length} long (indices match the vectors'). */
-    private static double[] scratch(int length) {
-        double[] v = VALUES.get();
-        if (v.length < length) {
-            v = new double[length];
-            VALUES.set(v);
+    private static void set(Object values, int i, float v) {
+        if (values instanceof float[] f) {
+            f[i] = v;
+        } else {
+            ((double[]) values)[i] = v;
         }
-        return v;
     }
 }

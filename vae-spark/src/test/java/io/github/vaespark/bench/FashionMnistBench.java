@@ -29,7 +29,8 @@ public final class FashionMnistBench {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "epochs", "10", "batch", "128", "lr", "1e-3",
                 "precision", "float32", "master", "local[2]", "hidden", "512,256", "latent", "20",
-                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "exchange-precision", "float32", "transport", "auto",
+                "train-limit", "0", "seed", "1", "conf", "", "exchange-mode", "auto", "exchange-precision", "float32",
+                "transport", "auto",
                 "transform-runs", "3", "transform-precisions", "");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark benchmark", a.get("conf"));
         int partitions = spark.sparkContext().defaultParallelism();

@@ -45,7 +45,7 @@ class GradientRoundingTest {
         GradientRounding.BFLOAT16.add(f64, asDoubles, viaDoubles, 0, values.length, true);
         assertArrayEquals(viaFloats, viaDoubles);
         float[] inPlace = values.clone();
-        GradientRounding.BFLOAT16.roundInPlace(f32, inPlace, 0, values.length);
+        GradientRounding.BFLOAT16.roundInPlace(inPlace, 0, values.length);
         ByteBuffer wire = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         GradientRounding.BFLOAT16.write(f32, values, 0, values.length, wire);
         wire.flip();

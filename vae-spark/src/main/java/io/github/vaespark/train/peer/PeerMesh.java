@@ -2,8 +2,8 @@ package io.github.vaespark.train.peer;
 
 import io.github.vaespark.nn.BackwardListener;
 import io.github.vaespark.nn.Kernels;
-import io.github.vaespark.train.GradientRounding;
 import io.github.vaespark.nn.LossSums;
+import io.github.vaespark.train.GradientRounding;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -224,7 +224,7 @@ final class PeerMesh<A> implements AutoCloseable {
         if (gradient != null) {
             sendTail(tick, gradient, 0);
             System.arraycopy(gradient, shards.from(self), received[self], 0, shards.length(self));
-            rounding.roundInPlace(kernels, received[self], 0, shards.length(self));
+            rounding.roundInPlace(received[self], 0, shards.length(self));
         }
         sendToOthers((out, scratch) -> {
             out.writeByte(DONE);
