@@ -9,7 +9,8 @@ import org.bytedeco.dnnl.stream;
  * bfloat16 GEMM on float[] operands: {@code C = op(A)·op(B) + beta·C} with beta 0 or 1, the inputs
  * rounded to bfloat16 and the products accumulated in float32, through oneDNN ({@link Bf16Matmul}).
  * Only when {@link OneDnn#bf16Available()}. Each thread keeps its own oneDNN stream and the
- * primitives of the shapes it ran last (a training step runs the same few shapes over and over).
+ * primitives of the shapes it ran last (a training step runs the same few shapes over and over)
+ * and one set of native buffers they all stage their operands in.
  */
 public final class Bf16Gemm {
     /** Shapes kept per thread; the least recently used beyond this are freed. */
@@ -28,6 +29,7 @@ public final class Bf16Gemm {
     /** One thread's stream and primitives. */
     private static final class Primitives extends LinkedHashMap<Shape, Bf16Matmul> {
         private final stream stream = new stream(OneDnn.engine());
+        private final Bf16Scratch scratch = new Bf16Scratch();
 
         Primitives() {
             super(16, 0.75f, true);
@@ -57,11 +59,11 @@ public final class Bf16Gemm {
         Shape shape = new Shape(transA, transB, m, n, k, beta == 1);
         Bf16Matmul matmul = cache.get(shape);
         if (matmul == null) {
-            matmul = new Bf16Matmul(OneDnn.engine(), transA, transB, m, n, k, beta == 1);
+            matmul = new Bf16Matmul(OneDnn.engine(), cache.scratch, transA, transB, m, n, k, beta == 1);
             cache.put(shape, matmul);
             CREATED.incrementAndGet();
         }
-        matmul.multiply(cache.stream, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        matmul.multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     /** How many GEMM primitives the threads of this JVM have created (each new shape on a thread is one). */
@@ -71,7 +73,8 @@ public final class Bf16Gemm {
 
     /** oneDNN's kernel for a shape, e.g. "brg_matmul:avx512_core_bf16" (for tests and logs). */
     public static String implementation(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
-        try (Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), transA, transB, m, n, k, accumulate)) {
+        try (Bf16Scratch scratch = new Bf16Scratch();
+             Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, accumulate)) {
             return matmul.implementation();
         }
     }

@@ -1,6 +1,5 @@
 package io.github.vaespark.blas;
 
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.engine;
@@ -11,14 +10,14 @@ import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
-import org.bytedeco.javacpp.BytePointer;
 
 /**
  * One column-major GEMM shape {@code C = op(A)·op(B) [+ C]} (m×k by k×n, BLAS conventions) as a
  * oneDNN matmul on bfloat16 inputs with float32 accumulation and output, created once and run on
  * many float[] operands: A and B are copied into native float32 buffers, rounded to bfloat16 (to
- * nearest even) by oneDNN reorders, multiplied, and C is copied back. Not thread-safe: one per
- * thread ({@link Bf16Gemm}).
+ * nearest even) by oneDNN reorders, multiplied, and C is copied back. The buffers are the calling
+ * thread's {@link Bf16Scratch}, shared by all its shapes. Not thread-safe: one per thread
+ * ({@link Bf16Gemm}).
  *
  * <p>A column-major matrix is a oneDNN plain matrix with strides {1, rows}, or its transpose
  * row-major, so transposes are strides, not copies. oneDNN's fast kernels want a row-major
@@ -32,22 +31,23 @@ final class Bf16Matmul implements AutoCloseable {
     private final boolean transA;
     private final boolean transB;
     private final boolean accumulate;
-    private final BytePointer[] natives;
-    private final FloatBuffer aStage;
-    private final FloatBuffer bStage;
-    private final FloatBuffer cData;
     private final memory aStageMemory;
     private final memory bStageMemory;
     private final memory aMemory;
     private final memory bMemory;
+    private final memory cMemory;
     private final reorder aToBf16;
     private final reorder bToBf16;
     private final matmul primitive;
     private final IntMemoryMap args;
     private final String implementation;
 
-    /** The primitive for one shape; {@code accumulate} adds the product to C (beta = 1) instead of overwriting it. */
-    Bf16Matmul(engine eng, boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+    /**
+     * The primitive for one shape; {@code accumulate} adds the product to C (beta = 1) instead of
+     * overwriting it. Grows {@code scratch} to the shape's need.
+     */
+    Bf16Matmul(engine eng, Bf16Scratch scratch, boolean transA, boolean transB, int m, int n, int k,
+               boolean accumulate) {
         if (m <= 0 || n <= 0 || k <= 0) {
             throw new IllegalArgumentException("GEMM sizes must be positive: m=" + m + " n=" + n + " k=" + k);
         }
@@ -73,31 +73,20 @@ final class Bf16Matmul implements AutoCloseable {
         matmul.primitive_desc pd = new matmul.primitive_desc(eng, bDesc, aDesc, cDesc, attr, false);
         implementation = pd.impl_info_str().getString();
         primitive = new matmul(pd);
-        long aLength = (long) m * k;
-        long bLength = (long) k * n;
-        BytePointer aBf16 = new BytePointer(aLength * 2);
-        BytePointer bBf16 = new BytePointer(bLength * 2);
-        BytePointer aF32 = new BytePointer(aLength * 4);
-        BytePointer bF32 = new BytePointer(bLength * 4);
-        BytePointer cF32 = new BytePointer((long) m * n * 4);
-        natives = new BytePointer[] {aBf16, bBf16, aF32, bF32, cF32};
-        aStage = floats(aF32);
-        bStage = floats(bF32);
-        cData = floats(cF32);
-        aMemory = new memory(aDesc, eng, aBf16);
-        bMemory = new memory(bDesc, eng, bBf16);
-        aStageMemory = new memory(new memory.desc(new long[] {k, m}, memory.data_type.f32, aStrides), eng, aF32);
-        bStageMemory = new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, bStrides), eng, bF32);
+        scratch.ensure(m, n, k);
+        aMemory = new memory(aDesc, eng, scratch.a().bf16());
+        bMemory = new memory(bDesc, eng, scratch.b().bf16());
+        cMemory = new memory(cDesc, eng, scratch.c().f32());
+        aStageMemory = new memory(new memory.desc(new long[] {k, m}, memory.data_type.f32, aStrides), eng,
+                scratch.a().f32());
+        bStageMemory = new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, bStrides), eng,
+                scratch.b().f32());
         aToBf16 = new reorder(aStageMemory, aMemory);
         bToBf16 = new reorder(bStageMemory, bMemory);
         args = new IntMemoryMap();
         args.put(dnnl.DNNL_ARG_SRC, bMemory);
         args.put(dnnl.DNNL_ARG_WEIGHTS, aMemory);
-        args.put(dnnl.DNNL_ARG_DST, new memory(cDesc, eng, cF32));
-    }
-
-    private static FloatBuffer floats(BytePointer p) {
-        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        args.put(dnnl.DNNL_ARG_DST, cMemory);
     }
 
     /** oneDNN's name of the kernel it chose, e.g. "brg_matmul:avx512_core_bf16". */
@@ -109,10 +98,17 @@ final class Bf16Matmul implements AutoCloseable {
      * C = op(A)·op(B) [+ C] on column-major views: each operand starts at its offset and has its
      * leading dimension (at least its stored row count).
      */
-    void multiply(stream s, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+    void multiply(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float[] c, int cOffset, int ldc) {
-        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, aStage);
-        copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, bStage);
+        scratch.ensure(m, n, k);  // another shape may have grown (reallocated) the buffers since
+        aStageMemory.set_data_handle(scratch.a().f32());
+        aMemory.set_data_handle(scratch.a().bf16());
+        bStageMemory.set_data_handle(scratch.b().f32());
+        bMemory.set_data_handle(scratch.b().bf16());
+        cMemory.set_data_handle(scratch.c().f32());
+        FloatBuffer cData = scratch.c().floats();
+        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
+        copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, scratch.b().floats());
         if (accumulate) {
             copyIn(c, cOffset, ldc, m, n, cData);
         }
@@ -150,8 +146,6 @@ final class Bf16Matmul implements AutoCloseable {
         bStageMemory.close();
         aMemory.close();
         bMemory.close();
-        for (BytePointer p : natives) {
-            p.close();
-        }
+        cMemory.close();
     }
 }

@@ -50,8 +50,10 @@ public final class FashionMnistBench {
         spark.sparkContext().setLocalProperty("spark.vaespark.exchange.transport", a.get("transport"));
         TaskTimeline timeline = new TaskTimeline();
         spark.sparkContext().addSparkListener(timeline);
+        long faults0 = PageFaults.minor();
         long t0 = System.nanoTime();
         VariationalAutoencoderModel model = vae.fit(train);
+        long fitFaults = PageFaults.minor() - faults0;
         spark.sparkContext().removeSparkListener(timeline);
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         VariationalAutoencoderSummary s = model.summary();
@@ -113,6 +115,7 @@ public final class FashionMnistBench {
         out.put("partitions", partitions);
         out.put("train_rows", trainRows);
         out.put("fit_seconds", fitSeconds);
+        out.put("fit_minor_page_faults", fitFaults);
         out.put("fit_samples_per_second", samples / fitSeconds);
         out.put("train_seconds", trainSeconds);
         out.put("train_samples_per_second", samples / trainSeconds);

@@ -148,6 +148,31 @@ class Bfloat16KernelsTest {
         System.out.println("Bfloat16KernelsTest: " + OneDnn.description() + "; weight-gradient kernel " + impl);
     }
 
+    /**
+     * A thread's shapes share native buffers that grow (are reallocated) for a larger shape: a shape
+     * run again after that must use the new buffers and give the same bits as before.
+     */
+    @Test
+    void aShapeRunAgainAfterALargerOneGrewTheSharedBuffersGivesTheSameBits() throws Exception {
+        assumeNativeBf16();
+        Thread fresh = new Thread(() -> {  // a thread of its own: its buffers start empty
+            Case first = views(false, false, 301, 299, 307, false, 1);
+            Case again = views(false, false, 301, 299, 307, false, 1);
+            Case larger = views(true, false, 613, 611, 617, false, 2);
+            Bfloat16Kernels.INSTANCE.gemm(false, false, 1, first.a(), first.b(), 0, first.c());
+            Bfloat16Kernels.INSTANCE.gemm(true, false, 1, larger.a(), larger.b(), 0, larger.c());
+            Bfloat16Kernels.INSTANCE.gemm(false, false, 1, again.a(), again.b(), 0, again.c());
+            assertArrayEquals(F32.data(first.c()), F32.data(again.c()));
+        });
+        Throwable[] failure = new Throwable[1];
+        fresh.setUncaughtExceptionHandler((t, e) -> failure[0] = e);
+        fresh.start();
+        fresh.join();
+        if (failure[0] != null) {
+            throw new AssertionError(failure[0]);
+        }
+    }
+
     @ParameterizedTest(name = "transA={0} transB={1} beta={2}")
     @CsvSource({"false, false, 1", "true, false, 0", "false, true, 1", "true, true, 0"})
     void theFallbackIsTheFloat32GemmBitForBit(boolean transA, boolean transB, double beta) {
