@@ -63,6 +63,19 @@ public final class OneDnn {
         loader.start();
     }
 
+    /**
+     * True when the platform and CPU flags allow native bfloat16 (oneDNN is not loaded for this, so
+     * it can still fail to load: {@link #bf16Available()} has the last word). Cheap; never blocks.
+     */
+    public static boolean platformSupportsBf16() {
+        return Platform.SUPPORTED;
+    }
+
+    private static final class Platform {
+        static final boolean SUPPORTED = unsupportedReason(System.getProperty("os.name") + " "
+                + System.getProperty("os.arch"), CpuFeatures.current()) == null;
+    }
+
     /** What the check found: the version and ISA, or why bfloat16 falls back to float32. */
     public static String description() {
         return Holder.STATE.description();

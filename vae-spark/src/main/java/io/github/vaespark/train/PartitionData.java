@@ -1,6 +1,7 @@
 package io.github.vaespark.train;
 
 import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.OneDnn;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.Precision;
@@ -14,6 +15,12 @@ import java.util.List;
  * precision (one column per row) and cached; also the number of invalid rows skipped while
  * reading them. Only the last block may hold fewer than {@link #blockRows()} rows, and it is
  * trimmed to size, so the cache holds little more than the raw values.
+ *
+ * <p>For {@link Precision#BFLOAT16} on a CPU with native bfloat16 ({@link OneDnn#platformSupportsBf16()})
+ * the values are kept as bfloat16 (each float32 value rounded to nearest even, 2 bytes instead of
+ * 4) and widened to float32 as rows are loaded: the first layer's GEMM rounds its input to bfloat16
+ * anyway, so only the likelihood's targets see the rounding (relative 2⁻⁹ at most). Elsewhere
+ * bfloat16 runs as float32, data included.
  */
 public final class PartitionData implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -68,15 +75,34 @@ public final class PartitionData implements Serializable {
 
     /** Bytes of cached values. */
     public long valueBytes() {
-        return (long) rows * dim * precision.bytes();
+        long values = (long) rows * dim;
+        return blocks.length > 0 && blocks[0] instanceof short[] ? 2 * values : values * precision.bytes();
+    }
+
+    /** Whether rows of this precision are cached as bfloat16 in this JVM. */
+    static boolean storesBf16(Precision precision) {
+        return precision == Precision.BFLOAT16 && OneDnn.platformSupportsBf16();
+    }
+
+    /** Bytes a value of a row takes in the cache. */
+    private static int storedBytes(Precision precision) {
+        return storesBf16(precision) ? 2 : precision.bytes();
     }
 
     /** Copies local row {@code row} into column {@code col} of {@code dst}. */
-    @SuppressWarnings("unchecked")
     public <A> void copyRow(Kernels<A> kernels, int row, DenseMatrix<?> dst, int col) {
         checkPrecision(kernels);
-        System.arraycopy(blocks[row / blockRows], (row % blockRows) * dim, kernels.data(dst),
-                dst.offset() + col * dst.majorStride(), dim);
+        Object block = blocks[row / blockRows];
+        int from = (row % blockRows) * dim;
+        int to = dst.offset() + col * dst.majorStride();
+        if (block instanceof short[] bf16) {
+            float[] out = (float[]) kernels.data(dst);
+            for (int i = 0; i < dim; i++) {
+                out[to + i] = Float.intBitsToFloat(bf16[from + i] << 16);
+            }
+        } else {
+            System.arraycopy(block, from, kernels.data(dst), to, dim);
+        }
     }
 
     /**
@@ -107,6 +133,7 @@ public final class PartitionData implements Serializable {
     /** Accumulates rows into blocks. */
     public static final class Builder {
         private final Kernels<?> kernels;
+        private final boolean bf16;
         private final int dim;
         private final int blockRows;
         private final List<Object> full = new ArrayList<>();
@@ -122,6 +149,7 @@ public final class PartitionData implements Serializable {
          */
         public Builder(Precision precision, int dim, int blockRows) {
             this.kernels = precision.kernels();
+            this.bf16 = storesBf16(precision);
             this.dim = dim;
             this.blockRows = blockRows;
         }
@@ -142,8 +170,8 @@ public final class PartitionData implements Serializable {
         }
 
         private void startBlock() {
-            current = kernels.allocate(dim * blockRows);
-            currentMatrix = matrix(current);
+            current = bf16 ? new short[dim * blockRows] : kernels.allocate(dim * blockRows);
+            currentMatrix = bf16 ? null : matrix(current);
             inCurrent = 0;
         }
 
@@ -153,7 +181,15 @@ public final class PartitionData implements Serializable {
         }
 
         private void setColumn(double[] row) {
-            kernels.setColumn(currentMatrix, inCurrent, row);
+            if (bf16) {
+                short[] block = (short[]) current;
+                int at = inCurrent * dim;
+                for (int i = 0; i < dim; i++) {
+                    block[at + i] = (short) (Float.floatToRawIntBits(GradientRounding.round((float) row[i])) >>> 16);
+                }
+            } else {
+                kernels.setColumn(currentMatrix, inCurrent, row);
+            }
         }
 
         /** Counts one invalid row that was dropped. */
@@ -175,13 +211,16 @@ public final class PartitionData implements Serializable {
             if (array instanceof float[] f) {
                 return java.util.Arrays.copyOf(f, length);
             }
+            if (array instanceof short[] bits) {
+                return java.util.Arrays.copyOf(bits, length);
+            }
             return java.util.Arrays.copyOf((double[]) array, length);
         }
     }
 
     /** Rows per block so that one block holds about {@code targetBytes}. */
     public static int blockRowsFor(int dim, Precision precision, long targetBytes) {
-        long perRow = (long) dim * precision.bytes();
+        long perRow = (long) dim * storedBytes(precision);
         return (int) Math.max(1, Math.min(1 << 16, targetBytes / Math.max(1, perRow)));
     }
 }

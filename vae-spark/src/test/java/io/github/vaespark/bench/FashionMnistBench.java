@@ -51,9 +51,11 @@ public final class FashionMnistBench {
         TaskTimeline timeline = new TaskTimeline();
         spark.sparkContext().addSparkListener(timeline);
         long faults0 = PageFaults.minor();
+        double jit0 = JitCpu.seconds();
         long t0 = System.nanoTime();
         VariationalAutoencoderModel model = vae.fit(train);
         long fitFaults = PageFaults.minor() - faults0;
+        double fitJit = JitCpu.seconds() - jit0;
         spark.sparkContext().removeSparkListener(timeline);
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
         VariationalAutoencoderSummary s = model.summary();
@@ -116,6 +118,7 @@ public final class FashionMnistBench {
         out.put("train_rows", trainRows);
         out.put("fit_seconds", fitSeconds);
         out.put("fit_minor_page_faults", fitFaults);
+        out.put("fit_jit_cpu_seconds", fitJit);
         out.put("fit_samples_per_second", samples / fitSeconds);
         out.put("train_seconds", trainSeconds);
         out.put("train_samples_per_second", samples / trainSeconds);
