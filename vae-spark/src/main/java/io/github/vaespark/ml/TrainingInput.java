@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
@@ -21,54 +22,109 @@ final class TrainingInput {
     private TrainingInput() {
     }
 
-    /** Rows of the features column, decoded and validated; null marks a skipped invalid row. */
+    /**
+     * Rows of the features column, decoded and validated; null marks a skipped invalid row. A
+     * features column is read from Spark's internal rows (no Row or vector object per row, no
+     * deserializer to generate); table columns from Rows.
+     */
     static JavaRDD<double[]> decode(Dataset<?> dataset, RowReader features, String indicatorCol,
                                     boolean validationRows) {
         List<Column> columns = new ArrayList<>();
         for (String c : features.columns()) {
             columns.add(functions.col(c));
         }
-        int indicator = columns.size();
-        if (!indicatorCol.isEmpty()) {
+        int indicator = indicatorCol.isEmpty() ? -1 : columns.size();
+        if (indicator >= 0) {
             columns.add(functions.col(indicatorCol));
         }
-        JavaRDD<Row> rows = dataset.select(columns.toArray(new Column[0])).toJavaRDD();
-        return rows.mapPartitionsWithIndex((partition, it) -> new Iterator<double[]>() {
-            private long index;
-            private double[] next;
-            private boolean ready;
-
-            @Override
-            public boolean hasNext() {
-                while (!ready && it.hasNext()) {
-                    Row row = it.next();
-                    String where = "row " + index + " of partition " + partition;
-                    index++;
-                    if (!indicatorCol.isEmpty()) {
-                        if (row.isNullAt(indicator)) {
-                            throw new InvalidInputException("Column '" + indicatorCol + "' " + where
-                                    + " is null; the validation indicator must be true or false.");
-                        }
-                        if (row.getBoolean(indicator) != validationRows) {
-                            continue;
-                        }
-                    }
-                    double[] values = new double[features.dim()];
-                    next = features.read(row, where, values) ? values : null;
-                    ready = true;
+        Dataset<Row> selected = dataset.select(columns.toArray(new Column[0]));
+        if (features instanceof FeatureColumn column) {
+            JavaRDD<InternalRow> rows = selected.queryExecution().toRdd().toJavaRDD();
+            return rows.mapPartitionsWithIndex((partition, it) -> new Decoded<InternalRow>(it, partition,
+                    column.dim(), indicatorCol, indicator, validationRows) {
+                @Override
+                boolean read(InternalRow row, String where, double[] out) {
+                    return column.read(row, 0, where, out);
                 }
-                return ready;
+
+                @Override
+                Boolean indicator(InternalRow row) {
+                    return row.isNullAt(indicator) ? null : row.getBoolean(indicator);
+                }
+            }, true);
+        }
+        return selected.toJavaRDD().mapPartitionsWithIndex((partition, it) -> new Decoded<Row>(it, partition,
+                features.dim(), indicatorCol, indicator, validationRows) {
+            @Override
+            boolean read(Row row, String where, double[] out) {
+                return features.read(row, where, out);
             }
 
             @Override
-            public double[] next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                ready = false;
-                return next;
+            Boolean indicator(Row row) {
+                return row.isNullAt(indicator) ? null : row.getBoolean(indicator);
             }
         }, true);
+    }
+
+    /** A partition's rows as decoded feature values: the training or the validation rows only, if chosen. */
+    private abstract static class Decoded<R> implements Iterator<double[]> {
+        private final Iterator<R> rows;
+        private final int partition;
+        private final int dim;
+        private final String indicatorCol;
+        private final boolean hasIndicator;
+        private final boolean validationRows;
+        private long index;
+        private double[] next;
+        private boolean ready;
+
+        Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, int indicator, boolean validationRows) {
+            this.rows = rows;
+            this.partition = partition;
+            this.dim = dim;
+            this.indicatorCol = indicatorCol;
+            this.hasIndicator = indicator >= 0;
+            this.validationRows = validationRows;
+        }
+
+        /** Reads the features into {@code out}; false for an invalid row that is skipped. */
+        abstract boolean read(R row, String where, double[] out);
+
+        /** The validation indicator, null when null. */
+        abstract Boolean indicator(R row);
+
+        @Override
+        public boolean hasNext() {
+            while (!ready && rows.hasNext()) {
+                R row = rows.next();
+                String where = "row " + index + " of partition " + partition;
+                index++;
+                if (hasIndicator) {
+                    Boolean validation = indicator(row);
+                    if (validation == null) {
+                        throw new InvalidInputException("Column '" + indicatorCol + "' " + where
+                                + " is null; the validation indicator must be true or false.");
+                    }
+                    if (validation != validationRows) {
+                        continue;
+                    }
+                }
+                double[] values = new double[dim];
+                next = read(row, where, values) ? values : null;
+                ready = true;
+            }
+            return ready;
+        }
+
+        @Override
+        public double[] next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            ready = false;
+            return next;
+        }
     }
 
     /**
