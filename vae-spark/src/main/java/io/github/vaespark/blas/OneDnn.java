@@ -68,12 +68,13 @@ public final class OneDnn {
      * it can still fail to load: {@link #bf16Available()} has the last word). Cheap; never blocks.
      */
     public static boolean platformSupportsBf16() {
-        return Platform.SUPPORTED;
+        return Platform.UNSUPPORTED_REASON == null;
     }
 
+    /** {@link #unsupportedReason} for this JVM's platform and CPU, read once. */
     private static final class Platform {
-        static final boolean SUPPORTED = unsupportedReason(System.getProperty("os.name") + " "
-                + System.getProperty("os.arch"), CpuFeatures.current()) == null;
+        static final String UNSUPPORTED_REASON = unsupportedReason(System.getProperty("os.name") + " "
+                + System.getProperty("os.arch"), CpuFeatures.current());
     }
 
     /** What the check found: the version and ISA, or why bfloat16 falls back to float32. */
@@ -91,8 +92,7 @@ public final class OneDnn {
     }
 
     private static State detect() {
-        String reason = unsupportedReason(System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                CpuFeatures.current());
+        String reason = Platform.UNSUPPORTED_REASON;
         if (reason != null) {
             return unavailable(reason);
         }

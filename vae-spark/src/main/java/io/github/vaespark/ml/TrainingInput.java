@@ -41,7 +41,7 @@ final class TrainingInput {
         if (features instanceof FeatureColumn column) {
             JavaRDD<InternalRow> rows = selected.queryExecution().toRdd().toJavaRDD();
             return rows.mapPartitionsWithIndex((partition, it) -> new Decoded<InternalRow>(it, partition,
-                    column.dim(), indicatorCol, indicator, validationRows) {
+                    column.dim(), indicatorCol, validationRows) {
                 @Override
                 boolean read(InternalRow row, String where, double[] out) {
                     return column.read(row, 0, where, out);
@@ -54,7 +54,7 @@ final class TrainingInput {
             }, true);
         }
         return selected.toJavaRDD().mapPartitionsWithIndex((partition, it) -> new Decoded<Row>(it, partition,
-                features.dim(), indicatorCol, indicator, validationRows) {
+                features.dim(), indicatorCol, validationRows) {
             @Override
             boolean read(Row row, String where, double[] out) {
                 return features.read(row, where, out);
@@ -79,12 +79,16 @@ final class TrainingInput {
         private double[] next;
         private boolean ready;
 
-        Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, int indicator, boolean validationRows) {
+        /**
+         * With {@code indicatorCol} empty every row is kept; else only those whose indicator equals
+         * {@code validationRows}.
+         */
+        Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, boolean validationRows) {
             this.rows = rows;
             this.partition = partition;
             this.dim = dim;
             this.indicatorCol = indicatorCol;
-            this.hasIndicator = indicator >= 0;
+            this.hasIndicator = !indicatorCol.isEmpty();
             this.validationRows = validationRows;
         }
 

@@ -83,7 +83,7 @@ public enum GradientRounding {
             return;
         }
         for (int i = from; i < to; i++) {
-            out.putShort((short) (Float.floatToRawIntBits(round(at(values, i))) >>> 16));
+            out.putShort(toBits(at(values, i)));
         }
     }
 
@@ -94,7 +94,7 @@ public enum GradientRounding {
             return;
         }
         for (int i = from; i < to; i++) {
-            set(target, i, Float.intBitsToFloat(in.getShort() << 16));
+            set(target, i, fromBits(in.getShort()));
         }
     }
 
@@ -111,6 +111,16 @@ public enum GradientRounding {
         int bits = Float.floatToRawIntBits(f);
         float rounded = Float.intBitsToFloat((bits + 0x7FFF + ((bits >>> 16) & 1)) & 0xFFFF_0000);
         return f != f ? f : rounded;  // a NaN's bits could carry into the sign and make -0
+    }
+
+    /** The 16 bits of bfloat16 that {@link #round(float)} of {@code f} is (its upper half). */
+    static short toBits(float f) {
+        return (short) (Float.floatToRawIntBits(round(f)) >>> 16);
+    }
+
+    /** The float32 value of bfloat16 {@code bits} (exact). */
+    static float fromBits(short bits) {
+        return Float.intBitsToFloat(bits << 16);
     }
 
     /** Element i of a gradient array, as float32. */

@@ -98,7 +98,7 @@ public final class PartitionData implements Serializable {
         if (block instanceof short[] bf16) {
             float[] out = (float[]) kernels.data(dst);
             for (int i = 0; i < dim; i++) {
-                out[to + i] = Float.intBitsToFloat(bf16[from + i] << 16);
+                out[to + i] = GradientRounding.fromBits(bf16[from + i]);
             }
         } else {
             System.arraycopy(block, from, kernels.data(dst), to, dim);
@@ -185,7 +185,7 @@ public final class PartitionData implements Serializable {
                 short[] block = (short[]) current;
                 int at = inCurrent * dim;
                 for (int i = 0; i < dim; i++) {
-                    block[at + i] = (short) (Float.floatToRawIntBits(GradientRounding.round((float) row[i])) >>> 16);
+                    block[at + i] = GradientRounding.toBits((float) row[i]);
                 }
             } else {
                 kernels.setColumn(currentMatrix, inCurrent, row);
