@@ -96,9 +96,10 @@ public final class VaeParamSet implements Serializable {
                 "bernoulli", "gaussian", "mixed");
         precision = new ChoiceParam(owner, "precision",
                 "floating-point width of cached data and matrix products: 'float32', 'float64' or 'bfloat16' "
-                        + "(float32 storage and element-wise work, matrix products on bfloat16-rounded inputs "
-                        + "accumulated in float32 through oneDNN where the CPU has AVX512-BF16 or AMX, else "
-                        + "float32 products, said once in the log); optimiser state is always double",
+                        + "(float32 element-wise work, matrix products on bfloat16-rounded inputs accumulated "
+                        + "in float32 and training rows cached as bfloat16, through oneDNN where the CPU has "
+                        + "AVX512-BF16 or AMX; else all float32, said once in the log); optimiser state is "
+                        + "always double",
                 "float32", "float64", "bfloat16");
         beta = new DoubleParam(owner, "beta", "weight of the KL term in the loss (>= 0; 1 is the ELBO)",
                 ParamChecks.doubleAtLeast(0));

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * Floating-point width used for cached data, activations and GEMM. Optimiser state is always double.
- * {@link #BFLOAT16} stores everything as {@link #FLOAT32} does and differs only in its GEMMs
- * ({@link Bfloat16Kernels}).
+ * {@link #BFLOAT16} keeps its arrays as {@link #FLOAT32} does and differs in its GEMMs
+ * ({@link Bfloat16Kernels}) and, where the CPU has native bfloat16, in the cached training rows
+ * (2 bytes a value: {@code train.PartitionData}).
  */
 public enum Precision {
     FLOAT32,
