@@ -12,12 +12,14 @@
 #          both precisions, runs alternating (FashionMnistBench --transform-precisions), and the
 #          report takes the median of those in-JVM ratios (one JVM's transform speed varies less
 #          than two JVMs' on a shared machine).
+# --configs may add vae-auto (precision=auto: the report says what it chose and why, and checks its
+# speed against PyTorch bf16 as for vae-bfloat16).
 # Prints the CPU and its bfloat16 flags, the oneDNN version and ISA vae-spark dispatches to, each
 # side's BLAS and core, medians and PASS/MISS per target. vae-spark runs with one OpenBLAS and one
 # oneDNN thread per task and OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (its bundled OpenBLAS picks
 # its own kernels, as on a user's machine); PyTorch gets the best core type of Debian's OpenBLAS.
 # Usage: scripts/bf16-bench.sh [--reps 3] [--rows 8000] [--epochs 30] [--full-rows 0] [--full-epochs 5]
-#        [--transform-runs 5] [--parts "1 2"] [--configs "vae-float32 vae-bfloat16 torch-float32 torch-bfloat16"]
+#        [--transform-runs 5] [--parts "1 2"] [--configs "vae-float32 vae-bfloat16 [vae-auto] torch-float32 torch-bfloat16"]
 #        [--out out/bf16-bench]
 source "$(dirname "$0")/common.sh"
 REPS=3

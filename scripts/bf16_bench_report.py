@@ -7,7 +7,7 @@ import sys
 
 from benchmark_report import median
 
-CONFIGS = ["vae-float32", "vae-bfloat16", "torch-float32", "torch-bfloat16"]
+CONFIGS = ["vae-float32", "vae-bfloat16", "vae-auto", "torch-float32", "torch-bfloat16"]
 PART_NAMES = {1: "held-out-style set", 2: "Fashion-MNIST"}
 
 
@@ -21,6 +21,10 @@ def describe(rows):
     torch_rows = [r for r in rows if r["config"].startswith("torch")]
     print("vae-spark bfloat16 GEMM: %s" % ("; ".join(sorted({r.get("onednn", "?") for r in vae_bf16})) or "(not run)"))
     print("vae-spark BLAS: %s" % "; ".join(sorted({r["blas_library"] for r in rows if "blas_library" in r})))
+    for r in rows:
+        if r["config"] == "vae-auto":
+            print("vae-spark precision=auto (part %s) chose %s: %s" % (r["part"], r["precision"],
+                                                                      r.get("precision_reason", "?")))
     for core in sorted({(r["blas_core"], r["blas"], r["torch"], r["mkldnn"]) for r in torch_rows}):
         print("PyTorch %s: OpenBLAS core %s (%s), mkldnn (oneDNN, its bf16 GEMM) %s" % (core[2], core[0], core[1],
               "available" if core[3] else "NOT available"))
@@ -69,6 +73,8 @@ def main(path):
         name = PART_NAMES[part]
         ratio_check(checks, got, "vae-bfloat16", "torch-bfloat16", "speed", 1.0 if part == 1 else 1.2,
                     "%s: vae-spark bfloat16 / PyTorch bf16 samples/s" % name)
+        ratio_check(checks, got, "vae-auto", "torch-bfloat16", "speed", 1.0 if part == 1 else 1.2,
+                    "%s: vae-spark precision=auto / PyTorch bf16 samples/s" % name)
         gap_check(checks, got, "vae-bfloat16", "vae-float32", "%s: test -ELBO, vae-spark bfloat16 vs float32" % name)
         gap_check(checks, got, "vae-bfloat16", "torch-bfloat16",
                   "%s: test -ELBO, vae-spark bfloat16 vs PyTorch bf16" % name)

@@ -2,6 +2,8 @@ package io.github.vaespark.blas;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.dnnl.stream;
 
@@ -18,6 +20,8 @@ public final class Bf16Gemm {
 
     private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
     private static final AtomicLong CREATED = new AtomicLong();
+    /** Every distinct shape any thread created a primitive for (a few dozen per model and batch width). */
+    private static final Set<Shape> SHAPES = ConcurrentHashMap.newKeySet();
 
     private Bf16Gemm() {
     }
@@ -62,6 +66,7 @@ public final class Bf16Gemm {
             matmul = new Bf16Matmul(OneDnn.engine(), cache.scratch, transA, transB, m, n, k, beta == 1);
             cache.put(shape, matmul);
             CREATED.incrementAndGet();
+            SHAPES.add(shape);
         }
         matmul.multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
@@ -69,6 +74,18 @@ public final class Bf16Gemm {
     /** How many GEMM primitives the threads of this JVM have created (each new shape on a thread is one). */
     public static long primitivesCreated() {
         return CREATED.get();
+    }
+
+    /**
+     * The distinct shapes (e.g. "Shape[transA=false, transB=false, m=32, n=512, k=12, accumulate=false]")
+     * threads of this JVM have created primitives for; a new thread meeting a known shape adds none.
+     */
+    public static Set<String> shapesCreated() {
+        Set<String> names = new java.util.TreeSet<>();
+        for (Shape shape : SHAPES) {
+            names.add(shape.toString());
+        }
+        return names;
     }
 
     /** oneDNN's kernel for a shape, e.g. "brg_matmul:avx512_core_bf16" (for tests and logs). */

@@ -330,8 +330,20 @@ public interface VaeParams extends Params {
                 Activation.fromParam(getActivation()), Likelihood.fromParam(getLikelihood()));
     }
 
-    /** The precision param as an enum. */
+    /**
+     * The precision param as an enum; fails for "auto", which only {@code fit} resolves (a model's
+     * precision is always a width).
+     */
     default Precision precisionValue() {
-        return Precision.fromParam(getPrecision());
+        String value = getPrecision();
+        if (AUTO_PRECISION.equals(value)) {
+            throw new InvalidInputException("Param precision is 'auto', which only fit resolves (to float32 or "
+                    + "bfloat16, see the fitted model's precision); a model's precision must be float32, float64 "
+                    + "or bfloat16.");
+        }
+        return Precision.fromParam(value);
     }
+
+    /** The precision value that lets {@code fit} choose between float32 and bfloat16. */
+    String AUTO_PRECISION = "auto";
 }

@@ -3,12 +3,14 @@ package io.github.vaespark.ml;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Activation;
+import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableProfiler;
 import io.github.vaespark.train.ExchangeChoice;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.GradientRounding;
+import io.github.vaespark.train.PrecisionChoice;
 import io.github.vaespark.train.Trainer;
 import io.github.vaespark.train.TrainingConfig;
 import io.github.vaespark.train.TrainingData;
@@ -345,11 +347,27 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                     layout.numParams(), what, paramsForLog());
             String indicator = getValidationIndicatorCol();
             ExchangeMode exchange = ExchangeMode.fromParam(getExchangeMode());
-            train = TrainingInput.cache(dataset, reader, indicator, false, precisionValue(), maxPartitions,
+            String precisionReason = "";
+            Precision precision;
+            if (AUTO_PRECISION.equals(getPrecision())) {
+                int chunkRows = Math.min(TrainingConfig.DEFAULT_CHUNK_ROWS,
+                        (getBatchSize() + maxPartitions - 1) / maxPartitions);
+                long start = System.nanoTime();
+                PrecisionChoice choice = AutoPrecision.choose(dataset, reader, indicator, layout, chunkRows,
+                        getSeed(), getCheckpointDir());
+                precision = choice.chosen();
+                precisionReason = choice.reason();
+                LOG.info("{}: precision=auto chose {} in {} s: {}", uid, precision.paramName(),
+                        String.format(java.util.Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9),
+                        precisionReason);
+            } else {
+                precision = precisionValue();
+            }
+            train = TrainingInput.cache(dataset, reader, indicator, false, precision, maxPartitions,
                     exchange, "vae-spark training rows (" + uid + ")");
             if (!indicator.isEmpty()) {
                 // Validation rows are scored by ordinary Spark jobs.
-                validation = TrainingInput.cache(dataset, reader, indicator, true, precisionValue(), maxPartitions,
+                validation = TrainingInput.cache(dataset, reader, indicator, true, precision, maxPartitions,
                         ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
             }
             if (train.rows() == 0) {
@@ -361,7 +379,7 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                 LOG.warn("{}: skipped {} invalid rows of {} (handleInvalid=skip)", uid,
                         train.skipped() + (validation == null ? 0 : validation.skipped()), what);
             }
-            TrainingConfig config = new TrainingConfig(layout, precisionValue(), getBeta(), getKlWarmupEpochs(),
+            TrainingConfig config = new TrainingConfig(layout, precision, getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
                     TrainingConfig.DEFAULT_CHUNK_ROWS, exchange, GradientRounding.fromParam(getExchangePrecision()));
@@ -372,8 +390,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TrainingResult result = new Trainer(train, validation, config, observers).run();
             VariationalAutoencoderModel model = new VariationalAutoencoderModel(uid, layout, result.params(), codec);
             copyValues(model, ParamMap.empty());
+            model.setPrecision(precision.paramName());
             model.setParent(this);
-            return model.setSummary(new VariationalAutoencoderSummary(result));
+            return model.setSummary(new VariationalAutoencoderSummary(result, precision.paramName(),
+                    precisionReason));
         } catch (Exception e) {
             throw Failures.translate(e);
         } finally {

@@ -214,8 +214,12 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         return this;
     }
 
-    /** Sets the width used by transform ("float32", "float64" or "bfloat16"). */
+    /** Sets the width used by transform ("float32", "float64" or "bfloat16"; "auto" is for fit only). */
     public VariationalAutoencoderModel setPrecision(String value) {
+        if (AUTO_PRECISION.equalsIgnoreCase(value)) {
+            throw new IllegalArgumentException("precision 'auto' is a choice fit makes; a model's precision must be "
+                    + "float32, float64 or bfloat16");
+        }
         set(precision(), value);
         return this;
     }
@@ -241,6 +245,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
     @Override
     public StructType transformSchema(StructType schema) {
         VaeLayout l = requireWeights();
+        precisionValue();  // "auto" is refused before any job runs
         if (table != null) {
             return OutputColumns.append(schema, this, l.inputDim(), l.latentDim(), tableInputTypes(schema));
         }

@@ -24,9 +24,27 @@ public final class VariationalAutoencoderSummary implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final TrainingResult result;
+    private final String precision;
+    private final String precisionReason;
 
-    VariationalAutoencoderSummary(TrainingResult result) {
+    /**
+     * @param precision       the precision training ran in
+     * @param precisionReason why precision=auto chose it; empty when the precision was set
+     */
+    VariationalAutoencoderSummary(TrainingResult result, String precision, String precisionReason) {
         this.result = result;
+        this.precision = precision;
+        this.precisionReason = precisionReason;
+    }
+
+    /** The precision training ran in: the param's value, or what {@code precision=auto} chose. */
+    public String precision() {
+        return precision;
+    }
+
+    /** Why {@code precision=auto} chose {@link #precision()}, with its measurements; empty when the precision was set. */
+    public String precisionReason() {
+        return precisionReason;
     }
 
     /** One entry per epoch, first epoch first. */
@@ -143,6 +161,8 @@ public final class VariationalAutoencoderSummary implements Serializable {
         json.put("resumedFromEpoch", resumedFromEpoch());
         json.put("cachedBytes", cachedBytes());
         json.put("rawFloat32Bytes", rawFloat32Bytes());
+        json.put("precision", precision);
+        json.put("precisionReason", precisionReason);
         json.put("history", history());
         try {
             return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);

@@ -167,6 +167,37 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * The precision the newest checkpoint in {@code dir} whose state.json reads was trained in, or
+     * null when there is none (damage is reported when the fit resumes, by {@link #loadLatest}).
+     */
+    static String newestPrecision(String dir, Configuration hadoopConf) {
+        Checkpoints checkpoints = new Checkpoints(dir, hadoopConf, null);
+        try {
+            FileSystem fs = checkpoints.root.getFileSystem(hadoopConf);
+            List<Path> found = checkpoints.list(fs);
+            for (int i = found.size() - 1; i >= 0; i--) {
+                Path statePath = new Path(found.get(i), "state.json");
+                try {
+                    if (fs.getFileStatus(statePath).getLen() > MAX_STATE_BYTES) {
+                        continue;
+                    }
+                    try (FSDataInputStream in = fs.open(statePath)) {
+                        JsonNode precision = JSON.readTree(in.readAllBytes()).path("identity").path("precision");
+                        if (precision.isTextual()) {
+                            return precision.asText();
+                        }
+                    }
+                } catch (IOException e) {
+                    LOG.debug("vae-spark: {} does not read: {}", statePath, e.getMessage());
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void checkIdentity(JsonNode stored, Path dir) {
         String differences = identity.differencesFrom(stored);
         if (!differences.isEmpty()) {

@@ -108,8 +108,12 @@ public final class FashionMnistBench {
         out.put("master", a.get("master"));
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         out.put("blas_library", io.github.vaespark.blas.NativeBlas.ensureLoaded());
-        out.put("precision", a.get("precision"));
-        if ("bfloat16".equals(a.get("precision"))) {
+        out.put("precision", s.precision());  // what training ran in: precision=auto resolved
+        if (!s.precisionReason().isEmpty()) {
+            out.put("precision_param", a.get("precision"));
+            out.put("precision_reason", s.precisionReason());
+        }
+        if ("bfloat16".equals(s.precision())) {
             out.put("onednn", io.github.vaespark.blas.OneDnn.description());
         }
         out.put("batch", vae.getBatchSize());

@@ -127,14 +127,14 @@ class Bfloat16FitTest {
                 .setElboCol("");
         // 800 rows in partitions whose last batches (of 512 rows) all have different lengths.
         model.transform(data.repartition(1)).count();
-        long before = io.github.vaespark.blas.Bf16Gemm.primitivesCreated();
+        java.util.Set<String> before = io.github.vaespark.blas.Bf16Gemm.shapesCreated();
         for (int parts = 2; parts <= 5; parts++) {
             assertEquals(800, model.transform(data.repartition(parts)).count());
         }
-        long created = io.github.vaespark.blas.Bf16Gemm.primitivesCreated() - before;
-        System.out.println("Bfloat16FitTest: GEMM shapes created by 4 more transforms: " + created);
-        // The second task thread of local[2] may meet the full-width shapes for the first time.
-        int perPass = 3 + 3;  // encoder layers and head, decoder layers and output
-        assertTrue(created <= perPass, created + " new GEMM shapes for last batches of new lengths");
+        java.util.Set<String> created = new java.util.TreeSet<>(io.github.vaespark.blas.Bf16Gemm.shapesCreated());
+        created.removeAll(before);
+        // Counted as distinct shapes: a task thread Spark starts afresh re-creates known shapes, not new ones.
+        System.out.println("Bfloat16FitTest: new GEMM shapes in 4 more transforms: " + created);
+        assertTrue(created.isEmpty(), created.size() + " new GEMM shapes for last batches of new lengths: " + created);
     }
 }
