@@ -57,6 +57,17 @@ class AutoPrecisionFitTest {
     }
 
     @Test
+    void aTableModelResolvesAutoToo() {
+        Dataset<Row> table = TabularModelTest.table(400, 5);
+        VariationalAutoencoder vae = new VariationalAutoencoder().setInputCols(TabularModelTest.COLUMNS)
+                .setLatentDim(3).setEncoderLayers(new int[] {16}).setBatchSize(100).setMaxEpochs(2).setSeed(2);
+        VariationalAutoencoderModel auto = vae.copy(new org.apache.spark.ml.param.ParamMap()).setPrecision("auto")
+                .fit(table);
+        System.out.println("AutoPrecisionFitTest (table): " + auto.summary().precisionReason());
+        assertArrayEquals(vae.setPrecision(auto.getPrecision()).fit(table).weights(), auto.weights());
+    }
+
+    @Test
     void aResumedFitKeepsItsCheckpointsPrecision() {
         String dir = tmp.resolve("ckpt").toString();
         vae("bfloat16").setMaxEpochs(1).setCheckpointDir(dir).fit(data);
