@@ -118,18 +118,47 @@ final class BatchInference<A> {
     /**
      * Writes row j's requested outputs into {@code cells} from {@code from} on, in the output
      * schema's order (latent mean, reconstruction, ELBO, flat latent columns); vectors as ml
-     * Vectors, or with {@code internal} as Spark's internal rows of them, written straight from the
-     * batch's matrices ({@link VectorCells}).
+     * Vectors.
      */
-    void appendOutputs(int j, Object[] cells, int from, boolean internal) {
+    void appendOutputs(int j, Object[] cells, int from) {
         int c = from;
         if (outputs.latentMean()) {
-            cells[c++] = internal ? VectorCells.column(mu, kernels.data(mu), j) : new DenseVector(latentMean(j));
+            cells[c++] = new DenseVector(latentMean(j));
         }
         if (outputs.reconstruction()) {
-            cells[c++] = internal ? VectorCells.column(reconstruction, kernels.data(reconstruction), j)
-                    : new DenseVector(reconstruction(j));
+            cells[c++] = new DenseVector(reconstruction(j));
         }
+        appendScalars(j, cells, c);
+    }
+
+    /**
+     * As {@link #appendOutputs(int, Object[], int)}, the vectors as Spark's internal rows of them,
+     * written straight from the batch's matrices into the reusable cells {@code latentCell} and
+     * {@code reconstructionCell} (sized by {@link #latentCell()} and {@link #reconstructionCell()}).
+     */
+    void appendInternalOutputs(int j, Object[] cells, VectorCells latentCell, VectorCells reconstructionCell) {
+        int c = 0;
+        if (outputs.latentMean()) {
+            cells[c++] = latentCell.fill(mu, kernels.data(mu), j);
+        }
+        if (outputs.reconstruction()) {
+            cells[c++] = reconstructionCell.fill(reconstruction, kernels.data(reconstruction), j);
+        }
+        appendScalars(j, cells, c);
+    }
+
+    /** A reusable internal cell for the latent mean. */
+    VectorCells latentCell() {
+        return new VectorCells(layout.latentDim());
+    }
+
+    /** A reusable internal cell for the reconstruction. */
+    VectorCells reconstructionCell() {
+        return new VectorCells(layout.inputDim());
+    }
+
+    private void appendScalars(int j, Object[] cells, int from) {
+        int c = from;
         if (outputs.elbo()) {
             cells[c++] = elbo(j);
         }

@@ -9,7 +9,8 @@ import org.apache.spark.TaskContext;
 /**
  * The batch loop both transform paths share: read rows until a batch holds
  * {@link BatchInference#BATCH_ROWS} valid ones (invalid rows are skipped or fail, naming their
- * row and partition), run the model over the batch, then emit one output per kept row.
+ * row and partition), run the model over the batch, then emit one output per kept row, each as it
+ * is asked for (an output may reuse the objects of the one before: see {@link #emit}).
  *
  * @param <I> the input row type
  * @param <O> the output row type
@@ -19,7 +20,6 @@ abstract class BatchedRows<I, O> implements Iterator<O> {
     private final BatchInference<?> inference;
     private final int partition;
     private final List<I> rows = new ArrayList<>(BatchInference.BATCH_ROWS);
-    private final List<O> ready = new ArrayList<>(BatchInference.BATCH_ROWS);
     private long rowNumber;
     private int next;
 
@@ -33,18 +33,26 @@ abstract class BatchedRows<I, O> implements Iterator<O> {
     /** Reads {@code row}'s features into {@code into}; false when the row is invalid and skipped. */
     abstract boolean read(I row, String where, double[] into);
 
-    /** The row as kept until its batch is emitted (a copy where Spark reuses row objects). */
-    abstract I keep(I row);
+    /**
+     * The row as kept until its batch is emitted (a copy where Spark reuses row objects), as the
+     * batch's {@code position}-th kept row; it may overwrite what was kept at that position in an
+     * earlier batch.
+     */
+    abstract I keep(I row, int position);
 
-    /** The output for {@code row}, the batch's j-th kept row, after the model ran on the batch. */
+    /**
+     * The output for {@code row}, the batch's j-th kept row, after the model ran on the batch;
+     * asked for in order, each before the next is, so that it may reuse the previous output's
+     * objects where the consumer copies what it keeps (Spark's convention for internal rows).
+     */
     abstract O emit(I row, int j);
 
     @Override
     public boolean hasNext() {
-        while (next >= ready.size() && input.hasNext()) {
+        while (next >= rows.size() && input.hasNext()) {
             nextBatch();
         }
-        return next < ready.size();
+        return next < rows.size();
     }
 
     @Override
@@ -52,26 +60,24 @@ abstract class BatchedRows<I, O> implements Iterator<O> {
         if (!hasNext()) {
             throw new NoSuchElementException();
         }
-        return ready.get(next++);
+        O out = emit(rows.get(next), next);
+        next++;
+        return out;
     }
 
     private void nextBatch() {
         rows.clear();
-        ready.clear();
         next = 0;
         while (rows.size() < BatchInference.BATCH_ROWS && input.hasNext()) {
             I row = input.next();
             String where = "row " + rowNumber++ + " of partition " + partition;
             if (read(row, where, inference.row(rows.size()))) {
-                rows.add(keep(row));
+                rows.add(keep(row, rows.size()));
             }
         }
         if (rows.isEmpty()) {
             return;
         }
         inference.run(rows.size());
-        for (int j = 0; j < rows.size(); j++) {
-            ready.add(emit(rows.get(j), j));
-        }
     }
 }

@@ -6,12 +6,14 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 
 /**
  * The per-partition work of a batch {@code transform} on Spark's internal rows: each input row
- * is kept as it is (copied once, since Spark reuses row objects), its features are read straight
- * into the batch buffer, and the appended columns are joined to it without converting the other
- * columns to external objects and back. Computes exactly what {@link RowTransformer} computes
+ * is kept as it is (copied once, since Spark reuses row objects, into buffers reused batch after
+ * batch), its features are read straight into the batch buffer, and the appended columns are
+ * joined to it without converting the other columns to external objects and back; the output
+ * row and its appended cells are reused from row to row, so a batch allocates nothing per row. Computes exactly what {@link RowTransformer} computes
  * (the same batches and kernels), which streaming inputs still use.
  */
 final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
@@ -33,6 +35,14 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
         BatchInference<?> inference = new BatchInference<>(model, model.precision().kernels(), outputs);
+        // Reused for every row: Spark's consumer of these rows (the scan of the DataFrame made of
+        // them) projects each into its own buffer before asking for the next.
+        UnsafeRow[] kept = new UnsafeRow[BatchInference.BATCH_ROWS];
+        VectorCells latentCell = inference.latentCell();
+        VectorCells reconstructionCell = inference.reconstructionCell();
+        Object[] cells = new Object[inference.outputCells()];
+        GenericInternalRow appended = new GenericInternalRow(cells);
+        JoinedRow joined = new JoinedRow();
         return new BatchedRows<InternalRow, InternalRow>(input, inference) {
             @Override
             boolean read(InternalRow row, String where, double[] into) {
@@ -40,15 +50,22 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
             }
 
             @Override
-            InternalRow keep(InternalRow row) {
-                return row.copy();
+            InternalRow keep(InternalRow row, int position) {
+                if (!(row instanceof UnsafeRow unsafe)) {
+                    return row.copy();
+                }
+                if (kept[position] == null) {
+                    kept[position] = unsafe.copy();
+                } else {
+                    kept[position].copyFrom(unsafe);
+                }
+                return kept[position];
             }
 
             @Override
             InternalRow emit(InternalRow row, int j) {
-                Object[] cells = new Object[inference.outputCells()];
-                inference.appendOutputs(j, cells, 0, true);
-                return new JoinedRow(row, new GenericInternalRow(cells));
+                inference.appendInternalOutputs(j, cells, latentCell, reconstructionCell);
+                return joined.apply(row, appended);
             }
         };
     }

@@ -44,7 +44,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
             }
 
             @Override
-            Row keep(Row row) {
+            Row keep(Row row, int position) {
                 return row;
             }
 
@@ -54,7 +54,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
                 for (int c = 0; c < row.length(); c++) {
                     cells[c] = row.get(c);
                 }
-                inference.appendOutputs(j, cells, row.length(), false);
+                inference.appendOutputs(j, cells, row.length());
                 return RowFactory.create(cells);
             }
         };

@@ -51,7 +51,7 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
             }
 
             @Override
-            Row keep(Row row) {
+            Row keep(Row row, int position) {
                 return row;
             }
 
@@ -63,7 +63,7 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
                     cells[c] = row.get(c);
                 }
                 int at = row.length();
-                inference.appendOutputs(j, cells, at, false);
+                inference.appendOutputs(j, cells, at);
                 at += inference.outputCells();
                 if (imputed) {
                     double[] mean = inference.reconstruction(j);

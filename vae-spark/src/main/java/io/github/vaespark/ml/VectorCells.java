@@ -8,20 +8,33 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 /**
  * Dense ml vectors in Spark's internal form, the row {@code VectorUDT.serialize} makes of a
  * {@code DenseVector} (type 1, no size, no indices, the values as doubles), written straight from
- * a column of a kernel matrix: no intermediate double[] or vector object per row.
+ * a column of a kernel matrix: no intermediate double[] or vector object per row. An instance is
+ * one reusable cell of a fixed size, overwritten by each {@link #fill} (for outputs whose consumer
+ * copies what it keeps); {@link #column} makes a fresh one.
  */
 final class VectorCells {
     /** VectorUDT's type tag of a dense vector. */
     private static final byte DENSE = 1;
 
-    private VectorCells() {
+    private final UnsafeArrayData values;
+    private final GenericInternalRow row = new GenericInternalRow(4);
+
+    /** A reusable cell for vectors of {@code size} values. */
+    VectorCells(int size) {
+        values = UnsafeArrayData.createFreshArray(size, Double.BYTES);
+        row.setByte(0, DENSE);
+        row.setNullAt(1);
+        row.setNullAt(2);
+        row.update(3, values);
     }
 
-    /** Column {@code j} of {@code m} (stored in {@code data}, a float[] or double[]) as a dense vector's internal row. */
-    static InternalRow column(DenseMatrix<?> m, Object data, int j) {
+    /** This cell, now holding column {@code j} of {@code m} (stored in {@code data}, a float[] or double[]). */
+    InternalRow fill(DenseMatrix<?> m, Object data, int j) {
         int rows = m.rows();
+        if (rows != values.numElements()) {
+            throw new IllegalArgumentException("a column of " + rows + " values in a cell of " + values.numElements());
+        }
         int base = m.offset() + j * m.majorStride();
-        UnsafeArrayData values = UnsafeArrayData.createFreshArray(rows, Double.BYTES);
         if (data instanceof float[] f) {
             for (int i = 0; i < rows; i++) {
                 values.setDouble(i, f[base + i]);
@@ -32,11 +45,11 @@ final class VectorCells {
                 values.setDouble(i, d[base + i]);
             }
         }
-        GenericInternalRow row = new GenericInternalRow(4);
-        row.setByte(0, DENSE);
-        row.setNullAt(1);
-        row.setNullAt(2);
-        row.update(3, values);
         return row;
+    }
+
+    /** Column {@code j} of {@code m} as a fresh dense vector's internal row. */
+    static InternalRow column(DenseMatrix<?> m, Object data, int j) {
+        return new VectorCells(m.rows()).fill(m, data, j);
     }
 }

@@ -11,6 +11,7 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -84,6 +85,30 @@ class TransformPathsTest {
         }
         // The batch path also keeps the ML attribute metadata (vector sizes) that transformSchema promises.
         assertEquals(m.transformSchema(input.schema()), m.transform(input).schema());
+    }
+
+    /**
+     * The batch path reuses its output objects from row to row and its copies of input rows from
+     * batch to batch: consumers that keep rows (a sort, a cache, a shuffle) must still see every
+     * row as the row path makes it, across several batches of one partition.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"vector", "float"})
+    void consumersThatKeepRowsSeeEveryRowIntact(String kind) {
+        Dataset<Row> input = data(kind, false).coalesce(1);  // 1,300 rows: three batches in one task
+        VariationalAutoencoderModel m = model.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("elbo");
+        List<Row> expected = m.transformThroughRowObjects(input).orderBy(functions.col("i").desc()).collectAsList();
+        assertEquals(1300, expected.size());
+        assertEquals(expected, m.transform(input).orderBy(functions.col("i").desc()).collectAsList(), "sorted");
+        Dataset<Row> cached = m.transform(input).cache();
+        try {
+            assertEquals(1300, cached.count());
+            assertEquals(expected, cached.orderBy(functions.col("i").desc()).collectAsList(), "cached");
+        } finally {
+            cached.unpersist();
+        }
+        assertEquals(expected, m.transform(input).repartition(4).orderBy(functions.col("i").desc()).collectAsList(),
+                "shuffled");
     }
 
     @Test
