@@ -7,4 +7,6 @@
 source "$(dirname "$0")/common.sh"
 vae_build
 cd "$ROOT"
+# Like the other benchmarks, the bundled OpenBLAS picks its own kernels (this machine's environment may set a core type).
+unset OPENBLAS_CORETYPE OPENBLAS_L2_SIZE
 OPENBLAS_NUM_THREADS=1 vae_java io.github.vaespark.bench.TransformCopyBench "$@" 2>/dev/null | grep -v '^\s*$'
