@@ -1,11 +1,13 @@
 package io.github.vaespark.blas;
 
+import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
 
 /**
  * bfloat16 GEMM on float[] operands: {@code C = op(A)·op(B) + beta·C} with beta 0 or 1, the inputs
@@ -17,6 +19,8 @@ import org.bytedeco.dnnl.stream;
 public final class Bf16Gemm {
     /** Shapes kept per thread; the least recently used beyond this are freed. */
     private static final int SHAPES_PER_THREAD = 48;
+    /** Constant operands kept per thread in bfloat16; the least recently used beyond this are freed. */
+    static final int CONSTANTS_PER_THREAD = 32;
 
     private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
     private static final AtomicLong CREATED = new AtomicLong();
@@ -30,13 +34,75 @@ public final class Bf16Gemm {
     private record Shape(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
     }
 
-    /** One thread's stream and primitives. */
+    /**
+     * A view of a constant A, identified by its array (weakly held: a collected array matches
+     * nothing), offset, leading dimension, transposition and shape.
+     */
+    private static final class ConstantView {
+        private final WeakReference<float[]> array;
+        private final int hash;
+        private final int offset;
+        private final int ld;
+        private final boolean trans;
+        private final int m;
+        private final int k;
+
+        ConstantView(float[] array, int offset, int ld, boolean trans, int m, int k) {
+            this.array = new WeakReference<>(array);
+            this.hash = System.identityHashCode(array) * 31 + java.util.Objects.hash(offset, ld, trans, m, k);
+            this.offset = offset;
+            this.ld = ld;
+            this.trans = trans;
+            this.m = m;
+            this.k = k;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof ConstantView v)) {
+                return false;
+            }
+            float[] mine = array.get();
+            return mine != null && mine == v.array.get() && offset == v.offset && ld == v.ld && trans == v.trans
+                    && m == v.m && k == v.k;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** One thread's stream and primitives, and the bfloat16 copies of its constant operands. */
     private static final class Primitives extends LinkedHashMap<Shape, Bf16Matmul> {
         private final stream stream = new stream(OneDnn.engine());
         private final Bf16Scratch scratch = new Bf16Scratch();
+        private final Map<ConstantView, BytePointer> constants = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<ConstantView, BytePointer> eldest) {
+                if (size() > CONSTANTS_PER_THREAD) {
+                    eldest.getValue().close();
+                    return true;
+                }
+                return false;
+            }
+        };
 
         Primitives() {
             super(16, 0.75f, true);
+        }
+
+        /** This thread's primitive for a shape, created on first use. */
+        Bf16Matmul primitive(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+            Shape shape = new Shape(transA, transB, m, n, k, accumulate);
+            Bf16Matmul matmul = get(shape);
+            if (matmul == null) {
+                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, accumulate);
+                put(shape, matmul);
+                CREATED.incrementAndGet();
+                SHAPES.add(shape);
+            }
+            return matmul;
         }
 
         @Override
@@ -60,15 +126,31 @@ public final class Bf16Gemm {
             throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
         }
         Primitives cache = PRIMITIVES.get();
-        Shape shape = new Shape(transA, transB, m, n, k, beta == 1);
-        Bf16Matmul matmul = cache.get(shape);
-        if (matmul == null) {
-            matmul = new Bf16Matmul(OneDnn.engine(), cache.scratch, transA, transB, m, n, k, beta == 1);
-            cache.put(shape, matmul);
-            CREATED.incrementAndGet();
-            SHAPES.add(shape);
+        cache.primitive(transA, transB, m, n, k, beta == 1)
+                .multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /**
+     * As {@link #gemm}, for an A whose values never change while the array lives (a model's
+     * weights at inference): each thread rounds each such view of A to bfloat16 once and keeps it
+     * (its {@link #CONSTANTS_PER_THREAD} most recent), so a product only rounds B. The same
+     * results as {@link #gemm}, bit for bit.
+     */
+    public static void gemmConstantA(boolean transA, boolean transB, int m, int n, int k,
+                                     float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                                     double beta, float[] c, int cOffset, int ldc) {
+        if (beta != 0 && beta != 1) {
+            throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
         }
-        matmul.multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        Primitives cache = PRIMITIVES.get();
+        Bf16Matmul matmul = cache.primitive(transA, transB, m, n, k, beta == 1);
+        ConstantView view = new ConstantView(a, aOffset, lda, transA, m, k);
+        BytePointer rounded = cache.constants.get(view);
+        if (rounded == null) {
+            rounded = matmul.roundA(cache.stream, cache.scratch, a, aOffset, lda);
+            cache.constants.put(view, rounded);
+        }
+        matmul.multiply(cache.stream, cache.scratch, rounded, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     /** How many GEMM primitives the threads of this JVM have created (each new shape on a thread is one). */

@@ -10,6 +10,7 @@ import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
+import org.bytedeco.javacpp.BytePointer;
 
 /**
  * One column-major GEMM shape {@code C = op(A)·op(B) [+ C]} (m×k by k×n, BLAS conventions) as a
@@ -103,16 +104,46 @@ final class Bf16Matmul implements AutoCloseable {
         scratch.ensure(m, n, k);  // another shape may have grown (reallocated) the buffers since
         aStageMemory.set_data_handle(scratch.a().f32());
         aMemory.set_data_handle(scratch.a().bf16());
+        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
+        aToBf16.execute(s, aStageMemory, aMemory);
+        multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /**
+     * op(A) rounded to bfloat16 as {@link #multiply} rounds it, in a new native buffer of m·k
+     * values that the caller owns (and closes): for an A that does not change, such as a model's
+     * weights at inference, with {@link #multiply(stream, Bf16Scratch, BytePointer, float[], int, int, float[], int, int)}.
+     */
+    BytePointer roundA(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda) {
+        scratch.ensure(m, n, k);
+        aStageMemory.set_data_handle(scratch.a().f32());
+        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
+        BytePointer rounded = new BytePointer((long) m * k * 2);
+        aMemory.set_data_handle(rounded);
+        aToBf16.execute(s, aStageMemory, aMemory);
+        s._wait();
+        return rounded;
+    }
+
+    /** As {@link #multiply(stream, Bf16Scratch, float[], int, int, float[], int, int, float[], int, int)} with op(A) from {@link #roundA}. */
+    void multiply(stream s, Bf16Scratch scratch, BytePointer roundedA, float[] b, int bOffset, int ldb,
+                  float[] c, int cOffset, int ldc) {
+        scratch.ensure(m, n, k);
+        aMemory.set_data_handle(roundedA);
+        multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /** Rounds B, multiplies with the A already in {@code aMemory}, and copies C out. */
+    private void multiplyRoundedA(stream s, Bf16Scratch scratch, float[] b, int bOffset, int ldb,
+                                  float[] c, int cOffset, int ldc) {
         bStageMemory.set_data_handle(scratch.b().f32());
         bMemory.set_data_handle(scratch.b().bf16());
         cMemory.set_data_handle(scratch.c().f32());
         FloatBuffer cData = scratch.c().floats();
-        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
         copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, scratch.b().floats());
         if (accumulate) {
             copyIn(c, cOffset, ldc, m, n, cData);
         }
-        aToBf16.execute(s, aStageMemory, aMemory);
         bToBf16.execute(s, bStageMemory, bMemory);
         primitive.execute(s, args);
         s._wait();

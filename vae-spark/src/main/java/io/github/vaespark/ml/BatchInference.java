@@ -34,10 +34,10 @@ final class BatchInference<A> {
 
     BatchInference(ExecutorModel model, Kernels<A> kernels, RowTransformer.Outputs outputs) {
         this.layout = model.layout();
-        this.network = model.network(kernels);
         this.params = model.params(kernels);
+        this.kernels = kernels.withConstantWeights(params);
+        this.network = model.network(this.kernels);
         this.outputs = outputs;
-        this.kernels = kernels;
         this.values = new double[BATCH_ROWS][layout.dataDim()];
         this.scratch = new double[layout.latentDim()];
     }

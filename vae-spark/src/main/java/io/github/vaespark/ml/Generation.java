@@ -46,8 +46,8 @@ final class Generation implements MapPartitionsFunction<Row, Row>, Serializable 
     }
 
     private <A> Iterator<Row> generate(Kernels<A> k, Iterator<Row> ids) {
-        VaeNetwork<A> network = model.network(k);
         A params = model.params(k);
+        VaeNetwork<A> network = model.network(k.withConstantWeights(params));
         double[] scratch = new double[layout.latentDim()];
         return new Batches<Row, Row>(ids, rows -> {
             int n = rows.size();

@@ -44,8 +44,8 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
     }
 
     private <A> double[] sum(Kernels<A> k, Iterator<Row> rows) {
-        VaeNetwork<A> network = model.network(k);
         A params = model.params(k);
+        VaeNetwork<A> network = model.network(k.withConstantWeights(params));
         double total = 0;
         long count = 0;
         long index = 0;

@@ -56,8 +56,8 @@ final class TableGeneration implements MapPartitionsFunction<Row, Row>, Serializ
     }
 
     private <A> Iterator<Row> generate(Kernels<A> k, Iterator<Row> input) {
-        VaeNetwork<A> network = model.network(k);
         A params = model.params(k);
+        VaeNetwork<A> network = model.network(k.withConstantWeights(params));
         VaeLayout layout = model.layout();
         TaskContext task = TaskContext.get();
         long partition = task == null ? 0 : task.partitionId();

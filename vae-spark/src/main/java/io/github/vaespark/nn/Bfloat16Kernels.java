@@ -18,10 +18,23 @@ public final class Bfloat16Kernels extends Float32Kernels {
     public static final Bfloat16Kernels INSTANCE = new Bfloat16Kernels(false);
 
     private final boolean float32Gemm;
+    /** Weights that do not change (inference), whose products round them once per thread; or null. */
+    private final transient float[] constantWeights;
 
     /** {@code float32Gemm} forces the float32 GEMM, as on a CPU without bfloat16 (for tests). */
     Bfloat16Kernels(boolean float32Gemm) {
+        this(float32Gemm, null);
+    }
+
+    private Bfloat16Kernels(boolean float32Gemm, float[] constantWeights) {
         this.float32Gemm = float32Gemm;
+        this.constantWeights = constantWeights;
+    }
+
+    /** These kernels, keeping each weight matrix of {@code params} rounded to bfloat16 per thread. */
+    @Override
+    public Kernels<float[]> withConstantWeights(float[] params) {
+        return new Bfloat16Kernels(float32Gemm, params);
     }
 
     private Object readResolve() {
@@ -64,7 +77,13 @@ public final class Bfloat16Kernels extends Float32Kernels {
             super.gemm(transA, transB, alpha, a, b, beta, c);
             return;
         }
-        Bf16Gemm.gemm(transA, transB, m, n, k, data(a), a.offset(), leadingDimension(a),
+        float[] aData = data(a);
+        if (aData == constantWeights) {
+            Bf16Gemm.gemmConstantA(transA, transB, m, n, k, aData, a.offset(), leadingDimension(a),
+                    data(b), b.offset(), leadingDimension(b), beta, data(c), c.offset(), leadingDimension(c));
+            return;
+        }
+        Bf16Gemm.gemm(transA, transB, m, n, k, aData, a.offset(), leadingDimension(a),
                 data(b), b.offset(), leadingDimension(b), beta, data(c), c.offset(), leadingDimension(c));
     }
 

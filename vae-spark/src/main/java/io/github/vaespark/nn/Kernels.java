@@ -25,6 +25,15 @@ public interface Kernels<A> extends Serializable {
     int length(A array);
 
     /**
+     * Kernels for inference with weights {@code params} that will not change while these kernels
+     * are used: they may keep derived forms of them (the bfloat16 kernels keep each weight matrix
+     * rounded, instead of rounding it in every product). The same results as this. Default: this.
+     */
+    default Kernels<A> withConstantWeights(A params) {
+        return this;
+    }
+
+    /**
      * How many columns a pass over a batch of {@code rows} rows (at most {@code capacity}) should
      * compute; the columns beyond {@code rows} hold whatever the buffer holds and are not read. Here
      * {@code rows}; a kernel whose GEMM pays per new shape computes every batch at full width.

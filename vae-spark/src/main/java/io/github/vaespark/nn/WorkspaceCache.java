@@ -14,7 +14,9 @@ public final class WorkspaceCache {
     @SuppressWarnings("unchecked")
     public static <A> Workspace<A> forCurrentThread(VaeNetwork<A> network, int capacity) {
         Workspace<?> ws = CURRENT.get();
-        if (ws == null || ws.capacity() != capacity || ws.kernels() != network.kernels()
+        // A workspace needs the kernels only for its arrays and views: kernels of one precision
+        // share it (such as the per-task kernels that keep a model's weights rounded).
+        if (ws == null || ws.capacity() != capacity || ws.kernels().precision() != network.kernels().precision()
                 || !ws.layout().equals(network.layout())) {
             ws = network.newWorkspace(capacity);
             CURRENT.set(ws);

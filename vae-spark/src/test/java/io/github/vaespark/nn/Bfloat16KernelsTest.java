@@ -194,4 +194,43 @@ class Bfloat16KernelsTest {
         assertEquals(Precision.BFLOAT16, Precision.BFLOAT16.kernels().precision());
         assertTrue(Precision.BFLOAT16.kernels().allocate(3) instanceof float[]);
     }
+
+    /**
+     * Kernels with constant weights round each weight matrix once per thread and keep it: a
+     * network's forward passes (every layer's weights at its own offset in one array, batches of
+     * several widths, each twice so the second uses the kept copies) give the same bits as the
+     * kernels that round the weights in every product.
+     */
+    @Test
+    void constantWeightsGiveTheSameBitsAsRoundingInEveryProduct() {
+        Assumptions.assumeTrue(Bfloat16Kernels.INSTANCE.nativeBf16(),
+                () -> "SKIPPED: no native bfloat16 GEMM here: " + OneDnn.description());
+        // Several layers of one shape (24×24) at different offsets of the one weights array.
+        VaeLayout layout = new VaeLayout(24, new int[] {24, 24}, 5, new int[] {24, 24}, Activation.RELU,
+                Likelihood.BERNOULLI);
+        float[] params = Bfloat16Kernels.INSTANCE.fromDoubles(ParameterInit.initialize(layout, 3));
+        VaeNetwork<float[]> plain = new VaeNetwork<>(layout, Bfloat16Kernels.INSTANCE);
+        VaeNetwork<float[]> constant = new VaeNetwork<>(layout, Bfloat16Kernels.INSTANCE.withConstantWeights(params));
+        Random random = new Random(8);
+        for (int n : new int[] {64, 17, 64, 1}) {
+            for (int pass = 0; pass < 2; pass++) {
+                float[] x = gaussians(random, 24 * n);
+                assertArrayEquals(forward(plain, params, x, n), forward(constant, params, x, n),
+                        "batch of " + n + ", pass " + pass);
+            }
+        }
+    }
+
+    /** μ and the decoder mean of μ for the n columns of x. */
+    private static float[] forward(VaeNetwork<float[]> net, float[] params, float[] x, int n) {
+        Workspace<float[]> ws = net.newWorkspace(64);
+        DenseMatrix<?> in = ws.input(n);
+        System.arraycopy(x, 0, Bfloat16Kernels.INSTANCE.data(in), in.offset(), x.length);
+        DenseMatrix<?> mu = net.latentMean(net.encode(params, in, ws), ws);
+        float[] muCopy = Arrays.copyOfRange(Bfloat16Kernels.INSTANCE.data(mu), mu.offset(), mu.offset() + 5 * n);
+        DenseMatrix<?> mean = net.decodeMean(params, mu, ws);
+        float[] out = Arrays.copyOf(muCopy, muCopy.length + 24 * n);
+        System.arraycopy(Bfloat16Kernels.INSTANCE.data(mean), mean.offset(), out, muCopy.length, 24 * n);
+        return out;
+    }
 }
