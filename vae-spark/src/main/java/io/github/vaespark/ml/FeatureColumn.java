@@ -10,6 +10,7 @@ import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
@@ -17,6 +18,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
 import scala.collection.Seq;
 
 /**
@@ -203,8 +205,15 @@ final class FeatureColumn implements RowReader {
                     if (values.numElements() != dim) {
                         return invalid(where, "has size " + values.numElements() + " but " + dim + " was expected");
                     }
-                    for (int k = 0; k < dim; k++) {
-                        out[k] = values.getDouble(k);
+                    if (values instanceof UnsafeArrayData unsafe) {
+                        // A dense vector's values have no nulls: one copy of the doubles.
+                        Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset()
+                                        + UnsafeArrayData.calculateHeaderPortionInBytes(dim),
+                                out, Platform.DOUBLE_ARRAY_OFFSET, (long) dim * Double.BYTES);
+                    } else {
+                        for (int k = 0; k < dim; k++) {
+                            out[k] = values.getDouble(k);
+                        }
                     }
                 }
             }
@@ -214,6 +223,19 @@ final class FeatureColumn implements RowReader {
                     return invalid(where, "has " + array.numElements() + " elements but " + dim + " were expected");
                 }
                 boolean floats = kind == Kind.FLOAT_ARRAY;
+                if (array instanceof UnsafeArrayData unsafe && !hasNulls(unsafe)) {
+                    // The elements follow the header densely: read them without a check per element.
+                    Object base = unsafe.getBaseObject();
+                    long at = unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(dim);
+                    if (floats) {
+                        for (int k = 0; k < dim; k++) {
+                            out[k] = Platform.getFloat(base, at + (long) k * Float.BYTES);
+                        }
+                    } else {
+                        Platform.copyMemory(base, at, out, Platform.DOUBLE_ARRAY_OFFSET, (long) dim * Double.BYTES);
+                    }
+                    return validate(out, where);
+                }
                 for (int k = 0; k < dim; k++) {
                     if (array.isNullAt(k)) {
                         return invalid(where, "has a null element at position " + k);
@@ -224,6 +246,17 @@ final class FeatureColumn implements RowReader {
             default -> throw new IllegalStateException(kind.name());
         }
         return validate(out, where);
+    }
+
+    /** Whether any element's null bit is set (the bitmap follows the element count in the header). */
+    private static boolean hasNulls(UnsafeArrayData array) {
+        long words = (UnsafeArrayData.calculateHeaderPortionInBytes(array.numElements()) - 8) / 8;
+        long at = array.getBaseOffset() + 8;
+        long bits = 0;
+        for (long w = 0; w < words; w++) {
+            bits |= Platform.getLong(array.getBaseObject(), at + 8 * w);
+        }
+        return bits != 0;
     }
 
     /** Checks finite values (and [0, 1] for Bernoulli); false when invalid and skipped. */

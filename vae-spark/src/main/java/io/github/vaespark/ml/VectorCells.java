@@ -4,6 +4,7 @@ import breeze.linalg.DenseMatrix;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * Dense ml vectors in Spark's internal form, the row {@code VectorUDT.serialize} makes of a
@@ -17,11 +18,15 @@ final class VectorCells {
     private static final byte DENSE = 1;
 
     private final UnsafeArrayData values;
+    private final long valuesOffset;
+    private final double[] scratch;
     private final GenericInternalRow row = new GenericInternalRow(4);
 
     /** A reusable cell for vectors of {@code size} values. */
     VectorCells(int size) {
         values = UnsafeArrayData.createFreshArray(size, Double.BYTES);
+        valuesOffset = values.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(size);
+        scratch = new double[size];
         row.setByte(0, DENSE);
         row.setNullAt(1);
         row.setNullAt(2);
@@ -37,13 +42,13 @@ final class VectorCells {
         int base = m.offset() + j * m.majorStride();
         if (data instanceof float[] f) {
             for (int i = 0; i < rows; i++) {
-                values.setDouble(i, f[base + i]);
+                scratch[i] = f[base + i];
             }
+            Platform.copyMemory(scratch, Platform.DOUBLE_ARRAY_OFFSET, values.getBaseObject(), valuesOffset,
+                    (long) rows * Double.BYTES);
         } else {
-            double[] d = (double[]) data;
-            for (int i = 0; i < rows; i++) {
-                values.setDouble(i, d[base + i]);
-            }
+            Platform.copyMemory(data, Platform.DOUBLE_ARRAY_OFFSET + (long) base * Double.BYTES,
+                    values.getBaseObject(), valuesOffset, (long) rows * Double.BYTES);
         }
         return row;
     }

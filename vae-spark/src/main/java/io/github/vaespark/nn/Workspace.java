@@ -62,6 +62,7 @@ public final class Workspace<A> {
         return layout;
     }
 
+    /** The kernels it was allocated with; kernels with the same storage may share it ({@link WorkspaceCache}). */
     public Kernels<A> kernels() {
         return kernels;
     }

@@ -14,9 +14,11 @@ public final class WorkspaceCache {
     @SuppressWarnings("unchecked")
     public static <A> Workspace<A> forCurrentThread(VaeNetwork<A> network, int capacity) {
         Workspace<?> ws = CURRENT.get();
-        // A workspace needs the kernels only for its arrays and views: kernels of one precision
-        // share it (such as the per-task kernels that keep a model's weights rounded).
-        if (ws == null || ws.capacity() != capacity || ws.kernels().precision() != network.kernels().precision()
+        // A workspace needs the kernels only for its arrays and views: kernels whose arrays are
+        // alike share it (float32 and bfloat16 both keep float[]; the per-task kernels that keep a
+        // model's weights rounded).
+        if (ws == null || ws.capacity() != capacity
+                || ws.kernels().precision().storage() != network.kernels().precision().storage()
                 || !ws.layout().equals(network.layout())) {
             ws = network.newWorkspace(capacity);
             CURRENT.set(ws);
