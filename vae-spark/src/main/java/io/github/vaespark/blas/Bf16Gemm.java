@@ -73,45 +73,50 @@ public final class Bf16Gemm {
         }
     }
 
-    /** One thread's stream and primitives, and the bfloat16 copies of its constant operands. */
-    private static final class Primitives extends LinkedHashMap<Shape, Bf16Matmul> {
-        private final stream stream = new stream(OneDnn.engine());
-        private final Bf16Scratch scratch = new Bf16Scratch();
-        private final Map<ConstantView, BytePointer> constants = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<ConstantView, BytePointer> eldest) {
-                if (size() > CONSTANTS_PER_THREAD) {
-                    eldest.getValue().close();
-                    return true;
-                }
-                return false;
-            }
-        };
+    /** A thread's most recently used entries, at most {@code capacity}; an entry pushed out is closed. */
+    private static final class RecentlyUsed<K, V extends AutoCloseable> extends LinkedHashMap<K, V> {
+        private final int capacity;
 
-        Primitives() {
+        RecentlyUsed(int capacity) {
             super(16, 0.75f, true);
+            this.capacity = capacity;
         }
 
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            if (size() <= capacity) {
+                return false;
+            }
+            try {
+                eldest.getValue().close();
+            } catch (Exception e) {
+                throw new IllegalStateException("Could not free a bfloat16 GEMM resource", e);
+            }
+            return true;
+        }
+    }
+
+    /** One thread's stream and primitives, and the bfloat16 copies of its constant operands. */
+    private static final class Primitives {
+        private final stream stream = new stream(OneDnn.engine());
+        private final Bf16Scratch scratch = new Bf16Scratch();
+        private final Map<Shape, Bf16Matmul> shapes = new RecentlyUsed<>(SHAPES_PER_THREAD);
+        private final Map<ConstantView, BytePointer> constants = new RecentlyUsed<>(CONSTANTS_PER_THREAD);
+
         /** This thread's primitive for a shape, created on first use. */
-        Bf16Matmul primitive(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
-            Shape shape = new Shape(transA, transB, m, n, k, accumulate);
-            Bf16Matmul matmul = get(shape);
+        Bf16Matmul primitive(boolean transA, boolean transB, int m, int n, int k, double beta) {
+            if (beta != 0 && beta != 1) {
+                throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
+            }
+            Shape shape = new Shape(transA, transB, m, n, k, beta == 1);
+            Bf16Matmul matmul = shapes.get(shape);
             if (matmul == null) {
-                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, accumulate);
-                put(shape, matmul);
+                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, beta == 1);
+                shapes.put(shape, matmul);
                 CREATED.incrementAndGet();
                 SHAPES.add(shape);
             }
             return matmul;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Shape, Bf16Matmul> eldest) {
-            if (size() > SHAPES_PER_THREAD) {
-                eldest.getValue().close();
-                return true;
-            }
-            return false;
         }
     }
 
@@ -122,11 +127,8 @@ public final class Bf16Gemm {
     public static void gemm(boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                             double beta, float[] c, int cOffset, int ldc) {
-        if (beta != 0 && beta != 1) {
-            throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
-        }
         Primitives cache = PRIMITIVES.get();
-        cache.primitive(transA, transB, m, n, k, beta == 1)
+        cache.primitive(transA, transB, m, n, k, beta)
                 .multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
@@ -139,11 +141,8 @@ public final class Bf16Gemm {
     public static void gemmConstantA(boolean transA, boolean transB, int m, int n, int k,
                                      float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                                      double beta, float[] c, int cOffset, int ldc) {
-        if (beta != 0 && beta != 1) {
-            throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
-        }
         Primitives cache = PRIMITIVES.get();
-        Bf16Matmul matmul = cache.primitive(transA, transB, m, n, k, beta == 1);
+        Bf16Matmul matmul = cache.primitive(transA, transB, m, n, k, beta);
         ConstantView view = new ConstantView(a, aOffset, lda, transA, m, k);
         BytePointer rounded = cache.constants.get(view);
         if (rounded == null) {

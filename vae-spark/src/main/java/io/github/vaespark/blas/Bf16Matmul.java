@@ -102,10 +102,7 @@ final class Bf16Matmul implements AutoCloseable {
     void multiply(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float[] c, int cOffset, int ldc) {
         scratch.ensure(m, n, k);  // another shape may have grown (reallocated) the buffers since
-        aStageMemory.set_data_handle(scratch.a().f32());
-        aMemory.set_data_handle(scratch.a().bf16());
-        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
-        aToBf16.execute(s, aStageMemory, aMemory);
+        roundAInto(s, scratch, a, aOffset, lda, scratch.a().bf16());
         multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
     }
 
@@ -116,13 +113,18 @@ final class Bf16Matmul implements AutoCloseable {
      */
     BytePointer roundA(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda) {
         scratch.ensure(m, n, k);
-        aStageMemory.set_data_handle(scratch.a().f32());
-        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
         BytePointer rounded = new BytePointer((long) m * k * 2);
-        aMemory.set_data_handle(rounded);
-        aToBf16.execute(s, aStageMemory, aMemory);
+        roundAInto(s, scratch, a, aOffset, lda, rounded);
         s._wait();
         return rounded;
+    }
+
+    /** Stages op(A) in the scratch's float32 buffer and rounds it into {@code bf16}, which becomes A's memory. */
+    private void roundAInto(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, BytePointer bf16) {
+        aStageMemory.set_data_handle(scratch.a().f32());
+        aMemory.set_data_handle(bf16);
+        copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
+        aToBf16.execute(s, aStageMemory, aMemory);
     }
 
     /** As {@link #multiply(stream, Bf16Scratch, float[], int, int, float[], int, int, float[], int, int)} with op(A) from {@link #roundA}. */

@@ -15,9 +15,9 @@ import org.apache.spark.sql.Dataset;
  * Resolves {@code precision=auto} for a fit before its rows are cached: a fit resuming a checkpoint
  * keeps the checkpoint's precision; otherwise one task on an executor reads the first valid training
  * rows of the first partition that has any (one training chunk's worth) and runs
- * {@link PrecisionProbe} on them, so that the choice reflects the CPU that trains. The choice depends on timings, so a run that must be reproducible
- * sets the precision explicitly (a fit that chose bfloat16 gives the weights of
- * {@code precision=bfloat16}, and likewise for float32).
+ * {@link PrecisionProbe} on them, so that the choice reflects the CPU that trains. The choice
+ * depends on timings, so a run that must be reproducible sets the precision explicitly (a fit that
+ * chose bfloat16 gives the weights of {@code precision=bfloat16}, and likewise for float32).
  */
 final class AutoPrecision {
     private AutoPrecision() {
@@ -28,14 +28,13 @@ final class AutoPrecision {
      */
     static PrecisionChoice choose(Dataset<?> dataset, RowReader reader, String indicatorCol, VaeLayout layout,
                                   int chunkRows, long seed, String checkpointDir) {
+        SparkContext sc = dataset.sparkSession().sparkContext();
         if (!checkpointDir.isEmpty()) {
-            PrecisionChoice resumed = PrecisionChoice.ofCheckpoint(checkpointDir,
-                    dataset.sparkSession().sparkContext().hadoopConfiguration());
+            PrecisionChoice resumed = PrecisionChoice.ofCheckpoint(checkpointDir, sc.hadoopConfiguration());
             if (resumed != null) {
                 return resumed;
             }
         }
-        SparkContext sc = dataset.sparkSession().sparkContext();
         JavaRDD<double[]> rows = TrainingInput.decode(dataset, reader, indicatorCol, false);
         // One job on one partition: its first valid rows are probed where they are read.
         JavaRDD<PrecisionChoice> probes = rows.mapPartitions(it -> {

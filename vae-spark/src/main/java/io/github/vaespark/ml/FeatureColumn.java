@@ -207,9 +207,7 @@ final class FeatureColumn implements RowReader {
                     }
                     if (values instanceof UnsafeArrayData unsafe) {
                         // A dense vector's values have no nulls: one copy of the doubles.
-                        Platform.copyMemory(unsafe.getBaseObject(), unsafe.getBaseOffset()
-                                        + UnsafeArrayData.calculateHeaderPortionInBytes(dim),
-                                out, Platform.DOUBLE_ARRAY_OFFSET, (long) dim * Double.BYTES);
+                        copyDoubles(unsafe, out);
                     } else {
                         for (int k = 0; k < dim; k++) {
                             out[k] = values.getDouble(k);
@@ -225,14 +223,13 @@ final class FeatureColumn implements RowReader {
                 boolean floats = kind == Kind.FLOAT_ARRAY;
                 if (array instanceof UnsafeArrayData unsafe && !hasNulls(unsafe)) {
                     // The elements follow the header densely: read them without a check per element.
-                    Object base = unsafe.getBaseObject();
-                    long at = unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(dim);
                     if (floats) {
+                        long at = elementsOffset(unsafe);
                         for (int k = 0; k < dim; k++) {
-                            out[k] = Platform.getFloat(base, at + (long) k * Float.BYTES);
+                            out[k] = Platform.getFloat(unsafe.getBaseObject(), at + (long) k * Float.BYTES);
                         }
                     } else {
-                        Platform.copyMemory(base, at, out, Platform.DOUBLE_ARRAY_OFFSET, (long) dim * Double.BYTES);
+                        copyDoubles(unsafe, out);
                     }
                     return validate(out, where);
                 }
@@ -248,10 +245,21 @@ final class FeatureColumn implements RowReader {
         return validate(out, where);
     }
 
-    /** Whether any element's null bit is set (the bitmap follows the element count in the header). */
+    /** Where an unsafe array's elements start: after its element count and null bitmap. */
+    private static long elementsOffset(UnsafeArrayData array) {
+        return array.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(array.numElements());
+    }
+
+    /** The doubles of an unsafe array without nulls, copied in one piece into {@code out}. */
+    private static void copyDoubles(UnsafeArrayData array, double[] out) {
+        Platform.copyMemory(array.getBaseObject(), elementsOffset(array), out, Platform.DOUBLE_ARRAY_OFFSET,
+                (long) array.numElements() * Double.BYTES);
+    }
+
+    /** Whether any element's null bit is set (the bitmap lies between the element count and the elements). */
     private static boolean hasNulls(UnsafeArrayData array) {
-        long words = (UnsafeArrayData.calculateHeaderPortionInBytes(array.numElements()) - 8) / 8;
         long at = array.getBaseOffset() + 8;
+        long words = (elementsOffset(array) - at) / 8;
         long bits = 0;
         for (long w = 0; w < words; w++) {
             bits |= Platform.getLong(array.getBaseObject(), at + 8 * w);

@@ -13,8 +13,9 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * is kept as it is (copied once, since Spark reuses row objects, into buffers reused batch after
  * batch), its features are read straight into the batch buffer, and the appended columns are
  * joined to it without converting the other columns to external objects and back; the output
- * row and its appended cells are reused from row to row, so a batch allocates nothing per row. Computes exactly what {@link RowTransformer} computes
- * (the same batches and kernels), which streaming inputs still use.
+ * row and its appended cells are reused from row to row, so a batch allocates nothing per row.
+ * Computes exactly what {@link RowTransformer} computes (the same batches and kernels), which
+ * streaming inputs still use.
  */
 final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
     private static final long serialVersionUID = 1L;

@@ -11,7 +11,7 @@ import org.apache.spark.unsafe.Platform;
  * {@code DenseVector} (type 1, no size, no indices, the values as doubles), written straight from
  * a column of a kernel matrix: no intermediate double[] or vector object per row. An instance is
  * one reusable cell of a fixed size, overwritten by each {@link #fill} (for outputs whose consumer
- * copies what it keeps); {@link #column} makes a fresh one.
+ * copies what it keeps).
  */
 final class VectorCells {
     /** VectorUDT's type tag of a dense vector. */
@@ -51,10 +51,5 @@ final class VectorCells {
                     values.getBaseObject(), valuesOffset, (long) rows * Double.BYTES);
         }
         return row;
-    }
-
-    /** Column {@code j} of {@code m} as a fresh dense vector's internal row. */
-    static InternalRow column(DenseMatrix<?> m, Object data, int j) {
-        return new VectorCells(m.rows()).fill(m, data, j);
     }
 }

@@ -140,15 +140,19 @@ final class Checkpoints {
         }
     }
 
-    private TrainingState load(FileSystem fs, Path dir, int numParams, double stepSize) throws IOException {
+    /** A checkpoint's state.json, refused when larger than a state can be. */
+    private static byte[] readState(FileSystem fs, Path dir) throws IOException {
         Path statePath = new Path(dir, "state.json");
         if (fs.getFileStatus(statePath).getLen() > MAX_STATE_BYTES) {
             throw new IOException(statePath + " is larger than " + MAX_STATE_BYTES + " bytes");
         }
-        byte[] stateBytes;
         try (FSDataInputStream in = fs.open(statePath)) {
-            stateBytes = in.readAllBytes();
+            return in.readAllBytes();
         }
+    }
+
+    private TrainingState load(FileSystem fs, Path dir, int numParams, double stepSize) throws IOException {
+        byte[] stateBytes = readState(fs, dir);
         try (CheckpointArrays.Reader reader = CheckpointArrays.open(fs, new Path(dir, "arrays.bin"), stateBytes)) {
             // The header vouched for state.json: refuse another training before reading the arrays.
             JsonNode state = JSON.readTree(stateBytes);
@@ -177,19 +181,13 @@ final class Checkpoints {
             FileSystem fs = checkpoints.root.getFileSystem(hadoopConf);
             List<Path> found = checkpoints.list(fs);
             for (int i = found.size() - 1; i >= 0; i--) {
-                Path statePath = new Path(found.get(i), "state.json");
                 try {
-                    if (fs.getFileStatus(statePath).getLen() > MAX_STATE_BYTES) {
-                        continue;
-                    }
-                    try (FSDataInputStream in = fs.open(statePath)) {
-                        JsonNode precision = JSON.readTree(in.readAllBytes()).path("identity").path("precision");
-                        if (precision.isTextual()) {
-                            return precision.asText();
-                        }
+                    JsonNode precision = JSON.readTree(readState(fs, found.get(i))).path("identity").path("precision");
+                    if (precision.isTextual()) {
+                        return precision.asText();
                     }
                 } catch (IOException e) {
-                    LOG.debug("vae-spark: {} does not read: {}", statePath, e.getMessage());
+                    LOG.debug("vae-spark: the state of {} does not read: {}", found.get(i), e.getMessage());
                 }
             }
             return null;

@@ -44,7 +44,7 @@ class VectorCellsTest {
             double[] full = new double[7];
             k.getColumn(all, j, full);
             System.arraycopy(full, 1, expected, 0, 4);
-            InternalRow cell = VectorCells.column(view, k.data(view), j);
+            InternalRow cell = new VectorCells(view.rows()).fill(view, k.data(view), j);
             InternalRow reference = VECTOR.serialize(new DenseVector(expected));
             assertEquals(reference.getByte(0), cell.getByte(0));
             assertEquals(reference.isNullAt(1), cell.isNullAt(1));
