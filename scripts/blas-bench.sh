@@ -15,7 +15,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 vae_build
-echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs) ($(nproc) cores; $(grep -m1 -o -w -E 'avx512f|avx2' /proc/cpuinfo | head -n 1 || echo 'no AVX2'))"
+echo "cpu: $(cpu_summary)"
 echo "libblas.so.3 -> $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo none)"
 echo "OPENBLAS_CORETYPE=${OPENBLAS_CORETYPE:-(unset)}"
 for choice in $CHOICES; do

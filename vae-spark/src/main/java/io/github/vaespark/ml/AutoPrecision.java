@@ -1,5 +1,6 @@
 package io.github.vaespark.ml;
 
+import io.github.vaespark.blas.OneDnn;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.train.JobProperties;
 import io.github.vaespark.train.PrecisionChoice;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.Dataset;
  * Resolves {@code precision=auto} for a fit before its rows are cached: a fit resuming a checkpoint
  * keeps the checkpoint's precision; otherwise one task on an executor reads the first valid training
  * rows of the first partition that has any (one training chunk's worth) and runs
- * {@link PrecisionProbe} on them, so that the choice reflects the CPU that trains. The choice
+ * {@link PrecisionProbe} on them, so that the choice reflects the CPU that trains (in local mode,
+ * where the tasks run on the driver's CPU, a CPU without native bfloat16 is answered without a job). The choice
  * depends on timings, so a run that must be reproducible sets the precision explicitly (a fit that
  * chose bfloat16 gives the weights of {@code precision=bfloat16}, and likewise for float32).
  */
@@ -34,6 +36,10 @@ final class AutoPrecision {
             if (resumed != null) {
                 return resumed;
             }
+        }
+        if (sc.isLocal() && !OneDnn.platformSupportsBf16()) {
+            // The tasks run in this JVM, on this CPU: the probe would say the same without a job.
+            return PrecisionProbe.notNative();
         }
         JavaRDD<double[]> rows = TrainingInput.decode(dataset, reader, indicatorCol, false);
         // One job on one partition: its first valid rows are probed where they are read.

@@ -29,6 +29,11 @@ public final class PrecisionProbe {
     private PrecisionProbe() {
     }
 
+    /** The choice where bfloat16 cannot run natively in this JVM: float32, saying why. */
+    public static PrecisionChoice notNative() {
+        return PrecisionChoice.float32Because("bfloat16 is not native here: " + OneDnn.description());
+    }
+
     /**
      * The choice for {@code layout} trained in chunks of {@code chunkRows} columns.
      *
@@ -37,7 +42,7 @@ public final class PrecisionProbe {
      */
     public static PrecisionChoice run(VaeLayout layout, List<double[]> rows, int chunkRows, long seed) {
         if (!OneDnn.platformSupportsBf16()) {
-            return PrecisionChoice.float32Because("bfloat16 is not native here: " + OneDnn.description());
+            return notNative();
         }
         if (rows.isEmpty()) {
             return PrecisionChoice.float32Because("no valid row to probe bfloat16 with");
@@ -48,7 +53,7 @@ public final class PrecisionProbe {
         Chunk float32 = new Chunk(layout, Float32Kernels.INSTANCE, rows, n, initial, seed);
         LossSums f = float32.gradient();
         if (!Bfloat16Kernels.INSTANCE.nativeBf16()) {
-            return PrecisionChoice.float32Because("bfloat16 is not native here: " + OneDnn.description());
+            return notNative();
         }
         Chunk bfloat16 = new Chunk(layout, Bfloat16Kernels.INSTANCE, rows, n, initial, seed);
         LossSums b = bfloat16.gradient();

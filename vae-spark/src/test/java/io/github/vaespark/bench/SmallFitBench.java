@@ -17,7 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * pays JIT warm-up, as in a notebook; later ones are what a CrossValidator pays) on the first rows
  * of Fashion-MNIST, cached as a DataFrame of a {@code features} vector column. Prints one JSON
  * line per fit: wall time, time before the first step (caching the blocks + starting the training
- * job), first and steady-state epoch times and end-to-end rows/s. Not a unit test.
+ * job), first and steady-state epoch times and end-to-end rows/s. {@code --precisions} (e.g.
+ * {@code float32,bfloat16,auto}) alternates the precision param from fit to fit, each line saying
+ * what was asked for and what the model ran. Not a unit test.
  * Usage: SmallFitBench [--key value]... (see the defaults below).
  */
 public final class SmallFitBench {
@@ -27,7 +29,8 @@ public final class SmallFitBench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchArgs.parse(argv,
                 "data", "/usr/share/datasets/fashion-mnist", "rows", "8000", "epochs", "10", "batches", "1024,128",
-                "fits", "3", "master", "local[2]", "exchange-mode", "barrier", "seed", "1", "conf", "", "log-level", "WARN");
+                "fits", "3", "precisions", "float32", "master", "local[2]", "exchange-mode", "barrier", "seed", "1", "conf", "",
+                "log-level", "WARN");
         SparkSession spark = BenchArgs.session(a.get("master"), "vae-spark small fits", a.get("conf"));
         spark.sparkContext().setLogLevel(a.get("log-level"));
         Dataset<Row> train = BenchArgs.fashionMnist(spark, a.get("data"), "train", Integer.parseInt(a.get("rows")))
@@ -40,19 +43,25 @@ public final class SmallFitBench {
         spark.sparkContext().addSparkListener(jobLog);
         for (String batch : a.get("batches").split(",")) {
             for (int f = 0; f < fits; f++) {
-                VariationalAutoencoder vae = new VariationalAutoencoder().setLikelihood("bernoulli")
-                        .setEncoderLayers(new int[] {512, 256}).setLatentDim(20).setStepSize(1e-3)
-                        .setBatchSize(Integer.parseInt(batch)).setMaxEpochs(epochs)
-                        .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"));
-                jobLog.reset();
-                long t0 = System.nanoTime();
-                VariationalAutoencoderModel model = vae.fit(train);
-                double fitSeconds = (System.nanoTime() - t0) / 1e9;
-                fitIndex++;
-                Thread.sleep(200); // the listener bus delivers the last job's end
-                System.err.println("fit " + fitIndex + " jobs: " + jobLog.jobs());
-                System.out.println(BenchArgs.json(figures(model.summary().history(), fitSeconds, rows, batch, f + 1,
-                        fitIndex, a.get("master"))));
+                for (String precision : a.get("precisions").split(",")) {
+                    VariationalAutoencoder vae = new VariationalAutoencoder().setLikelihood("bernoulli")
+                            .setEncoderLayers(new int[] {512, 256}).setLatentDim(20).setStepSize(1e-3)
+                            .setBatchSize(Integer.parseInt(batch)).setMaxEpochs(epochs).setPrecision(precision)
+                            .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"));
+                    jobLog.reset();
+                    long t0 = System.nanoTime();
+                    VariationalAutoencoderModel model = vae.fit(train);
+                    double fitSeconds = (System.nanoTime() - t0) / 1e9;
+                    fitIndex++;
+                    Thread.sleep(200); // the listener bus delivers the last job's end
+                    System.err.println("fit " + fitIndex + " jobs: " + jobLog.jobs());
+                    Map<String, Object> figures = figures(model.summary().history(), fitSeconds, rows, batch, f + 1,
+                            fitIndex, a.get("master"));
+                    figures.put("precision", precision);
+                    figures.put("precision_chosen", model.summary().precision());
+                    figures.put("precision_reason", model.summary().precisionReason());
+                    System.out.println(BenchArgs.json(figures));
+                }
             }
         }
         spark.stop();

@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.vaespark.blas.OneDnn;
 import io.github.vaespark.nn.Bfloat16Kernels;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +58,37 @@ class AutoPrecisionFitTest {
         VariationalAutoencoderModel explicit = vae("float32").fit(data);
         assertEquals("float32", explicit.summary().precision());
         assertEquals("", explicit.summary().precisionReason());
+    }
+
+    @Test
+    void localModeAsksForAProbeJobOnlyWhereBfloat16CanBeNative() throws java.util.concurrent.TimeoutException {
+        AtomicInteger probes = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart e) {
+                String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
+                if (d != null && d.contains("precision=auto probe")) {
+                    probes.incrementAndGet();
+                }
+            }
+        };
+        org.apache.spark.SparkContext sc = data.sparkSession().sparkContext();
+        sc.addSparkListener(listener);
+        try {
+            VariationalAutoencoderModel auto = vae("auto").setMaxEpochs(1).fit(data);
+            sc.listenerBus().waitUntilEmpty();
+            boolean platform = OneDnn.platformSupportsBf16();
+            System.out.println("AutoPrecisionFitTest: platform bfloat16 " + platform + ", probe jobs " + probes.get()
+                    + ", chose " + auto.getPrecision() + ": " + auto.summary().precisionReason());
+            // local[2]: the tasks run on this CPU, so without avx512_bf16/amx_bf16 nothing needs probing
+            assertEquals(platform ? 1 : 0, probes.get());
+            if (!platform) {
+                assertEquals("float32", auto.getPrecision());
+                assertTrue(auto.summary().precisionReason().contains("not native"), auto.summary().precisionReason());
+            }
+        } finally {
+            sc.removeSparkListener(listener);
+        }
     }
 
     @Test
