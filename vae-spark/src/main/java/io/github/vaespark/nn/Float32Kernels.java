@@ -388,8 +388,8 @@ public class Float32Kernels implements Kernels<float[]> {
             int lb = logits.offset() + j * logits.majorStride();
             int xb = x.offset() + j * x.majorStride();
             // e^{-|o|} of the whole column first, in a loop of its own: the exponential's calls then
-            // overlap in the CPU instead of waiting on the loop below (the same values, about 1.5x
-            // faster on a Xeon with AVX-512 than one loop doing both).
+            // overlap in the CPU instead of waiting on the loop below (the same values; the kernel
+            // about 7 % faster on a Xeon with AVX-512 than with one loop doing both).
             for (int i = 0; i < rows; i++) {
                 exps[i] = Math.exp(-Math.abs((double) l[lb + i]));
             }
