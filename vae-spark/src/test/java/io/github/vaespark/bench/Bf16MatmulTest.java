@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.vaespark.blas.CpuFeatures;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,8 +29,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * dnnl natives on the test class path).
  */
 class Bf16MatmulTest {
-    @BeforeAll
-    static void needsBf16Hardware() {
+    /** Per test, not per class, so that each skipped case is counted as skipped in the test report. */
+    @BeforeEach
+    void needsBf16Hardware() {
         String arch = System.getProperty("os.name") + " " + System.getProperty("os.arch");
         boolean linuxX86 = arch.equals("Linux amd64");
         CpuFeatures cpu = CpuFeatures.current();
