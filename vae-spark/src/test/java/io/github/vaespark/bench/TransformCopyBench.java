@@ -22,7 +22,7 @@ import org.apache.spark.sql.functions;
  * Parquet against writing as many rows of as many {@code rand()} values. Prints rows/s, the
  * ratios of times (transform / copy) as medians, the CPU and the BLAS. Not a unit test.
  * Usage: TransformCopyBench [--rows N] [--dims "32 128 784"] [--kinds "array vector"] [--runs N]
- * [--sampleRows N] [--dir DIR]
+ * [--sampleRows N (0: no sampling comparison)] [--dir DIR]
  */
 public final class TransformCopyBench {
     private TransformCopyBench() {
@@ -54,7 +54,10 @@ public final class TransformCopyBench {
                 }
                 run(spark, model, input, dir, rows, kind + " " + dim, Integer.parseInt(a.get("runs")));
             }
-            sample(spark, model, Long.parseLong(a.get("sampleRows")), dir, dim);
+            long sampleRows = Long.parseLong(a.get("sampleRows"));
+            if (sampleRows > 0) {  // --sampleRows 0 leaves the sampling comparison out
+                sample(spark, model, sampleRows, dir, dim);
+            }
         }
         spark.stop();
     }
