@@ -17,9 +17,10 @@ import org.apache.spark.sql.Dataset;
  * keeps the checkpoint's precision; otherwise one task on an executor reads the first valid training
  * rows of the first partition that has any (one training chunk's worth) and runs
  * {@link PrecisionProbe} on them, so that the choice reflects the CPU that trains (in local mode,
- * where the tasks run on the driver's CPU, a CPU without native bfloat16 is answered without a job). The choice
- * depends on timings, so a run that must be reproducible sets the precision explicitly (a fit that
- * chose bfloat16 gives the weights of {@code precision=bfloat16}, and likewise for float32).
+ * where the tasks run on the driver's CPU, a CPU without native bfloat16 is answered without a
+ * job). The choice depends on timings, so a run that must be reproducible sets the precision
+ * explicitly (a fit that chose bfloat16 gives the weights of {@code precision=bfloat16}, and
+ * likewise for float32).
  */
 final class AutoPrecision {
     private AutoPrecision() {
