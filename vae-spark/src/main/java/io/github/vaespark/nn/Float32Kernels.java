@@ -473,9 +473,20 @@ public class Float32Kernels implements Kernels<float[]> {
         float[] d = data(m);
         for (int j = 0; j < m.cols(); j++) {
             int base = m.offset() + j * m.majorStride();
-            for (int i = 0; i < m.rows(); i++) {
-                d[base + i] = (float) (1 / (1 + Math.exp(-d[base + i])));
-            }
+            sigmoidRange(d, base, base + m.rows());
+        }
+    }
+
+    /**
+     * d[i] = sigmoid(d[i]) as 1 / (1 + e) for d[i] >= 0, e · (1 / (1 + e)) below, with e = e^{-|d[i]|}
+     * from {@link ExpMinusAbs}: one array and one index, so C2 vectorises the loop in float32.
+     */
+    private static void sigmoidRange(float[] d, int from, int to) {
+        for (int i = from; i < to; i++) {
+            float v = d[i];
+            float e = ExpMinusAbs.of(v);
+            float positive = 0.5f + 0.5f * Math.copySign(1f, v);
+            d[i] = (positive + (1 - positive) * e) * (1 / (1 + e));
         }
     }
 }

@@ -65,6 +65,25 @@ class BernoulliNllTest {
     }
 
     @Test
+    void sigmoidIsTheLogisticFunction() {
+        double[] v = logits();
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        double[] d = v.clone();
+        Float32Kernels.INSTANCE.sigmoid(Float32Kernels.INSTANCE.matrix(f, 0, ROWS, COLS));
+        Float64Kernels.INSTANCE.sigmoid(Float64Kernels.INSTANCE.matrix(d, 0, ROWS, COLS));
+        for (int i = 0; i < v.length; i++) {
+            double exact = 1 / (1 + Math.exp(-(float) v[i]));
+            assertEquals(exact, f[i], 3e-7, "float32 sigmoid of " + (float) v[i]);
+            assertEquals(1 / (1 + Math.exp(-v[i])), d[i], 1e-15, "float64 sigmoid of " + v[i]);
+        }
+        assertEquals(0.5f, f[0]);
+        assertEquals(0.5f, f[1]);
+    }
+
+    @Test
     void float32ExponentialIsAccurate() {
         double worst = 0;
         double worstBelow8 = 0;
