@@ -417,9 +417,9 @@ public class Float32Kernels implements Kernels<float[]> {
             }
             if (gradient) {
                 for (int i = 0; i < rows; i++) {
-                    // sigmoid(o) = 1 / (1 + e) for o >= 0 (and +0), e · (1 / (1 + e)) below (and for
-                    // -0); the sign picks by multiplying with 0 or 1 (exact), not by an unpredictable branch.
-                    float positive = 0.5f + 0.5f * Math.copySign(1f, o[i]);
+                    // sigmoid(o) = 1 / (1 + e) for o > 0, e · (1 / (1 + e)) otherwise (the same at ±0);
+                    // the sign picks by multiplying with 0 or 1 (exact), not by an unpredictable branch.
+                    float positive = ExpMinusAbs.positive(o[i]);
                     o[i] = (positive + (1 - positive) * e[i]) * (1 / (1 + e[i])) - xc[i];
                 }
                 System.arraycopy(o, 0, l, lb, rows);
@@ -478,14 +478,14 @@ public class Float32Kernels implements Kernels<float[]> {
     }
 
     /**
-     * d[i] = sigmoid(d[i]) as 1 / (1 + e) for d[i] >= 0, e · (1 / (1 + e)) below, with e = e^{-|d[i]|}
+     * d[i] = sigmoid(d[i]) as 1 / (1 + e) for d[i] > 0, e · (1 / (1 + e)) otherwise, with e = e^{-|d[i]|}
      * from {@link ExpMinusAbs}: one array and one index, so C2 vectorises the loop in float32.
      */
     private static void sigmoidRange(float[] d, int from, int to) {
         for (int i = from; i < to; i++) {
             float v = d[i];
             float e = ExpMinusAbs.of(v);
-            float positive = 0.5f + 0.5f * Math.copySign(1f, v);
+            float positive = ExpMinusAbs.positive(v);
             d[i] = (positive + (1 - positive) * e) * (1 / (1 + e));
         }
     }
