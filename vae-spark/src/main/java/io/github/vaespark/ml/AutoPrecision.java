@@ -42,7 +42,7 @@ final class AutoPrecision {
             // The tasks run in this JVM, on this CPU: the probe would say the same without a job.
             return PrecisionProbe.notNative();
         }
-        JavaRDD<double[]> rows = TrainingInput.decode(dataset, reader, indicatorCol, false);
+        JavaRDD<double[]> rows = TrainingInput.decode(dataset, reader, indicatorCol, false, false);
         // One job on one partition: its first valid rows are probed where they are read.
         JavaRDD<PrecisionChoice> probes = rows.mapPartitions(it -> {
             List<double[]> sample = new ArrayList<>();

@@ -26,9 +26,13 @@ final class TrainingInput {
      * Rows of the features column, decoded and validated; null marks a skipped invalid row. A
      * features column is read from Spark's internal rows (no Row or vector object per row, no
      * deserializer to generate); table columns from Rows.
+     *
+     * @param reuseArray if set, a partition's rows are all decoded into one array, valid until the
+     *                   iterator's next call (for a consumer that copies each row at once: no
+     *                   allocation per row, so caching a large set triggers far fewer collections)
      */
     static JavaRDD<double[]> decode(Dataset<?> dataset, RowReader features, String indicatorCol,
-                                    boolean validationRows) {
+                                    boolean validationRows, boolean reuseArray) {
         List<Column> columns = new ArrayList<>();
         for (String c : features.columns()) {
             columns.add(functions.col(c));
@@ -41,7 +45,7 @@ final class TrainingInput {
         if (features instanceof FeatureColumn column) {
             JavaRDD<InternalRow> rows = selected.queryExecution().toRdd().toJavaRDD();
             return rows.mapPartitionsWithIndex((partition, it) -> new Decoded<InternalRow>(it, partition,
-                    column.dim(), indicatorCol, validationRows) {
+                    column.dim(), indicatorCol, validationRows, reuseArray) {
                 @Override
                 boolean read(InternalRow row, String where, double[] out) {
                     return column.read(row, 0, where, out);
@@ -54,7 +58,7 @@ final class TrainingInput {
             }, true);
         }
         return selected.toJavaRDD().mapPartitionsWithIndex((partition, it) -> new Decoded<Row>(it, partition,
-                features.dim(), indicatorCol, validationRows) {
+                features.dim(), indicatorCol, validationRows, reuseArray) {
             @Override
             boolean read(Row row, String where, double[] out) {
                 return features.read(row, where, out);
@@ -75,21 +79,24 @@ final class TrainingInput {
         private final String indicatorCol;
         private final boolean hasIndicator;
         private final boolean validationRows;
+        private final double[] shared;
         private long index;
         private double[] next;
         private boolean ready;
 
         /**
          * With {@code indicatorCol} empty every row is kept; else only those whose indicator equals
-         * {@code validationRows}.
+         * {@code validationRows}. With {@code reuseArray} every row is decoded into one array.
          */
-        Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, boolean validationRows) {
+        Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, boolean validationRows,
+                boolean reuseArray) {
             this.rows = rows;
             this.partition = partition;
             this.dim = dim;
             this.indicatorCol = indicatorCol;
             this.hasIndicator = !indicatorCol.isEmpty();
             this.validationRows = validationRows;
+            this.shared = reuseArray ? new double[dim] : null;
         }
 
         /** Reads the features into {@code out}; false for an invalid row that is skipped. */
@@ -114,7 +121,7 @@ final class TrainingInput {
                         continue;
                     }
                 }
-                double[] values = new double[dim];
+                double[] values = shared != null ? shared : new double[dim];
                 next = read(row, where, values) ? values : null;
                 ready = true;
             }
@@ -137,7 +144,7 @@ final class TrainingInput {
      */
     static TrainingData cache(Dataset<?> dataset, RowReader features, String indicatorCol, boolean validationRows,
                               Precision precision, int maxPartitions, ExchangeMode exchangeMode, String name) {
-        return TrainingData.cache(decode(dataset, features, indicatorCol, validationRows), features.dim(),
+        return TrainingData.cache(decode(dataset, features, indicatorCol, validationRows, true), features.dim(),
                 precision, maxPartitions, exchangeMode, StorageLevel.MEMORY_AND_DISK(), name);
     }
 }

@@ -60,7 +60,8 @@ public final class TrainingData {
     /**
      * Stacks {@code rows} into blocks, caches them and counts them (one Spark job).
      *
-     * @param rows          feature rows of length {@code dim}; a null element is an invalid row that was skipped
+     * @param rows          feature rows of length {@code dim}; a null element is an invalid row that was skipped;
+     *                      each row is copied when the iterator yields it, so a producer may reuse one array
      * @param maxPartitions if the input has more partitions, they are coalesced (without a shuffle) to this many
      * @param exchangeMode  how training will read the blocks: Spark refuses barrier stages whose narrow
      *                      ancestors have another number of partitions (coalesce, union, …), so if a barrier
