@@ -227,6 +227,23 @@ public final class VaeNetwork<A> {
      */
     public LossSums accumulateGradient(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
                                        BackwardListener listener) {
+        return backward(params, x, ws, beta, grad, listener, 1);
+    }
+
+    /**
+     * As {@link #accumulateGradient(Object, DenseMatrix, Workspace, double, Object, BackwardListener)}
+     * into a {@code grad} that is all zeros on entry: each block of weights is written by its one
+     * product (GEMM with beta 0: the bfloat16 GEMM then neither stages the old values nor adds them),
+     * the other parameters are added to the zeros. The same values as accumulating into zeros.
+     */
+    public LossSums gradientIntoZeros(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
+                                      BackwardListener listener) {
+        return backward(params, x, ws, beta, grad, listener, 0);
+    }
+
+    /** The forward and backward pass; {@code weightBeta} is the beta of the weight-gradient products. */
+    private LossSums backward(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
+                              BackwardListener listener, double weightBeta) {
         int n = x.cols();
         if (n == 0) {
             return new LossSums();
@@ -255,13 +272,13 @@ public final class VaeNetwork<A> {
             if (i == 0 && conditions != null) {
                 // [z; c] input: the z columns pass the gradient on, the c columns only get weight gradients.
                 int l = layout.latentDim();
-                k.gemm(false, true, 1, delta, z, 1, weightColumns(grad, d, 0, l));
-                k.gemm(false, true, 1, delta, conditions, 1, weightColumns(grad, d, l, d.in()));
+                k.gemm(false, true, 1, delta, z, weightBeta, weightColumns(grad, d, 0, l));
+                k.gemm(false, true, 1, delta, conditions, weightBeta, weightColumns(grad, d, l, d.in()));
                 next = ws.delta(useA, l, n);
                 k.gemm(true, false, 1, weightColumns(params, d, 0, l), delta, 0, next);
             } else {
                 DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
-                k.gemm(false, true, 1, delta, input, 1, weights(grad, d));
+                k.gemm(false, true, 1, delta, input, weightBeta, weights(grad, d));
                 next = ws.delta(useA, d.in(), n);
                 k.gemm(true, false, 1, weights(params, d), delta, 0, next);
             }
@@ -286,9 +303,9 @@ public final class VaeNetwork<A> {
             }
             k.addRowSums(delta, grad, d.biasOffset());
             if (i == 0) {
-                firstLayerWeightGradient(d, delta, x, grad, listener);
+                firstLayerWeightGradient(d, delta, x, grad, listener, weightBeta);
             } else {
-                k.gemm(false, true, 1, delta, ws.encoder(i - 1, n), 1, weights(grad, d));
+                k.gemm(false, true, 1, delta, ws.encoder(i - 1, n), weightBeta, weights(grad, d));
             }
             if (i > 0) {
                 DenseMatrix<?> next = ws.delta(useA, d.in(), n);
@@ -308,12 +325,12 @@ public final class VaeNetwork<A> {
      * reporting each finished block (with the bias, already done) to the listener.
      */
     private void firstLayerWeightGradient(VaeLayout.Dense d, DenseMatrix<?> delta, DenseMatrix<?> x, A grad,
-                                          BackwardListener listener) {
+                                          BackwardListener listener, double weightBeta) {
         int[] bounds = layout.firstLayerGradientBlocks();
         for (int b = bounds.length - 1; b > 0; b--) {
             int from = bounds[b - 1];
             int to = bounds[b];
-            k.gemm(false, true, 1, delta, k.rowRange(x, from, to), 1,
+            k.gemm(false, true, 1, delta, k.rowRange(x, from, to), weightBeta,
                     k.matrix(grad, d.weightOffset() + from * d.out(), d.out(), to - from));
             if (listener != null && from > 0) {
                 listener.tailDone(d.weightOffset() + from * d.out());

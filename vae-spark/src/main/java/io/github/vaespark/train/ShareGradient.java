@@ -166,13 +166,16 @@ public final class ShareGradient {
         return slot.gradient;
     }
 
-    /** Adds the gradient sum of permutation positions [from, to) (at most the capacity) to {@code gradient}. */
+    /**
+     * The gradient sum of permutation positions [from, to) (at most the capacity) into
+     * {@code gradient}, which every caller has just zeroed.
+     */
     private static <A> LossSums chunk(Share<A> share, VaeNetwork<A> network, Workspace<A> ws, double[] noiseScratch,
                                       A gradient, int from, int to, BackwardListener listener) {
         Kernels<A> kernels = network.kernels();
         DenseMatrix<?> x = share.rows().load(kernels, ws, share.perm(), from, to - from, share.noiseSeed(),
                 share.keyBase(), noiseScratch);
-        return network.accumulateGradient(share.weights(), x, ws, share.beta(), gradient, listener);
+        return network.gradientIntoZeros(share.weights(), x, ws, share.beta(), gradient, listener);
     }
 
     /** The seed of the noise stream of one epoch. */

@@ -1,0 +1,88 @@
+package io.github.vaespark.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import breeze.linalg.DenseMatrix;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link VaeNetwork#gradientIntoZeros} (weight products written with GEMM beta 0) gives the same
+ * loss sums and the same gradient values as {@link VaeNetwork#accumulateGradient} into zeros, in
+ * float64 and float32, for vector layouts with both likelihoods and a table layout with condition
+ * entries (whose first decoder layer splits its weight gradient in two products).
+ */
+class GradientIntoZerosTest {
+    @Test
+    void float64VectorLayouts() {
+        for (Likelihood likelihood : new Likelihood[] {Likelihood.BERNOULLI, Likelihood.GAUSSIAN}) {
+            check(new VaeLayout(9, new int[] {7, 5}, 3, new int[] {6}, Activation.TANH, likelihood),
+                    Float64Kernels.INSTANCE, likelihood.name());
+        }
+    }
+
+    @Test
+    void float32VectorLayouts() {
+        for (Likelihood likelihood : new Likelihood[] {Likelihood.BERNOULLI, Likelihood.GAUSSIAN}) {
+            check(new VaeLayout(9, new int[] {7, 5}, 3, new int[] {6}, Activation.RELU, likelihood),
+                    Float32Kernels.INSTANCE, likelihood.name());
+        }
+    }
+
+    @Test
+    void tableLayoutWithConditions() {
+        MixedColumns.Builder b = MixedColumns.builder();
+        b.add(MixedColumns.Kind.GAUSSIAN, 1, 1, 0);  // as in GradientCheckTest: masks, a categorical
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 0);
+        b.add(MixedColumns.Kind.CATEGORICAL, 3, 5, 1);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 1);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, 7, 2);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 2);
+        VaeLayout layout = new VaeLayout(b.build(), 2, new int[] {6}, 3, new int[] {5}, Activation.TANH);
+        check(layout, Float64Kernels.INSTANCE, "table, float64");
+        check(layout, Float32Kernels.INSTANCE, "table, float32");
+    }
+
+    private static <A> void check(VaeLayout layout, Kernels<A> k, String what) {
+        int n = 13;
+        VaeNetwork<A> net = new VaeNetwork<>(layout, k);
+        Workspace<A> ws = net.newWorkspace(n);
+        DenseMatrix<?> x = ws.input(n);
+        DenseMatrix<?> eps = ws.epsilon(n);
+        SplittableRandom random = new SplittableRandom(5);
+        double[] row = new double[x.rows()];  // modelled entries, then any condition entries
+        double[] scratch = new double[layout.latentDim()];
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = random.nextInt(2);  // 0/1: valid for every kind of entry in these layouts
+            }
+            k.setColumn(x, j, row);
+            LatentNoise.fillColumn(k, eps, j, 9, j, scratch);
+        }
+        A params = k.fromDoubles(ParameterInit.initialize(layout, 2));
+        A accumulated = k.allocate(layout.numParams());
+        LossSums expected = net.accumulateGradient(params, x, ws, 0.7, accumulated);
+        A written = k.allocate(layout.numParams());
+        LossSums got = net.gradientIntoZeros(params, x, ws, 0.7, written, null);
+        assertEquals(expected.reconstruction(), got.reconstruction(), what);
+        assertEquals(expected.kl(), got.kl(), what);
+        double[] a = doubles(accumulated);
+        double[] w = doubles(written);
+        for (int i = 0; i < a.length; i++) {
+            // delta 0: equal values (a product of -0 may stay -0 where adding it to 0 gives +0)
+            assertEquals(a[i], w[i], 0.0, what + ": parameter " + i);
+        }
+    }
+
+    private static double[] doubles(Object array) {
+        if (array instanceof double[] d) {
+            return d;
+        }
+        float[] f = (float[]) array;
+        double[] out = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = f[i];
+        }
+        return out;
+    }
+}
