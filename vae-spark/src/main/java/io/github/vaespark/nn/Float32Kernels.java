@@ -431,10 +431,7 @@ public class Float32Kernels implements Kernels<float[]> {
         }
         if (gradient) {
             for (int i = 0; i < rows; i++) {
-                // sigmoid(o) = 1 / (1 + e) for o > 0, e · (1 / (1 + e)) otherwise (the same at ±0);
-                // the sign picks by multiplying with 0 or 1 (exact), not by an unpredictable branch.
-                float positive = ExpMinusAbs.positive(o[i]);
-                o[i] = (positive + (1 - positive) * e[i]) * (1 / (1 + e[i])) - x[i];
+                o[i] = logistic(o[i], e[i]) - x[i];
             }
         }
         return nll;
@@ -489,16 +486,19 @@ public class Float32Kernels implements Kernels<float[]> {
         }
     }
 
-    /**
-     * d[i] = sigmoid(d[i]) as 1 / (1 + e) for d[i] > 0, e · (1 / (1 + e)) otherwise, with e = e^{-|d[i]|}
-     * from {@link ExpMinusAbs}: one array and one index, so C2 vectorises the loop in float32.
-     */
+    /** d[i] = sigmoid(d[i]): one array and one index, so C2 vectorises the loop in float32. */
     private static void sigmoidRange(float[] d, int from, int to) {
         for (int i = from; i < to; i++) {
-            float v = d[i];
-            float e = ExpMinusAbs.of(v);
-            float positive = ExpMinusAbs.positive(v);
-            d[i] = (positive + (1 - positive) * e) * (1 / (1 + e));
+            d[i] = logistic(d[i], ExpMinusAbs.of(d[i]));
         }
+    }
+
+    /**
+     * sigmoid(v) given e = e^{-|v|}: 1 / (1 + e) for v &gt; 0, e · (1 / (1 + e)) otherwise (the same
+     * at ±0); the sign picks by multiplying with 0 or 1 (exact), not by an unpredictable branch.
+     */
+    private static float logistic(float v, float e) {
+        float positive = ExpMinusAbs.positive(v);
+        return (positive + (1 - positive) * e) * (1 / (1 + e));
     }
 }

@@ -49,12 +49,10 @@ class GradientCheckTest {
     }
 
     /**
-     * The mixed likelihood of a table (Gaussian, categorical and binary columns, each with a
-     * missing indicator that masks it) with and without condition entries read by both halves.
+     * A table's entries: a Gaussian, a binary, a 3-level categorical and two more binary columns,
+     * three of them with a missing indicator that masks them.
      */
-    @ParameterizedTest(name = "conditions={0} enc={1} dec={2}")
-    @MethodSource("mixedConfigurations")
-    void mixedTableWithConditionsMatchesFiniteDifferences(int conditionDim, int[] enc, int[] dec) {
+    static MixedColumns tableColumns() {
         MixedColumns.Builder b = MixedColumns.builder();
         b.add(MixedColumns.Kind.GAUSSIAN, 1, 1, 0);
         b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 0);
@@ -62,8 +60,17 @@ class GradientCheckTest {
         b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 1);
         b.add(MixedColumns.Kind.BERNOULLI, 1, 7, 2);
         b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 2);
-        MixedColumns columns = b.build();
-        VaeLayout layout = new VaeLayout(columns, conditionDim, enc, 3, dec, Activation.TANH);
+        return b.build();
+    }
+
+    /**
+     * The mixed likelihood of a table (Gaussian, categorical and binary columns, each with a
+     * missing indicator that masks it) with and without condition entries read by both halves.
+     */
+    @ParameterizedTest(name = "conditions={0} enc={1} dec={2}")
+    @MethodSource("mixedConfigurations")
+    void mixedTableWithConditionsMatchesFiniteDifferences(int conditionDim, int[] enc, int[] dec) {
+        VaeLayout layout = new VaeLayout(tableColumns(), conditionDim, enc, 3, dec, Activation.TANH);
         VaeNetwork<double[]> net = new VaeNetwork<>(layout, Float64Kernels.INSTANCE);
         SplittableRandom random = new SplittableRandom(5);
         double[] params = ParameterInit.initialize(layout, 9);

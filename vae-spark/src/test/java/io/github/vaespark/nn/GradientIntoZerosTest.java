@@ -31,14 +31,8 @@ class GradientIntoZerosTest {
 
     @Test
     void tableLayoutWithConditions() {
-        MixedColumns.Builder b = MixedColumns.builder();
-        b.add(MixedColumns.Kind.GAUSSIAN, 1, 1, 0);  // as in GradientCheckTest: masks, a categorical
-        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 0);
-        b.add(MixedColumns.Kind.CATEGORICAL, 3, 5, 1);
-        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 1);
-        b.add(MixedColumns.Kind.BERNOULLI, 1, 7, 2);
-        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 2);
-        VaeLayout layout = new VaeLayout(b.build(), 2, new int[] {6}, 3, new int[] {5}, Activation.TANH);
+        VaeLayout layout = new VaeLayout(GradientCheckTest.tableColumns(), 2, new int[] {6}, 3, new int[] {5},
+                Activation.TANH);
         check(layout, Float64Kernels.INSTANCE, "table, float64");
         check(layout, Float32Kernels.INSTANCE, "table, float32");
     }
