@@ -141,7 +141,7 @@ public final class PrecisionProbe {
         /** The chunk's loss sums at the initial weights; {@link #grad} holds their gradient. */
         LossSums gradient() {
             java.util.Arrays.fill(grad, 0f);
-            return net.accumulateGradient(params, x, ws, 1.0, grad);
+            return net.gradientIntoZeros(params, x, ws, 1.0, grad, null);  // as a training chunk does
         }
 
         double millis() {
