@@ -1,7 +1,6 @@
 package io.github.vaespark.blas;
 
 import java.lang.ref.WeakReference;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,29 +69,6 @@ public final class Bf16Gemm {
         @Override
         public int hashCode() {
             return hash;
-        }
-    }
-
-    /** A thread's most recently used entries, at most {@code capacity}; an entry pushed out is closed. */
-    private static final class RecentlyUsed<K, V extends AutoCloseable> extends LinkedHashMap<K, V> {
-        private final int capacity;
-
-        RecentlyUsed(int capacity) {
-            super(16, 0.75f, true);
-            this.capacity = capacity;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-            if (size() <= capacity) {
-                return false;
-            }
-            try {
-                eldest.getValue().close();
-            } catch (Exception e) {
-                throw new IllegalStateException("Could not free a bfloat16 GEMM resource", e);
-            }
-            return true;
         }
     }
 

@@ -1,8 +1,11 @@
 package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.Bf16DenseStack;
 import io.github.vaespark.blas.Bf16Gemm;
 import io.github.vaespark.blas.OneDnn;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link Kernels} of {@link Precision#BFLOAT16}: mixed precision. Arrays, element-wise work, the
@@ -85,6 +88,37 @@ public final class Bfloat16Kernels extends Float32Kernels {
         }
         Bf16Gemm.gemm(transA, transB, m, n, k, aData, a.offset(), leadingDimension(a),
                 data(b), b.offset(), leadingDimension(b), beta, data(c), c.offset(), leadingDimension(c));
+    }
+
+    /**
+     * The whole stack in oneDNN ({@link Bf16DenseStack}: hidden activations stay native bfloat16)
+     * for the constant weights of inference, when {@link #nativeBf16()}, the hidden activation is
+     * ReLU (oneDNN's tanh and sigmoid differ from Java's in the last bits) and both matrices are
+     * dense; otherwise false.
+     */
+    @Override
+    public boolean runDenseStack(float[] params, List<VaeLayout.Dense> layers, Activation hidden,
+                                 DenseMatrix<?> in, DenseMatrix<?> out) {
+        boolean supported = params == constantWeights && nativeBf16()
+                && (layers.size() == 1 || hidden == Activation.RELU)
+                && in.cols() == out.cols() && in.rows() == layers.get(0).in()
+                && out.rows() == layers.get(layers.size() - 1).out() && dense(in) && dense(out);
+        if (!supported) {
+            return false;
+        }
+        List<Bf16DenseStack.Layer> stack = new ArrayList<>(layers.size());
+        for (int i = 0; i < layers.size(); i++) {
+            VaeLayout.Dense d = layers.get(i);
+            stack.add(new Bf16DenseStack.Layer(d.in(), d.out(), d.weightOffset(), d.biasOffset(),
+                    i < layers.size() - 1));
+        }
+        Bf16DenseStack.run(params, stack, in.cols(), data(in), in.offset(), data(out), out.offset());
+        return true;
+    }
+
+    /** Whether a matrix's columns follow each other without gaps. */
+    private static boolean dense(DenseMatrix<?> m) {
+        return m.cols() == 1 || m.majorStride() == m.rows();
     }
 
     /** The column stride; a single column's is irrelevant and may be anything, so its row count. */

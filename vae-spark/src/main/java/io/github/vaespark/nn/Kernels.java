@@ -2,6 +2,7 @@ package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The element-wise and GEMM kernels of the VAE for one floating-point width.
@@ -40,6 +41,18 @@ public interface Kernels<A> extends Serializable {
      */
     default int batchColumns(int rows, int capacity) {
         return rows;
+    }
+
+    /**
+     * Inference through {@code layers} in one go where these kernels can do it faster than layer by
+     * layer: {@code out} = the last layer's output for the columns of {@code in}, each hidden layer
+     * followed by {@code hidden}, with the same values as {@link #fillColumns}, {@link #gemm} and
+     * {@link #activate} give layer by layer; the hidden activations are not kept anywhere. Returns
+     * false, having done nothing, where these kernels have no such path (the default).
+     */
+    default boolean runDenseStack(A params, List<VaeLayout.Dense> layers, Activation hidden,
+                                  DenseMatrix<?> in, DenseMatrix<?> out) {
+        return false;
     }
 
     /** A column-major view of {@code rows × cols} elements starting at {@code offset}. */

@@ -1,6 +1,8 @@
 package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Forward and backward passes of a VAE over a block of rows stacked as matrix columns, with all
@@ -15,10 +17,21 @@ import breeze.linalg.DenseMatrix;
 public final class VaeNetwork<A> {
     private final VaeLayout layout;
     private final Kernels<A> k;
+    /** The encoder's layers and head, and the decoder's layers and output, for {@link Kernels#runDenseStack}. */
+    private final List<VaeLayout.Dense> encoderStack = new ArrayList<>();
+    private final List<VaeLayout.Dense> decoderStack = new ArrayList<>();
 
     public VaeNetwork(VaeLayout layout, Kernels<A> kernels) {
         this.layout = layout;
         this.k = kernels;
+        for (int i = 0; i < layout.encoderDepth(); i++) {
+            encoderStack.add(layout.encoderLayer(i));
+        }
+        encoderStack.add(layout.head());
+        for (int i = 0; i < layout.decoderDepth(); i++) {
+            decoderStack.add(layout.decoderLayer(i));
+        }
+        decoderStack.add(layout.output());
     }
 
     public VaeLayout layout() {
@@ -46,9 +59,16 @@ public final class VaeNetwork<A> {
         }
     }
 
-    /** Runs the encoder; returns [μ; log σ²] (2·latentDim × n) in the workspace. */
+    /**
+     * Runs the encoder; returns [μ; log σ²] (2·latentDim × n) in the workspace. The hidden layers'
+     * outputs stay in the workspace for the backward pass, except where the kernels run the whole
+     * encoder at once (inference with constant weights, {@link Kernels#runDenseStack}).
+     */
     public DenseMatrix<?> encode(A params, DenseMatrix<?> x, Workspace<A> ws) {
         int n = x.cols();
+        if (k.runDenseStack(params, encoderStack, layout.activation(), x, ws.head(n))) {
+            return ws.head(n);
+        }
         DenseMatrix<?> a = x;
         for (int i = 0; i < layout.encoderDepth(); i++) {
             DenseMatrix<?> out = ws.encoder(i, n);
@@ -93,6 +113,9 @@ public final class VaeNetwork<A> {
             throw new IllegalArgumentException("This decoder takes " + layout.conditionDim() + " condition entries");
         }
         int n = z.cols();
+        if (conditions == null && k.runDenseStack(params, decoderStack, layout.activation(), z, ws.output(n))) {
+            return ws.output(n);
+        }
         DenseMatrix<?> a = z;
         for (int i = 0; i <= layout.decoderDepth(); i++) {
             boolean last = i == layout.decoderDepth();

@@ -6,14 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import breeze.linalg.DenseMatrix;
+import io.github.vaespark.blas.Bf16DenseStack;
 import io.github.vaespark.blas.Bf16Gemm;
 import io.github.vaespark.blas.OneDnn;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link Bfloat16Kernels#gemm} on the views {@link VaeNetwork} passes (operands at an offset inside
@@ -203,22 +207,61 @@ class Bfloat16KernelsTest {
      */
     @Test
     void constantWeightsGiveTheSameBitsAsRoundingInEveryProduct() {
+        // Several layers of one shape (24×24) at different offsets of the one weights array.
+        assertConstantWeightsMatch(new VaeLayout(24, new int[] {24, 24}, 5, new int[] {24, 24}, Activation.RELU,
+                Likelihood.BERNOULLI), new int[] {64, 17, 64, 1}, true);
+    }
+
+    /**
+     * Inference with constant weights runs a ReLU network's encoder and decoder each as one oneDNN
+     * stack (Bf16DenseStack: bias and ReLU in the matmul, hidden activations native bfloat16): the
+     * same bits as layer by layer with bias and ReLU in Java, for the Fashion-MNIST model, an odd
+     * Gaussian one and a single-layer one; tanh keeps the layer-by-layer path.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("stackLayouts")
+    void denseStacksGiveTheSameBitsAsLayerByLayer(String name, VaeLayout layout, boolean stacked) {
+        assertConstantWeightsMatch(layout, new int[] {64, 37, 64}, stacked);
+    }
+
+    static Stream<Arguments> stackLayouts() {
+        return Stream.of(
+                Arguments.of("784-512-256-20 relu bernoulli", new VaeLayout(784, new int[] {512, 256}, 20,
+                        new int[] {256, 512}, Activation.RELU, Likelihood.BERNOULLI), true),
+                Arguments.of("13-7-3 relu gaussian", new VaeLayout(13, new int[] {7}, 3, new int[] {7},
+                        Activation.RELU, Likelihood.GAUSSIAN), true),
+                Arguments.of("9-4 no hidden layers", new VaeLayout(9, new int[0], 4, new int[0],
+                        Activation.TANH, Likelihood.BERNOULLI), true),
+                Arguments.of("24-24-5 tanh", new VaeLayout(24, new int[] {24}, 5, new int[] {24},
+                        Activation.TANH, Likelihood.BERNOULLI), false));
+    }
+
+    /**
+     * The network's forward passes with constant weights (batches of several widths, each twice so
+     * the second uses what the first kept) give the same bits as the kernels that round the weights
+     * in every product; {@code stacked}: they ran as dense stacks (else layer by layer).
+     */
+    private static void assertConstantWeightsMatch(VaeLayout layout, int[] widths, boolean stacked) {
         Assumptions.assumeTrue(Bfloat16Kernels.INSTANCE.nativeBf16(),
                 () -> "SKIPPED: no native bfloat16 GEMM here: " + OneDnn.description());
-        // Several layers of one shape (24×24) at different offsets of the one weights array.
-        VaeLayout layout = new VaeLayout(24, new int[] {24, 24}, 5, new int[] {24, 24}, Activation.RELU,
-                Likelihood.BERNOULLI);
         float[] params = Bfloat16Kernels.INSTANCE.fromDoubles(ParameterInit.initialize(layout, 3));
         VaeNetwork<float[]> plain = new VaeNetwork<>(layout, Bfloat16Kernels.INSTANCE);
         VaeNetwork<float[]> constant = new VaeNetwork<>(layout, Bfloat16Kernels.INSTANCE.withConstantWeights(params));
         Random random = new Random(8);
-        for (int n : new int[] {64, 17, 64, 1}) {
+        long stacksBefore = Bf16DenseStack.stacksCreated();
+        for (int n : widths) {
             for (int pass = 0; pass < 2; pass++) {
-                float[] x = gaussians(random, 24 * n);
+                float[] x = new float[layout.inputDim() * n];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = layout.likelihood() == Likelihood.BERNOULLI ? random.nextFloat() : (float) random.nextGaussian();
+                }
                 assertArrayEquals(forward(plain, params, x, n), forward(constant, params, x, n),
                         "batch of " + n + ", pass " + pass);
             }
         }
+        long distinctWidths = Arrays.stream(widths).distinct().count();
+        assertEquals(stacked ? 2 * distinctWidths : 0, Bf16DenseStack.stacksCreated() - stacksBefore,
+                "dense stacks created (an encoder and a decoder per batch width)");
     }
 
     /** μ and the decoder mean of μ for the n columns of x. */
@@ -227,10 +270,12 @@ class Bfloat16KernelsTest {
         DenseMatrix<?> in = ws.input(n);
         System.arraycopy(x, 0, Bfloat16Kernels.INSTANCE.data(in), in.offset(), x.length);
         DenseMatrix<?> mu = net.latentMean(net.encode(params, in, ws), ws);
-        float[] muCopy = Arrays.copyOfRange(Bfloat16Kernels.INSTANCE.data(mu), mu.offset(), mu.offset() + 5 * n);
+        int latent = net.layout().latentDim();
+        int features = net.layout().inputDim();
+        float[] muCopy = Arrays.copyOfRange(Bfloat16Kernels.INSTANCE.data(mu), mu.offset(), mu.offset() + latent * n);
         DenseMatrix<?> mean = net.decodeMean(params, mu, ws);
-        float[] out = Arrays.copyOf(muCopy, muCopy.length + 24 * n);
-        System.arraycopy(Bfloat16Kernels.INSTANCE.data(mean), mean.offset(), out, muCopy.length, 24 * n);
+        float[] out = Arrays.copyOf(muCopy, muCopy.length + features * n);
+        System.arraycopy(Bfloat16Kernels.INSTANCE.data(mean), mean.offset(), out, muCopy.length, features * n);
         return out;
     }
 }
