@@ -106,7 +106,8 @@ public final class VaeNetwork<A> {
 
     /**
      * Runs the decoder on [z; c] ({@code conditions}: conditionDim × n, null when the layout has
-     * none); returns its raw output (logits, means or mixed) in the workspace.
+     * none); returns its raw output (logits, means or mixed) in the workspace. Without conditions
+     * the kernels may run the whole decoder at once, keeping no hidden outputs (as in {@link #encode}).
      */
     public DenseMatrix<?> decodeRaw(A params, DenseMatrix<?> z, DenseMatrix<?> conditions, Workspace<A> ws) {
         if ((conditions == null) != (layout.conditionDim() == 0)) {
