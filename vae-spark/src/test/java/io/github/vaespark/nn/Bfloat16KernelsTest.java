@@ -251,10 +251,7 @@ class Bfloat16KernelsTest {
         long stacksBefore = Bf16DenseStack.stacksCreated();
         for (int n : widths) {
             for (int pass = 0; pass < 2; pass++) {
-                float[] x = new float[layout.inputDim() * n];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = layout.likelihood() == Likelihood.BERNOULLI ? random.nextFloat() : (float) random.nextGaussian();
-                }
+                float[] x = gaussians(random, layout.inputDim() * n);
                 assertArrayEquals(forward(plain, params, x, n), forward(constant, params, x, n),
                         "batch of " + n + ", pass " + pass);
             }
