@@ -98,7 +98,7 @@ public final class FashionMnistBench {
                 precisionSeconds[p][run] = transformSeconds(byPrecisionModel[p], train);
             }
         }
-        for (int p = 0; p < precisions.length; p++) {
+        for (int p = 0; p < precisions.length && transformSeconds.length > 0; p++) {
             Arrays.sort(precisionSeconds[p]);
             byPrecision.put(precisions[p], trainRows / precisionSeconds[p][transformSeconds.length / 2]);
         }
@@ -146,7 +146,9 @@ public final class FashionMnistBench {
         out.put("achieved_gflops", flops / trainSeconds / 1e9);
         out.put("train_negative_elbo_history", s.negativeElboHistory());
         out.put("test_negative_elbo", testNegativeElbo);
-        out.put("transform_rows_per_second", trainRows / transformSeconds[transformSeconds.length / 2]); // the median
+        if (transformSeconds.length > 0) {  // --transform-runs 0: training only
+            out.put("transform_rows_per_second", trainRows / transformSeconds[transformSeconds.length / 2]); // median
+        }
         out.put("transform_runs", transformSeconds.length);
         out.put("transform_rows_per_second_by_precision", byPrecision);
         out.put("cached_bytes", s.cachedBytes());
