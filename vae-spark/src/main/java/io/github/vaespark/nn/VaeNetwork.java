@@ -1,7 +1,6 @@
 package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,20 +17,16 @@ public final class VaeNetwork<A> {
     private final VaeLayout layout;
     private final Kernels<A> k;
     /** The encoder's layers and head, and the decoder's layers and output, for {@link Kernels#runDenseStack}. */
-    private final List<VaeLayout.Dense> encoderStack = new ArrayList<>();
-    private final List<VaeLayout.Dense> decoderStack = new ArrayList<>();
+    private final List<VaeLayout.Dense> encoderStack;
+    private final List<VaeLayout.Dense> decoderStack;
 
     public VaeNetwork(VaeLayout layout, Kernels<A> kernels) {
         this.layout = layout;
         this.k = kernels;
-        for (int i = 0; i < layout.encoderDepth(); i++) {
-            encoderStack.add(layout.encoderLayer(i));
-        }
-        encoderStack.add(layout.head());
-        for (int i = 0; i < layout.decoderDepth(); i++) {
-            decoderStack.add(layout.decoderLayer(i));
-        }
-        decoderStack.add(layout.output());
+        List<VaeLayout.Dense> all = layout.allDense();  // in parameter order: encoder, head, decoder, output
+        int encoderEnd = layout.encoderDepth() + 1;
+        this.encoderStack = List.copyOf(all.subList(0, encoderEnd));
+        this.decoderStack = List.copyOf(all.subList(encoderEnd, all.size()));
     }
 
     public VaeLayout layout() {
