@@ -118,7 +118,7 @@ public final class Bfloat16Kernels extends Float32Kernels {
 
     /** Whether a matrix's columns follow each other without gaps. */
     private static boolean dense(DenseMatrix<?> m) {
-        return m.cols() == 1 || m.majorStride() == m.rows();
+        return leadingDimension(m) == m.rows();
     }
 
     /** The column stride; a single column's is irrelevant and may be anything, so its row count. */
