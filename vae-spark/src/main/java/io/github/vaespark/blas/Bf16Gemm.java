@@ -29,8 +29,22 @@ public final class Bf16Gemm {
     private Bf16Gemm() {
     }
 
-    /** The primitive's cache key: the shape and whether it adds to C. */
+    /**
+     * The primitive's cache key: the shape and whether it adds to C. Looked up on every product, so
+     * equals and hashCode are written out: a record's generated ones run through method handles,
+     * dozens of which the JIT must compile while a fit's first epoch runs.
+     */
     private record Shape(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Shape s && transA == s.transA && transB == s.transB && m == s.m && n == s.n
+                    && k == s.k && accumulate == s.accumulate;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((m * 31 + n) * 31 + k) * 8 + (transA ? 4 : 0) + (transB ? 2 : 0) + (accumulate ? 1 : 0);
+        }
     }
 
     /**

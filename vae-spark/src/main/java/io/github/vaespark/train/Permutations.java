@@ -10,7 +10,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * executor-wide cache so that it is drawn once per epoch rather than once per step.
  */
 final class Permutations {
+    /** Looked up every step: equals and hashCode written out, as for {@code Bf16Gemm}'s shape keys. */
     private record Key(long seed, int epoch, int partition, int rows) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key key && seed == key.seed && epoch == key.epoch && partition == key.partition
+                    && rows == key.rows;
+        }
+
+        @Override
+        public int hashCode() {
+            return ((Long.hashCode(seed) * 31 + epoch) * 31 + partition) * 31 + rows;
+        }
     }
 
     private static final int MAX_ENTRIES = 64;
