@@ -76,7 +76,12 @@ public final class PartitionData implements Serializable {
     /** Bytes of cached values. */
     public long valueBytes() {
         long values = (long) rows * dim;
-        return blocks.length > 0 && blocks[0] instanceof short[] ? 2 * values : values * precision.bytes();
+        return heldAsBf16() ? 2 * values : values * precision.bytes();
+    }
+
+    /** Whether these rows are held as bfloat16 bits. */
+    private boolean heldAsBf16() {
+        return blocks.length > 0 && blocks[0] instanceof short[];
     }
 
     /** Whether rows of this precision are cached as bfloat16 in this JVM. */
@@ -91,7 +96,7 @@ public final class PartitionData implements Serializable {
 
     /** Copies local row {@code row} into column {@code col} of {@code dst}. */
     public <A> void copyRow(Kernels<A> kernels, int row, DenseMatrix<?> dst, int col) {
-        copyRow(kernels, row, dst, col, blocks.length > 0 && blocks[0] instanceof short[] ? new int[dim] : null);
+        copyRow(kernels, row, dst, col, heldAsBf16() ? new int[dim] : null);
     }
 
     /**
@@ -129,7 +134,7 @@ public final class PartitionData implements Serializable {
                             long keyBase, double[] scratch) {
         DenseMatrix<?> x = ws.input(n);
         DenseMatrix<?> eps = ws.epsilon(n);
-        int[] bits = blocks.length > 0 && blocks[0] instanceof short[] ? new int[dim] : null;
+        int[] bits = heldAsBf16() ? new int[dim] : null;
         for (int j = 0; j < n; j++) {
             int row = positions == null ? from + j : positions[from + j];
             copyRow(kernels, row, x, j, bits);
