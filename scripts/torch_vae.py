@@ -112,8 +112,10 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
 
     history = []
+    epoch_seconds = []
     start = time.perf_counter()
     for epoch in range(args.epochs):
+        epoch_start = time.perf_counter()
         perm = torch.randperm(train.shape[0])
         total = 0.0
         for i in range(0, train.shape[0], args.batch):
@@ -126,6 +128,7 @@ def main():
             opt.step()
             total += float(recon + kl)
         history.append(total / train.shape[0])
+        epoch_seconds.append(time.perf_counter() - epoch_start)
     train_seconds = time.perf_counter() - start
 
     recon_sum = kl_sum = float("nan")
@@ -159,6 +162,7 @@ def main():
         "train_seconds": train_seconds,
         "train_samples_per_second": train.shape[0] * args.epochs / train_seconds,
         "train_negative_elbo_history": history,
+        "epoch_seconds": epoch_seconds,
         "test_negative_elbo": (recon_sum + kl_sum) / (1 if test is None else test.shape[0]),
         "test_reconstruction": recon_sum / (1 if test is None else test.shape[0]),
         "test_kl": kl_sum / (1 if test is None else test.shape[0]),
