@@ -409,10 +409,7 @@ public final class ExchangeHub {
         public void deliver(int t, int k) {
             synchronized (ExchangeHub.this) {
                 throwIfGone();
-                long before = minDelivered();
-                delivered[partition] = Math.max(delivered[partition], (long) t * segments.count() + k);
-                lastProgress = System.nanoTime();
-                notifyIfSegmentComplete(before);
+                delivered((long) t * segments.count() + k);
             }
         }
 
@@ -422,11 +419,19 @@ public final class ExchangeHub {
                 throwIfGone();
                 losses[partition] = loss;
                 computeNanos[partition] = nanos;
-                long before = minDelivered();
-                delivered[partition] = (long) (t + 1) * segments.count();
-                lastProgress = System.nanoTime();
-                notifyIfSegmentComplete(before);
+                delivered((long) (t + 1) * segments.count());
             }
+        }
+
+        /**
+         * Records that this partition has delivered {@code segmentsDelivered} segments in this attempt
+         * (counts only grow), and wakes the driver if that completes a segment across all partitions.
+         */
+        private void delivered(long segmentsDelivered) {
+            long before = minDelivered();
+            delivered[partition] = Math.max(delivered[partition], segmentsDelivered);
+            lastProgress = System.nanoTime();
+            notifyIfSegmentComplete(before);
         }
 
         private void throwIfGone() {
