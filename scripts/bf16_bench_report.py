@@ -45,11 +45,11 @@ def part_table(part, rows):
     for config in CONFIGS:
         runs = [r for r in rows if r["part"] == part and r["config"] == config]
         if runs:
+            steadies = [{"v": v} for v in (steady(r) for r in runs) if v]
             got[config] = {"speed": median([{"v": speed(r)} for r in runs], "v"),
                            "elbo": median(runs, "test_negative_elbo"),
                            "transform": median(runs, "transform_rows_per_second"), "runs": len(runs),
-                           "steady": median([{"v": steady(r)} for r in runs if steady(r)], "v")
-                           if any(steady(r) for r in runs) else None,
+                           "steady": median(steadies, "v") if steadies else None,
                            "rows": runs[0].get("train_rows"), "epochs": runs[0]["epochs"]}
     if not got:
         return got
