@@ -30,20 +30,20 @@ public final class Bf16Gemm {
     }
 
     /**
-     * The primitive's cache key: the shape and whether it adds to C. Looked up on every product, so
+     * The primitive's cache key: the shape and what it does with C. Looked up on every product, so
      * equals and hashCode are written out: a record's generated ones run through method handles,
      * dozens of which the JIT must compile while a fit's first epoch runs.
      */
-    private record Shape(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
+    private record Shape(boolean transA, boolean transB, int m, int n, int k, Bf16Matmul.Epilogue epilogue) {
         @Override
         public boolean equals(Object o) {
             return o instanceof Shape s && transA == s.transA && transB == s.transB && m == s.m && n == s.n
-                    && k == s.k && accumulate == s.accumulate;
+                    && k == s.k && epilogue == s.epilogue;
         }
 
         @Override
         public int hashCode() {
-            return ((m * 31 + n) * 31 + k) * 8 + (transA ? 4 : 0) + (transB ? 2 : 0) + (accumulate ? 1 : 0);
+            return ((m * 31 + n) * 31 + k) * 16 + (transA ? 8 : 0) + (transB ? 4 : 0) + epilogue.ordinal();
         }
     }
 
@@ -98,10 +98,15 @@ public final class Bf16Gemm {
             if (beta != 0 && beta != 1) {
                 throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
             }
-            Shape shape = new Shape(transA, transB, m, n, k, beta == 1);
+            return primitive(transA, transB, m, n, k,
+                    beta == 1 ? Bf16Matmul.Epilogue.ACCUMULATE : Bf16Matmul.Epilogue.OVERWRITE);
+        }
+
+        Bf16Matmul primitive(boolean transA, boolean transB, int m, int n, int k, Bf16Matmul.Epilogue epilogue) {
+            Shape shape = new Shape(transA, transB, m, n, k, epilogue);
             Bf16Matmul matmul = shapes.get(shape);
             if (matmul == null) {
-                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, beta == 1);
+                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, epilogue);
                 shapes.put(shape, matmul);
                 CREATED.incrementAndGet();
                 SHAPES.add(shape);
@@ -120,6 +125,21 @@ public final class Bf16Gemm {
         Primitives cache = PRIMITIVES.get();
         cache.primitive(transA, transB, m, n, k, beta)
                 .multiply(cache.stream, cache.scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /**
+     * A dense layer's forward product, C (m×n) = W·X + b·1ᵀ, then max(·, 0) when {@code relu}: W
+     * m×k and X k×n column-major views (offset and leading dimension each), the bias b the m values
+     * of {@code bias} from {@code biasOffset}, m, n, k positive. The bias is added by the matmul, so
+     * C is not staged in: the same values as filling C with b and calling {@link #gemm} with beta 1
+     * (then ReLU in float32), bit for bit.
+     */
+    public static void dense(int m, int n, int k, float[] w, int wOffset, int ldw, float[] x, int xOffset, int ldx,
+                             float[] bias, int biasOffset, boolean relu, float[] c, int cOffset, int ldc) {
+        Primitives cache = PRIMITIVES.get();
+        cache.primitive(false, false, m, n, k, relu ? Bf16Matmul.Epilogue.BIAS_RELU : Bf16Matmul.Epilogue.BIAS)
+                .multiplyWithBias(cache.stream, cache.scratch, w, wOffset, ldw, x, xOffset, ldx, bias, biasOffset,
+                        c, cOffset, ldc);
     }
 
     /**
@@ -148,7 +168,7 @@ public final class Bf16Gemm {
     }
 
     /**
-     * The distinct shapes (e.g. "Shape[transA=false, transB=false, m=32, n=512, k=12, accumulate=false]")
+     * The distinct shapes (e.g. "Shape[transA=false, transB=false, m=32, n=512, k=12, epilogue=OVERWRITE]")
      * threads of this JVM have created primitives for; a new thread meeting a known shape adds none.
      */
     public static Set<String> shapesCreated() {
@@ -162,7 +182,8 @@ public final class Bf16Gemm {
     /** oneDNN's kernel for a shape, e.g. "brg_matmul:avx512_core_bf16" (for tests and logs). */
     public static String implementation(boolean transA, boolean transB, int m, int n, int k, boolean accumulate) {
         try (Bf16Scratch scratch = new Bf16Scratch();
-             Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, accumulate)) {
+             Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k,
+                     accumulate ? Bf16Matmul.Epilogue.ACCUMULATE : Bf16Matmul.Epilogue.OVERWRITE)) {
             return matmul.implementation();
         }
     }

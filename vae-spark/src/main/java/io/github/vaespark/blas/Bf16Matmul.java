@@ -26,12 +26,28 @@ import org.bytedeco.javacpp.BytePointer;
  * column-major C (m×n) is row-major Cᵀ (n×m); so this computes Cᵀ = op(B)ᵀ·op(A)ᵀ.
  */
 final class Bf16Matmul implements AutoCloseable {
+    /** What the product does with C: overwrite it, add to it, or overwrite it with the product plus a bias (and ReLU). */
+    enum Epilogue {
+        /** C = op(A)·op(B). */
+        OVERWRITE,
+        /** C = op(A)·op(B) + C (beta = 1: C is staged in and added by the matmul's sum post-op). */
+        ACCUMULATE,
+        /** C = op(A)·op(B) + b·1ᵀ, the bias b (m values) added by the matmul: C is not staged in. */
+        BIAS,
+        /** C = max(op(A)·op(B) + b·1ᵀ, 0). */
+        BIAS_RELU
+    }
+
     private final int m;
     private final int n;
     private final int k;
     private final boolean transA;
     private final boolean transB;
     private final boolean accumulate;
+    /** The bias's native float32 copy (BIAS, BIAS_RELU), else null. */
+    private final BytePointer biasData;
+    private final FloatBuffer biasFloats;
+    private final memory biasMemory;
     private final memory aStageMemory;
     private final memory bStageMemory;
     private final memory aMemory;
@@ -44,11 +60,10 @@ final class Bf16Matmul implements AutoCloseable {
     private final String implementation;
 
     /**
-     * The primitive for one shape; {@code accumulate} adds the product to C (beta = 1) instead of
-     * overwriting it. Grows {@code scratch} to the shape's need.
+     * The primitive for one shape and epilogue. Grows {@code scratch} to the shape's need.
      */
     Bf16Matmul(engine eng, Bf16Scratch scratch, boolean transA, boolean transB, int m, int n, int k,
-               boolean accumulate) {
+               Epilogue epilogue) {
         if (m <= 0 || n <= 0 || k <= 0) {
             throw new IllegalArgumentException("GEMM sizes must be positive: m=" + m + " n=" + n + " k=" + k);
         }
@@ -57,7 +72,8 @@ final class Bf16Matmul implements AutoCloseable {
         this.k = k;
         this.transA = transA;
         this.transB = transB;
-        this.accumulate = accumulate;
+        this.accumulate = epilogue == Epilogue.ACCUMULATE;
+        boolean bias = epilogue == Epilogue.BIAS || epilogue == Epilogue.BIAS_RELU;
         // op(B)ᵀ (n×k): B stored k×n (ldb = k) or, transposed, n×k (ldb = n).
         long[] bStrides = transB ? new long[] {1, n} : new long[] {k, 1};
         // op(A)ᵀ (k×m): A stored m×k (lda = m) or, transposed, k×m (lda = k).
@@ -65,13 +81,21 @@ final class Bf16Matmul implements AutoCloseable {
         memory.desc bDesc = new memory.desc(new long[] {n, k}, memory.data_type.bf16, bStrides);
         memory.desc aDesc = new memory.desc(new long[] {k, m}, memory.data_type.bf16, aStrides);
         memory.desc cDesc = new memory.desc(new long[] {n, m}, memory.data_type.f32, new long[] {m, 1});
+        // The bias is one value per column of Cᵀ (per row of C), broadcast over its n rows.
+        memory.desc biasDesc = bias ? new memory.desc(new long[] {1, m}, memory.data_type.f32, new long[] {m, 1}) : null;
         primitive_attr attr = new primitive_attr();
-        if (accumulate) {
-            post_ops sum = new post_ops();
-            sum.append_sum();
-            attr.set_post_ops(sum);
+        if (accumulate || epilogue == Epilogue.BIAS_RELU) {
+            post_ops ops = new post_ops();
+            if (accumulate) {
+                ops.append_sum();
+            } else {
+                ops.append_eltwise(dnnl.algorithm.eltwise_relu, 0f, 0f);
+            }
+            attr.set_post_ops(ops);
         }
-        matmul.primitive_desc pd = new matmul.primitive_desc(eng, bDesc, aDesc, cDesc, attr, false);
+        matmul.primitive_desc pd = bias
+                ? new matmul.primitive_desc(eng, bDesc, aDesc, biasDesc, cDesc, attr, false)
+                : new matmul.primitive_desc(eng, bDesc, aDesc, cDesc, attr, false);
         implementation = pd.impl_info_str().getString();
         primitive = new matmul(pd);
         scratch.ensure(m, n, k);
@@ -88,6 +112,16 @@ final class Bf16Matmul implements AutoCloseable {
         args.put(dnnl.DNNL_ARG_SRC, bMemory);
         args.put(dnnl.DNNL_ARG_WEIGHTS, aMemory);
         args.put(dnnl.DNNL_ARG_DST, cMemory);
+        if (bias) {
+            biasData = new BytePointer((long) m * Float.BYTES);
+            biasFloats = biasData.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            biasMemory = new memory(biasDesc, eng, biasData);
+            args.put(dnnl.DNNL_ARG_BIAS, biasMemory);
+        } else {
+            biasData = null;
+            biasFloats = null;
+            biasMemory = null;
+        }
     }
 
     /** oneDNN's name of the kernel it chose, e.g. "brg_matmul:avx512_core_bf16". */
@@ -104,6 +138,21 @@ final class Bf16Matmul implements AutoCloseable {
         scratch.ensure(m, n, k);  // another shape may have grown (reallocated) the buffers since
         roundAInto(s, scratch, a, aOffset, lda, scratch.a().bf16());
         multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
+    }
+
+    /**
+     * C = op(A)·op(B) + b·1ᵀ [then ReLU], for a primitive made with the BIAS or BIAS_RELU epilogue:
+     * the m bias values start at {@code biasOffset} of {@code bias}. The same values as filling C's
+     * columns with b and multiplying with beta = 1 (one float32 addition of the bias to the
+     * accumulated product either way), without staging C in.
+     */
+    void multiplyWithBias(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, float[] b, int bOffset,
+                          int ldb, float[] bias, int biasOffset, float[] c, int cOffset, int ldc) {
+        if (biasData == null) {
+            throw new IllegalStateException("This GEMM primitive was made without a bias");
+        }
+        biasFloats.put(0, bias, biasOffset, m);
+        multiply(s, scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
     }
 
     /**
@@ -180,5 +229,9 @@ final class Bf16Matmul implements AutoCloseable {
         aMemory.close();
         bMemory.close();
         cMemory.close();
+        if (biasMemory != null) {
+            biasMemory.close();
+            biasData.close();
+        }
     }
 }

@@ -91,6 +91,31 @@ public final class Bfloat16Kernels extends Float32Kernels {
     }
 
     /**
+     * Where {@link #nativeBf16()}: the bias (and a ReLU) applied by the oneDNN matmul itself
+     * ({@link Bf16Gemm#dense}), so the output is not filled with the bias and staged in for a
+     * product with beta 1; the same bits as the default. Weights that are constant (inference) keep
+     * the default, whose products reuse their rounded copies.
+     */
+    @Override
+    public void dense(float[] params, int weightOffset, int biasOffset, DenseMatrix<?> in, DenseMatrix<?> out,
+                      Activation act) {
+        int m = out.rows();
+        int n = out.cols();
+        int k = in.rows();
+        if (!nativeBf16() || params == constantWeights || m == 0 || n == 0 || k == 0 || in.cols() != n
+                || !dense(out)) {
+            super.dense(params, weightOffset, biasOffset, in, out, act);
+            return;
+        }
+        boolean relu = act == Activation.RELU;
+        Bf16Gemm.dense(m, n, k, params, weightOffset, m, data(in), in.offset(), leadingDimension(in),
+                params, biasOffset, relu, data(out), out.offset(), leadingDimension(out));
+        if (act != null && !relu) {
+            activate(out, act);
+        }
+    }
+
+    /**
      * The whole stack in oneDNN ({@link Bf16DenseStack}: hidden activations stay native bfloat16)
      * for the constant weights of inference, when {@link #nativeBf16()}, the hidden activation is
      * ReLU (oneDNN's tanh and sigmoid differ from Java's in the last bits) and both matrices are

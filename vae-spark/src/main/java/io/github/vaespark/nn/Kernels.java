@@ -107,6 +107,22 @@ public interface Kernels<A> extends Serializable {
     /** m = act(m) element-wise; m must be contiguous. */
     void activate(DenseMatrix<?> m, Activation act);
 
+    /**
+     * A dense layer's forward pass, {@code out = act(W·in + b·1ᵀ)}: W the {@code out.rows × in.rows}
+     * column-major block of {@code params} from {@code weightOffset}, b the {@code out.rows} values
+     * from {@code biasOffset}, {@code act} null for none; {@code out} contiguous. By default
+     * {@link #fillColumns}, {@link #gemm} with beta 1 and {@link #activate}; kernels that override
+     * it (to add the bias inside the product) give the same values.
+     */
+    default void dense(A params, int weightOffset, int biasOffset, DenseMatrix<?> in, DenseMatrix<?> out,
+                       Activation act) {
+        fillColumns(out, params, biasOffset);
+        gemm(false, false, 1, matrix(params, weightOffset, out.rows(), in.rows()), in, 1, out);
+        if (act != null) {
+            activate(out, act);
+        }
+    }
+
     /** delta *= act'(y) element-wise, where y holds the layer's activations (contiguous, offset 0). */
     void activationBackward(DenseMatrix<?> delta, DenseMatrix<?> y, Activation act);
 

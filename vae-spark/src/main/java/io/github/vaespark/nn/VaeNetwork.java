@@ -47,11 +47,7 @@ public final class VaeNetwork<A> {
     }
 
     private void dense(A params, VaeLayout.Dense d, DenseMatrix<?> in, DenseMatrix<?> out, Activation act) {
-        k.fillColumns(out, params, d.biasOffset());
-        k.gemm(false, false, 1, weights(params, d), in, 1, out);
-        if (act != null) {
-            k.activate(out, act);
-        }
+        k.dense(params, d.weightOffset(), d.biasOffset(), in, out, act);
     }
 
     /**

@@ -213,6 +213,44 @@ class Bfloat16KernelsTest {
     }
 
     /**
+     * A dense layer's forward pass with the bias (and ReLU) added by the matmul gives the same bits
+     * as filling the output with the bias, a GEMM with beta 1 and the activation in Java, for
+     * weights at an offset in the parameters, an input that is a row range of a taller matrix (the
+     * conditional decoder's latent rows) and each activation.
+     */
+    @ParameterizedTest(name = "out={0} in={1} n={2} act={3} inputRowView={4}")
+    @CsvSource({
+        "512, 784, 64, RELU, false",
+        "40, 256, 37, , false",
+        "24, 13, 5, TANH, true",
+        "7, 3, 1, RELU, true",
+        "33, 1030, 9, SIGMOID, false",
+    })
+    void denseWithTheBiasInTheProductGivesTheSameBitsAsFillThenGemm(int out, int in, int n, Activation act,
+                                                                     boolean inputRowView) {
+        assumeNativeBf16();
+        Random random = new Random(out * 131L + in);
+        int weightOffset = 5;
+        int biasOffset = weightOffset + out * in + 2;
+        float[] params = gaussians(random, biasOffset + out + 3);
+        DenseMatrix<?> x = inputRowView
+                ? F32.rowRange(F32.matrix(gaussians(random, (in + 4) * n), 0, in + 4, n), 1, 1 + in)
+                : F32.matrix(gaussians(random, in * n), 0, in, n);
+        DenseMatrix<?> fused = F32.matrix(new float[out * n], 0, out, n);
+        DenseMatrix<?> reference = F32.matrix(new float[out * n], 0, out, n);
+        Bfloat16Kernels.INSTANCE.dense(params, weightOffset, biasOffset, x, fused, act);
+        String shape = "Shape[transA=false, transB=false, m=" + out + ", n=" + n + ", k=" + in + ", epilogue="
+                + (act == Activation.RELU ? "BIAS_RELU" : "BIAS") + "]";
+        assertTrue(Bf16Gemm.shapesCreated().contains(shape), "the product ran as " + shape);
+        Bfloat16Kernels.INSTANCE.fillColumns(reference, params, biasOffset);
+        Bfloat16Kernels.INSTANCE.gemm(false, false, 1, F32.matrix(params, weightOffset, out, in), x, 1, reference);
+        if (act != null) {
+            Bfloat16Kernels.INSTANCE.activate(reference, act);
+        }
+        assertArrayEquals(F32.data(reference), F32.data(fused));
+    }
+
+    /**
      * Inference with constant weights runs a ReLU network's encoder and decoder each as one oneDNN
      * stack (Bf16DenseStack: bias and ReLU in the matmul, hidden activations native bfloat16): the
      * same bits as layer by layer with bias and ReLU in Java, for the Fashion-MNIST model, an odd
