@@ -327,17 +327,6 @@ final class PeerMesh<A> implements AutoCloseable {
         }
     }
 
-    /**
-     * Wakes the task once the last of the other tasks' messages of a kind (their pieces' DONE, or
-     * their weights) has arrived: the task waits for all of them, so an earlier arrival would only
-     * wake it to wait again (2·(N−2) futile wake-ups per step, each a context switch).
-     */
-    private void notifyIfComplete(int arrived) {
-        if (arrived >= shards.count() - 1) {
-            notifyAll();
-        }
-    }
-
     private PeerLink.Receiver receiver() {
         return new PeerLink.Receiver() {
             @Override
@@ -358,7 +347,8 @@ final class PeerMesh<A> implements AutoCloseable {
                             empty[parity][peer] = none;
                             losses[parity][peer] = loss;
                             doneFrom[parity][peer] = true;
-                            notifyIfComplete(++dones[parity]);
+                            dones[parity]++;
+                            PeerMesh.this.notifyAll();
                         }
                     }
                     case WEIGHTS -> {
@@ -373,7 +363,8 @@ final class PeerMesh<A> implements AutoCloseable {
                         synchronized (PeerMesh.this) {
                             allFinite[parity] &= finite;
                             weightsFrom[parity][peer] = true;
-                            notifyIfComplete(++weightsIn[parity]);
+                            weightsIn[parity]++;
+                            PeerMesh.this.notifyAll();
                         }
                     }
                     default -> throw new IOException("Peer exchange: unknown message " + type + " from task " + peer);
