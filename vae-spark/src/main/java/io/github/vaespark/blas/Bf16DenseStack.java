@@ -1,7 +1,6 @@
 package io.github.vaespark.blas;
 
 import java.lang.ref.WeakReference;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,7 +95,7 @@ public final class Bf16DenseStack implements AutoCloseable {
         memory.desc inputF32Desc = matrix(columns, inputRows, memory.data_type.f32);
         memory.desc inputBf16Desc = matrix(columns, inputRows, memory.data_type.bf16);
         inputF32 = keep(new BytePointer((long) columns * inputRows * Float.BYTES));
-        inputFloats = floats(inputF32);
+        inputFloats = Bf16Scratch.floats(inputF32);
         inputStage = keep(new memory(inputF32Desc, eng, inputF32));
         inputBf16 = keep(new memory(inputBf16Desc, eng, keep(new BytePointer((long) columns * inputRows * 2))));
         inputToBf16 = keep(new reorder(inputStage, inputBf16));
@@ -126,13 +125,13 @@ public final class Bf16DenseStack implements AutoCloseable {
                     keep(new BytePointer((long) layer.in() * layer.out() * 2))));
             roundInto(eng, params, layer.weightOffset(), layer.in(), layer.out(), weights);
             BytePointer biasData = keep(new BytePointer((long) layer.out() * Float.BYTES));
-            floats(biasData).put(0, params, layer.biasOffset(), layer.out());
+            Bf16Scratch.floats(biasData).put(0, params, layer.biasOffset(), layer.out());
             memory bias = keep(new memory(biasDesc, eng, biasData));
             long dstBytes = (long) columns * layer.out() * (last ? Float.BYTES : 2);
             BytePointer dstData = keep(new BytePointer(dstBytes));
             memory dst = keep(new memory(dstDesc, eng, dstData));
             if (last) {
-                lastOutput = floats(dstData);
+                lastOutput = Bf16Scratch.floats(dstData);
             }
             IntMemoryMap args = keep(new IntMemoryMap());
             args.put(dnnl.DNNL_ARG_SRC, src);
@@ -203,7 +202,7 @@ public final class Bf16DenseStack implements AutoCloseable {
              memory.desc f32Desc = new memory.desc(new long[] {rows, cols}, memory.data_type.f32, new long[] {cols, 1});
              memory stage = new memory(f32Desc, eng, staged);
              reorder round = new reorder(stage, target)) {
-            floats(staged).put(0, params, offset, count);
+            Bf16Scratch.floats(staged).put(0, params, offset, count);
             round.execute(stream, stage, target);
             stream._wait();
         }
@@ -212,10 +211,6 @@ public final class Bf16DenseStack implements AutoCloseable {
     /** A dense row-major rows × cols matrix description. */
     private memory.desc matrix(long rows, long cols, memory.data_type type) {
         return keep(new memory.desc(new long[] {rows, cols}, type, new long[] {cols, 1}));
-    }
-
-    private static FloatBuffer floats(BytePointer p) {
-        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

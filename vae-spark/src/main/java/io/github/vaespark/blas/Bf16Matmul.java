@@ -114,7 +114,7 @@ final class Bf16Matmul implements AutoCloseable {
         args.put(dnnl.DNNL_ARG_DST, cMemory);
         if (bias) {
             biasData = new BytePointer((long) m * Float.BYTES);
-            biasFloats = biasData.asByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            biasFloats = Bf16Scratch.floats(biasData);
             biasMemory = new memory(biasDesc, eng, biasData);
             args.put(dnnl.DNNL_ARG_BIAS, biasMemory);
         } else {

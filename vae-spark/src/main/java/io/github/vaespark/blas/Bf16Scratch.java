@@ -31,7 +31,7 @@ final class Bf16Scratch implements AutoCloseable {
             long size = Math.max(length, capacity);
             close();
             f32 = new BytePointer(size * Float.BYTES);
-            floats = f32.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            floats = Bf16Scratch.floats(f32);
             if (withBf16) {
                 bf16 = new BytePointer(size * 2);
             }
@@ -64,6 +64,11 @@ final class Bf16Scratch implements AutoCloseable {
             }
             capacity = 0;
         }
+    }
+
+    /** A native buffer's bytes as native-order floats (a view: writes go to the buffer). */
+    static FloatBuffer floats(BytePointer p) {
+        return p.asByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     /** Grows the buffers for an m×k by k×n product. */
