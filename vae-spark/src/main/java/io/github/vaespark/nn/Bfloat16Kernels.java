@@ -103,7 +103,7 @@ public final class Bfloat16Kernels extends Float32Kernels {
         int n = out.cols();
         int k = in.rows();
         if (!nativeBf16() || params == constantWeights || m == 0 || n == 0 || k == 0 || in.cols() != n
-                || !dense(out)) {
+                || !contiguous(out)) {
             super.dense(params, weightOffset, biasOffset, in, out, act);
             return;
         }
@@ -127,7 +127,7 @@ public final class Bfloat16Kernels extends Float32Kernels {
         boolean supported = params == constantWeights && nativeBf16()
                 && (layers.size() == 1 || hidden == Activation.RELU)
                 && in.cols() == out.cols() && in.rows() == layers.get(0).in()
-                && out.rows() == layers.get(layers.size() - 1).out() && dense(in) && dense(out);
+                && out.rows() == layers.get(layers.size() - 1).out() && contiguous(in) && contiguous(out);
         if (!supported) {
             return false;
         }
@@ -142,7 +142,7 @@ public final class Bfloat16Kernels extends Float32Kernels {
     }
 
     /** Whether a matrix's columns follow each other without gaps. */
-    private static boolean dense(DenseMatrix<?> m) {
+    private static boolean contiguous(DenseMatrix<?> m) {
         return leadingDimension(m) == m.rows();
     }
 
