@@ -26,6 +26,7 @@ final class EvaluateCommand extends InputCommand {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--iwae-k", iwaeK, 0, "importance samples, 0 to skip");
         SparkSession spark = session.create("vae-spark evaluate");
         VariationalAutoencoderModel vae = model.load(spark);
         ParamOptions.apply(spec, vae);

@@ -75,6 +75,10 @@ final class Inputs {
     }
 
     private Dataset<Row> load(SparkSession spark) {
+        if (limit < 0) {
+            throw new IllegalArgumentException("Invalid value for --limit: " + limit + " (rows to use, 0 for all, "
+                    + "at least 0)");
+        }
         requireExists(spark, input);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(input);
         Dataset<Row> df = switch (fmt) {

@@ -80,6 +80,9 @@ final class PlotsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.atLeast(spec, "--points", points, 1, "points in the latent scatter");
+        OptionChecks.atLeast(spec, "--rows", rows, 1, "rows generated for the marginals");
+        OptionChecks.atLeast(spec, "--bins", bins, 1, "histogram bins");
         SparkSession spark = session.create("vae-spark plots");
         List<String> written = new ArrayList<>();
         if (history != null) {
@@ -109,9 +112,6 @@ final class PlotsCommand implements Callable<Integer> {
         if (model == null || real == null) {
             throw new IllegalArgumentException("Marginal plots need both --model (a table model) and --input (its "
                     + "real data).");
-        }
-        if (bins < 1) {
-            throw new IllegalArgumentException("--bins must be at least 1 but was " + bins);
         }
         Inputs.requireExists(spark, model);
         VariationalAutoencoderModel vae = VariationalAutoencoderModel.load(model);

@@ -56,6 +56,7 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        OptionChecks.atLeast(spec, "--rows", n, 0, "rows to generate");
         SparkSession spark = session.create("vae-spark sample");
         VariationalAutoencoderModel vae = model.load(spark);
         TableCodec table = vae.tableColumns();

@@ -82,6 +82,26 @@ class VaeJobTest {
     }
 
     @Test
+    void numericOptionsOutOfRangeAreNamed() {
+        Run rows = run("sample", "--model", "m", "--rows", "-5", "--output", "o");
+        assertEquals(2, rows.code());
+        assertTrue(rows.err().contains("--rows: -5"), rows.err());
+        Run iwae = run("evaluate", "--model", "m", "--input", "x", "--iwae-k", "-1");
+        assertEquals(2, iwae.code());
+        assertTrue(iwae.err().contains("--iwae-k: -1"), iwae.err());
+        Run bins = run("plots", "--out", "o", "--bins", "0");
+        assertEquals(2, bins.code());
+        assertTrue(bins.err().contains("--bins: 0"), bins.err());
+        Run points = run("plots", "--out", "o", "--points", "-1");
+        assertEquals(2, points.code());
+        assertTrue(points.err().contains("--points: -1"), points.err());
+        Run limit = run("train", "--input", tmp.resolve("nope.parquet").toString(), "--model", "m", "--limit", "-1");
+        assertEquals(1, limit.code());
+        assertEquals(1, limit.err().strip().lines().count(), "one line: " + limit.err());
+        assertTrue(limit.err().contains("--limit: -1"), limit.err());
+    }
+
+    @Test
     void trainsFromCsvThenTransformsSamplesEvaluatesAndPlots() throws IOException {
         Path csv = tmp.resolve("data.csv");
         StringBuilder text = new StringBuilder("label,a,b,c,d\n");
