@@ -76,8 +76,7 @@ final class Inputs {
 
     private Dataset<Row> load(SparkSession spark) {
         if (limit < 0) {
-            throw new IllegalArgumentException("Invalid value for --limit: " + limit + " (rows to use, 0 for all, "
-                    + "at least 0)");
+            throw new IllegalArgumentException(OptionChecks.outOfRange("--limit", limit, 0, "rows to use, 0 for all"));
         }
         requireExists(spark, input);
         String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(input);

@@ -43,6 +43,14 @@ class VaeJobTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Runs {@code args} and checks the exit code and that the error output contains {@code expected}. */
+    static Run assertFails(int code, String expected, String... args) {
+        Run r = run(args);
+        assertEquals(code, r.code(), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        return r;
+    }
+
     @BeforeAll
     static void session() {
         SparkTestSession.get();
@@ -67,12 +75,8 @@ class VaeJobTest {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("Unknown option") && unknown.err().contains("'--latent-dimm'"), unknown.err());
         assertEquals(1, unknown.err().strip().lines().count(), "one line: " + unknown.err());
-        Run badValue = run("train", "--input", "x", "--model", "m", "--latent-dim", "zero");
-        assertEquals(2, badValue.code());
-        assertTrue(badValue.err().contains("--latent-dim"), badValue.err());
-        Run invalid = run("train", "--input", "x", "--model", "m", "--batch-size", "0");
-        assertEquals(2, invalid.code());
-        assertTrue(invalid.err().contains("--batch-size"), invalid.err());
+        assertFails(2, "--latent-dim", "train", "--input", "x", "--model", "m", "--latent-dim", "zero");
+        assertFails(2, "--batch-size", "train", "--input", "x", "--model", "m", "--batch-size", "0");
         Run missing = run("train", "--input", tmp.resolve("nope.parquet").toString(), "--model", "m");
         assertEquals(1, missing.code());
         assertTrue(missing.err().strip().lines().count() == 1, "one line: " + missing.err());
@@ -83,22 +87,13 @@ class VaeJobTest {
 
     @Test
     void numericOptionsOutOfRangeAreNamed() {
-        Run rows = run("sample", "--model", "m", "--rows", "-5", "--output", "o");
-        assertEquals(2, rows.code());
-        assertTrue(rows.err().contains("--rows: -5"), rows.err());
-        Run iwae = run("evaluate", "--model", "m", "--input", "x", "--iwae-k", "-1");
-        assertEquals(2, iwae.code());
-        assertTrue(iwae.err().contains("--iwae-k: -1"), iwae.err());
-        Run bins = run("plots", "--out", "o", "--bins", "0");
-        assertEquals(2, bins.code());
-        assertTrue(bins.err().contains("--bins: 0"), bins.err());
-        Run points = run("plots", "--out", "o", "--points", "-1");
-        assertEquals(2, points.code());
-        assertTrue(points.err().contains("--points: -1"), points.err());
-        Run limit = run("train", "--input", tmp.resolve("nope.parquet").toString(), "--model", "m", "--limit", "-1");
-        assertEquals(1, limit.code());
+        assertFails(2, "--rows: -5", "sample", "--model", "m", "--rows", "-5", "--output", "o");
+        assertFails(2, "--iwae-k: -1", "evaluate", "--model", "m", "--input", "x", "--iwae-k", "-1");
+        assertFails(2, "--bins: 0", "plots", "--out", "o", "--bins", "0");
+        assertFails(2, "--points: -1", "plots", "--out", "o", "--points", "-1");
+        Run limit = assertFails(1, "--limit: -1", "train", "--input", tmp.resolve("nope.parquet").toString(),
+                "--model", "m", "--limit", "-1");
         assertEquals(1, limit.err().strip().lines().count(), "one line: " + limit.err());
-        assertTrue(limit.err().contains("--limit: -1"), limit.err());
     }
 
     @Test
