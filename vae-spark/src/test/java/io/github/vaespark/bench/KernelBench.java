@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 
 /**
  * The math kernel alone, without Spark: float32 GEMM ceiling of this machine (one thread, and one
- * thread per core running at once), and forward+backward of the Fashion-MNIST VAE on one chunk.
+ * thread per core running at once), and forward+backward of the Fashion-MNIST VAE on one chunk
+ * (with {@code --kernel-threads N}, also the same chunk on N threads at once, each thread's time).
  * Prints one JSON line.
  */
 public final class KernelBench {
@@ -28,7 +29,7 @@ public final class KernelBench {
 
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchArgs.parse(argv, "rows", "512", "threads", "2", "seconds", "3",
-                "precision", "float32");
+                "precision", "float32", "kernel-threads", "1");
         int rows = Integer.parseInt(a.get("rows"));
         int threads = Integer.parseInt(a.get("threads"));
         double seconds = Double.parseDouble(a.get("seconds"));
@@ -54,6 +55,22 @@ public final class KernelBench {
         out.put("rows_per_chunk", rows);
         out.put("forward_backward_ms", ms);
         out.put("forward_backward_gflops_1_thread", 2.0 * macs * rows / (ms / 1000) / 1e9);
+        int kernelThreads = Integer.parseInt(a.get("kernel-threads"));
+        if (kernelThreads > 1) {
+            // The same chunk on several threads at once, as the tasks of one executor compute a step.
+            double[] each = new double[kernelThreads];
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < kernelThreads; t++) {
+                int id = t;
+                Thread w = new Thread(() -> each[id] = stepMillis(layout, kernels, rows, seconds));
+                workers.add(w);
+                w.start();
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+            out.put("forward_backward_ms_" + kernelThreads + "_threads_at_once", java.util.Arrays.toString(each));
+        }
         System.out.println(BenchArgs.json(out));
     }
 

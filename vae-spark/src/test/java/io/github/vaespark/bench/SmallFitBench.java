@@ -49,14 +49,18 @@ public final class SmallFitBench {
                             .setBatchSize(Integer.parseInt(batch)).setMaxEpochs(epochs).setPrecision(precision)
                             .setSeed(Long.parseLong(a.get("seed"))).setExchangeMode(a.get("exchange-mode"));
                     jobLog.reset();
+                    double jit0 = JitCpu.seconds();
                     long t0 = System.nanoTime();
                     VariationalAutoencoderModel model = vae.fit(train);
                     double fitSeconds = (System.nanoTime() - t0) / 1e9;
+                    double jitSeconds = JitCpu.seconds() - jit0;
                     fitIndex++;
                     Thread.sleep(200); // the listener bus delivers the last job's end
                     System.err.println("fit " + fitIndex + " jobs: " + jobLog.jobs());
                     Map<String, Object> figures = figures(model.summary().history(), fitSeconds, rows, batch, f + 1,
                             fitIndex, a.get("master"));
+                    // CPU time of the JIT compiler threads during the fit: on 2 cores, taken from the fit's own work.
+                    figures.put("jit_cpu_seconds", jitSeconds);
                     figures.put("precision", precision);
                     figures.put("precision_chosen", model.summary().precision());
                     figures.put("precision_reason", model.summary().precisionReason());
