@@ -33,6 +33,8 @@ final class SessionOptions {
         // Float weights hardly compress; compressing each step's broadcast only costs time.
         defaultTo(builder, existing, "spark.broadcast.compress", "false");
         defaultTo(builder, existing, "spark.ui.showConsoleProgress", "false");
+        // The driver and executors load the native libraries and compile the training code at start.
+        defaultTo(builder, existing, "spark.plugins", io.github.vaespark.ml.WarmUpPlugin.NAME);
         // The console shows the job's own progress and Spark's warnings, not Spark's INFO stream.
         if (verbose) {
             builder.config("spark.log.level", "INFO");

@@ -33,20 +33,31 @@ final class BenchArgs {
 
     /**
      * A quiet SparkSession on {@code master} (UI off, driver on 127.0.0.1) with extra settings given
-     * as "key=value,key=value".
+     * as "key=value,key=value"; {@code spark.plugins} defaults to the warm-up plugin, as in the
+     * command-line job ("spark.plugins=" turns it off).
      */
     static SparkSession session(String master, String appName, String conf) {
         SparkSession.Builder builder = SparkSession.builder();
+        boolean plugins = false;
         for (String kv : conf.split(",")) {
             if (kv.contains("=")) {
                 builder = builder.config(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                plugins |= kv.startsWith("spark.plugins=");
             }
+        }
+        if (!plugins) {
+            builder = builder.config("spark.plugins", io.github.vaespark.ml.WarmUpPlugin.NAME);
         }
         SparkSession spark = builder.master(master).appName(appName).config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
                 .getOrCreate();
         spark.sparkContext().setLogLevel("WARN");
         return spark;
+    }
+
+    /** The session's spark.plugins ("" when none), for the benchmarks' output. */
+    static String plugins(SparkSession spark) {
+        return spark.conf().get("spark.plugins", "");
     }
 
     /** The Fashion-MNIST IDX files of {@code dir} ("train" or "t10k" images and labels), cached. */

@@ -110,6 +110,7 @@ public final class FashionMnistBench {
         out.put("impl", "vae-spark-" + exchange + transport + (taskCpus == 1 ? "" : "-cpus" + taskCpus));
         out.put("exchange_mode", exchange);
         out.put("master", a.get("master"));
+        out.put("spark_plugins", BenchArgs.plugins(spark));
         out.put("blas", dev.ludovic.netlib.blas.BLAS.getInstance().getClass().getSimpleName());
         out.put("blas_library", io.github.vaespark.blas.NativeBlas.ensureLoaded());
         out.put("precision", s.precision());  // what training ran in: precision=auto resolved

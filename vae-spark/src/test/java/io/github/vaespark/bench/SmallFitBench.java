@@ -61,6 +61,7 @@ public final class SmallFitBench {
                             fitIndex, a.get("master"));
                     // CPU time of the JIT compiler threads during the fit: on 2 cores, taken from the fit's own work.
                     figures.put("jit_cpu_seconds", jitSeconds);
+                    figures.put("spark_plugins", BenchArgs.plugins(spark));
                     figures.put("precision", precision);
                     figures.put("precision_chosen", model.summary().precision());
                     figures.put("precision_reason", model.summary().precisionReason());
