@@ -9,11 +9,10 @@ import io.github.vaespark.nn.Likelihood;
 import io.github.vaespark.nn.ParameterInit;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
-import io.github.vaespark.nn.VaeNetwork;
-import io.github.vaespark.nn.Workspace;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +28,10 @@ public final class WarmUp {
     /** Passes over the tiny network: enough for C2 to compile the per-column kernels (a few hundred calls each). */
     static final int PASSES = 400;
     private static final int ROWS = 64;
+    /** Pieces small enough for the tiny network to be updated in several, as the driver's update is. */
+    private static final int PIECE = 256;
+    private static final int EPOCHS = 4;
+    private static final long SEED = 0x5EED;
 
     private static final AtomicReference<CompletableFuture<Void>> STARTED = new AtomicReference<>();
 
@@ -76,7 +79,11 @@ public final class WarmUp {
         }
     }
 
-    /** Caches random rows as a fit does, then runs {@code passes} steps on them with Adam. */
+    /**
+     * Caches random rows as a fit does, then runs {@code passes} steps on them as a task and the
+     * driver do: the share's gradient ({@link ShareGradient}, told of finished tails as the exchange
+     * is), then the update in parallel pieces as {@link GradientApplier#applySegment} makes it.
+     */
     private static <A> void train(Precision precision, Likelihood likelihood, int passes) {
         @SuppressWarnings("unchecked")
         Kernels<A> k = (Kernels<A>) precision.kernels();
@@ -91,22 +98,26 @@ public final class WarmUp {
             builder.add(row);
         }
         PartitionData data = builder.build();
-        VaeNetwork<A> net = new VaeNetwork<>(layout, k);
-        Workspace<A> ws = net.newWorkspace(ROWS);
-        double[] master = ParameterInit.initialize(layout, 1);
+        BatchPlan plan = new BatchPlan(new int[] {data.rows()}, ROWS);
+        GradientSetup setup = new GradientSetup(layout, precision, plan, new long[] {0}, SEED, ROWS);
+        ExecutorBuffers<A> buffers = ExecutorBuffers.get(layout, k, ROWS);
+        double[] master = ParameterInit.initialize(layout, SEED);
         A params = k.fromDoubles(master);
-        A grad = k.allocate(layout.numParams());
         double[] scratch = new double[master.length];
-        double[] noise = new double[layout.latentDim()];
         Adam adam = new Adam(master.length, 1e-3);
-        @SuppressWarnings("unchecked")
-        A[] partials = (A[]) new Object[] {grad};
+        int[] tails = {0};
+        int pieces = (master.length + PIECE - 1) / PIECE;
         for (int pass = 0; pass < passes; pass++) {
-            var x = data.load(k, ws, null, (pass % 2) * ROWS, ROWS, pass, 0, noise);
-            net.gradientIntoZeros(params, x, ws, 1.0, grad, null);
+            int step = pass % plan.stepsPerEpoch();
+            int epoch = (pass / plan.stepsPerEpoch()) % EPOCHS;  // a few shuffles, not one per pass
+            ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
+                    from -> tails[0]++);
+            @SuppressWarnings("unchecked")
+            A[] partials = (A[]) new Object[] {share.gradient()};
             adam.beginStep();
-            GradientApplier.updateRange(k, partials, scratch, master, adam, 0, master.length, 1.0 / ROWS, params,
-                    GradientRounding.NONE);
+            IntStream.range(0, pieces).parallel().forEach(c -> GradientApplier.updateRange(k, partials, scratch, master,
+                    adam, c * PIECE, Math.min(master.length, (c + 1) * PIECE), 1.0 / ROWS, params,
+                    GradientRounding.NONE));
         }
     }
 }
