@@ -15,8 +15,9 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * the session's first {@code fit} does not pay the JVM's one-time costs (loading the native BLAS and
  * oneDNN, compiling the training code): enable it with
  * {@code spark.plugins=io.github.vaespark.ml.WarmUpPlugin}. The warm-up runs once per JVM on a
- * low-priority daemon thread (about half a second of one core) and keeps nothing, so results are
- * the same with or without it. The command-line job adds it by default.
+ * low-priority daemon thread (0.7 s on an idle core, up to about 2 s while the JVM is busy starting)
+ * and keeps nothing, so results are the same with or without it. The command-line job adds it by
+ * default.
  */
 public final class WarmUpPlugin implements SparkPlugin {
     /** The class name to list in {@code spark.plugins}. */

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Pays a JVM's one-time costs of training before the first fit asks for them: loads the BLAS (and
  * oneDNN where the CPU has native bfloat16) and runs the training code — rows cached and gathered,
  * forward and backward passes, the optimiser — on a tiny private network until the JIT has
- * compiled it. Nothing it computes is kept, so fits give the same results with or without it; they
+ * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods, ReLU). Nothing it computes is kept, so fits give the same results with or without it; they
  * only start faster. Started once per JVM, on a daemon thread, by {@code ml.WarmUpPlugin}.
  */
 public final class WarmUp {
