@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Pays a JVM's one-time costs of training before the first fit asks for them: loads the BLAS (and
  * oneDNN where the CPU has native bfloat16) and runs the training code — rows cached and gathered,
  * forward and backward passes, the optimiser — on a tiny private network until the JIT has
- * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods, ReLU). Nothing it computes is kept, so fits give the same results with or without it; they
- * only start faster. Started once per JVM, on a daemon thread, by {@code ml.WarmUpPlugin}.
+ * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods, ReLU).
+ * Nothing it computes is kept, so fits give the same results with or without it; they only start
+ * faster. Started once per JVM, on a daemon thread, by {@code ml.WarmUpPlugin}.
  */
 public final class WarmUp {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -105,13 +106,13 @@ public final class WarmUp {
         A params = k.fromDoubles(master);
         double[] scratch = new double[master.length];
         Adam adam = new Adam(master.length, 1e-3);
-        int[] tails = {0};
         int pieces = (master.length + PIECE - 1) / PIECE;
         for (int pass = 0; pass < passes; pass++) {
             int step = pass % plan.stepsPerEpoch();
             int epoch = (pass / plan.stepsPerEpoch()) % EPOCHS;  // a few shuffles, not one per pass
+            // A listener, as the exchange passes one: the backward pass then reports each finished tail.
             ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
-                    from -> tails[0]++);
+                    from -> { });
             @SuppressWarnings("unchecked")
             A[] partials = (A[]) new Object[] {share.gradient()};
             adam.beginStep();
