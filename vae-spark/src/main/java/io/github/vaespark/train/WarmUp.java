@@ -54,7 +54,7 @@ public final class WarmUp {
             try {
                 long start = System.nanoTime();
                 run(blasConf, PASSES);
-                LOG.info("vae-spark: warmed up for training in {} ms", (System.nanoTime() - start) / 1_000_000);
+                LOG.debug("vae-spark: warmed up for training in {} ms", (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("vae-spark: the warm-up failed ({}); fits pay their one-time costs themselves", e.toString());
             } finally {
