@@ -1,9 +1,7 @@
 package io.github.vaespark.ml;
 
-import io.github.vaespark.blas.BlasChoice;
 import io.github.vaespark.train.WarmUp;
 import java.util.Map;
-import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.plugin.DriverPlugin;
 import org.apache.spark.api.plugin.ExecutorPlugin;
@@ -28,7 +26,7 @@ public final class WarmUpPlugin implements SparkPlugin {
         return new DriverPlugin() {
             @Override
             public Map<String, String> init(SparkContext sc, PluginContext pluginContext) {
-                start(sc.getConf());
+                WarmUp.startInBackground(sc.getConf());
                 return Map.of();
             }
         };
@@ -39,13 +37,8 @@ public final class WarmUpPlugin implements SparkPlugin {
         return new ExecutorPlugin() {
             @Override
             public void init(PluginContext ctx, Map<String, String> extraConf) {
-                start(ctx.conf());
+                WarmUp.startInBackground(ctx.conf());
             }
         };
-    }
-
-    private static void start(SparkConf conf) {
-        WarmUp.startInBackground(conf.contains(BlasChoice.CONF_KEY) ? conf.get(BlasChoice.CONF_KEY)
-                : System.getProperty(BlasChoice.CONF_KEY));
     }
 }

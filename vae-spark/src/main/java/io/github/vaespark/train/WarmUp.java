@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,9 +44,9 @@ public final class WarmUp {
      * Starts the warm-up on a daemon thread unless this JVM has started it already; returns its
      * completion (which never fails: a failure is logged and leaves the fit to meet it).
      *
-     * @param blasConf the value of {@code spark.vaespark.blas} in this JVM's conf, or null
+     * @param conf this JVM's Spark conf, for its {@code spark.vaespark.blas}
      */
-    public static CompletableFuture<Void> startInBackground(String blasConf) {
+    public static CompletableFuture<Void> startInBackground(SparkConf conf) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (!STARTED.compareAndSet(null, done)) {
             return STARTED.get();
@@ -53,7 +54,7 @@ public final class WarmUp {
         Thread t = new Thread(() -> {
             try {
                 long start = System.nanoTime();
-                run(blasConf, PASSES);
+                run(conf, PASSES);
                 LOG.debug("vae-spark: warmed up for training in {} ms", (System.nanoTime() - start) / 1_000_000);
             } catch (RuntimeException | LinkageError e) {
                 LOG.warn("vae-spark: the warm-up failed ({}); fits pay their one-time costs themselves", e.toString());
@@ -68,8 +69,8 @@ public final class WarmUp {
     }
 
     /** The warm-up itself, on the calling thread: {@code passes} passes per precision and likelihood. */
-    public static void run(String blasConf, int passes) {
-        NativeBlas.ensureLoaded(blasConf);  // the conf's choice, as the fit's own call would make it
+    public static void run(SparkConf conf, int passes) {
+        NativeBlas.ensureLoaded(conf);  // the conf's choice, as the fit's own call would make it
         for (Precision precision : new Precision[] {Precision.FLOAT32, Precision.BFLOAT16}) {
             if (precision == Precision.BFLOAT16 && !OneDnn.platformSupportsBf16()) {
                 continue;  // without native bfloat16 it is float32 again, and its check would warn

@@ -37,16 +37,13 @@ final class BenchArgs {
      * command-line job ("spark.plugins=" turns it off).
      */
     static SparkSession session(String master, String appName, String conf) {
-        SparkSession.Builder builder = SparkSession.builder();
-        boolean plugins = false;
+        // The default first: a "spark.plugins=..." in conf replaces it.
+        SparkSession.Builder builder = SparkSession.builder().config("spark.plugins",
+                io.github.vaespark.ml.WarmUpPlugin.NAME);
         for (String kv : conf.split(",")) {
             if (kv.contains("=")) {
                 builder = builder.config(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                plugins |= kv.startsWith("spark.plugins=");
             }
-        }
-        if (!plugins) {
-            builder = builder.config("spark.plugins", io.github.vaespark.ml.WarmUpPlugin.NAME);
         }
         SparkSession spark = builder.master(master).appName(appName).config("spark.ui.enabled", "false")
                 .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")

@@ -40,8 +40,8 @@ class WarmUpPluginTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
         plugin.executorPlugin().init(ctx, Map.of());
-        io.github.vaespark.train.WarmUp.startInBackground(null).get(120, TimeUnit.SECONDS);
-        io.github.vaespark.train.WarmUp.run(null, 20);  // once more here, whatever ran before in this JVM
+        io.github.vaespark.train.WarmUp.startInBackground(conf).get(120, TimeUnit.SECONDS);
+        io.github.vaespark.train.WarmUp.run(conf, 20);  // once more here, whatever ran before in this JVM
 
         assertArrayEquals(before, fit(data).weights(), 0.0, "the same weights after the warm-up");
     }
