@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -165,35 +166,77 @@ final class PeerCoordinator implements AutoCloseable {
         }
     }
 
-    /** A task's side: register, receive the addresses, later deliver the shard. */
+    /**
+     * A task's side: register, receive the addresses, later deliver the shard. While it waits for the
+     * others to register it looks every second whether its task was killed: when Spark gives up a
+     * stage attempt (a task or an executor lost), it only marks the other tasks as killed, and a task
+     * that went on waiting would hold its slot, and so the retry, until the timeout.
+     */
     static final class Client implements AutoCloseable {
+        /** How often a task waiting for the others looks whether it was killed. */
+        static final int POLL_MILLIS = 1000;
         private final Socket socket;
+        private final BufferedInputStream buffered;
         private final DataInputStream in;
         private final DataOutputStream out;
+        private final int timeoutMillis;
 
         Client(String host, int port, int timeoutMillis) throws IOException {
+            this.timeoutMillis = timeoutMillis;
             socket = new Socket();
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(timeoutMillis);
-            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            buffered = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+            in = new DataInputStream(buffered);
             out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
         }
 
-        /** Registers this task's address and returns every task's, in partition order. */
-        List<String> register(long token, int attempt, int partition, String address) throws IOException {
+        /**
+         * Registers this task's address and returns every task's, in partition order; {@code check}
+         * runs about every second while the others have not all registered (it throws to give up).
+         */
+        List<String> register(long token, int attempt, int partition, String address, PeerMesh.Check check)
+                throws IOException {
             out.writeInt(REGISTER);
             out.writeLong(token);
             out.writeInt(attempt);
             out.writeInt(partition);
             out.writeUTF(address);
             out.flush();
+            awaitReply(check);
             int n = in.readInt();
             List<String> all = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 all.add(in.readUTF());
             }
             return all;
+        }
+
+        /** Waits until the reply's first byte arrives (none consumed), running {@code check} between polls. */
+        private void awaitReply(PeerMesh.Check check) throws IOException {
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            socket.setSoTimeout(POLL_MILLIS);
+            try {
+                while (true) {
+                    buffered.mark(1);
+                    try {
+                        if (buffered.read() < 0) {
+                            throw new java.io.EOFException("The driver closed the peer exchange's registration");
+                        }
+                        buffered.reset();
+                        return;
+                    } catch (SocketTimeoutException e) {
+                        check.run();
+                        if (timeoutMillis > 0 && System.nanoTime() - deadline > 0) {
+                            throw new SocketTimeoutException("The other tasks of the peer exchange did not register "
+                                    + "with the driver within " + timeoutMillis / 1000 + " s");
+                        }
+                    }
+                }
+            } finally {
+                socket.setSoTimeout(timeoutMillis);
+            }
         }
 
         /** Sends the shard and waits until the driver has it. */

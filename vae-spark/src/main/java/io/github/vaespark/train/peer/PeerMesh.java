@@ -36,6 +36,8 @@ final class PeerMesh<A> implements AutoCloseable {
     private static final byte WEIGHTS = 3;
     private static final long DRAIN_MILLIS = 10_000;
     private static final int HELLO_TIMEOUT_MILLIS = 10_000;
+    /** How often a task waiting for the others' connections looks whether it was killed. */
+    private static final int ACCEPT_POLL_MILLIS = 1000;
 
     /** Called while waiting, to notice that the task was killed. */
     @FunctionalInterface
@@ -107,10 +109,11 @@ final class PeerMesh<A> implements AutoCloseable {
      * @param token         a number shared only by the tasks of one stage attempt; strays are refused
      * @param weights       the array the task computes with; other shards' new weights are written into it
      * @param timeoutMillis how long to wait for connections, and for any message a step waits for (0: no bound)
+     * @param check         runs about every second while waiting for connections (throws to give up)
      */
     static <A> PeerMesh<A> connect(int self, List<InetSocketAddress> addresses, ServerSocket server, long token,
-                                   Kernels<A> kernels, A weights, GradientRounding rounding, long timeoutMillis)
-            throws IOException {
+                                   Kernels<A> kernels, A weights, GradientRounding rounding, long timeoutMillis,
+                                   Check check) throws IOException {
         int n = addresses.size();
         PeerLink[] links = new PeerLink[n];
         try {
@@ -122,14 +125,20 @@ final class PeerMesh<A> implements AutoCloseable {
                 links[q].output().writeInt(self);
                 links[q].output().flush();
             }
-            server.setSoTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
+            server.setSoTimeout(ACCEPT_POLL_MILLIS);
+            long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
             for (int accepted = 0; accepted < n - 1 - self; accepted++) {
                 Socket s;
                 try {
                     s = PeerLink.tuned(server.accept());
                 } catch (SocketTimeoutException e) {
-                    throw new IOException("Peer exchange: task " + self + " waited " + timeoutMillis / 1000
-                            + " s for connections from tasks " + missing(links, self + 1, n), e);
+                    if (timeoutMillis > 0 && System.nanoTime() - deadline > 0) {
+                        throw new IOException("Peer exchange: task " + self + " waited " + timeoutMillis / 1000
+                                + " s for connections from tasks " + missing(links, self + 1, n), e);
+                    }
+                    check.run();
+                    accepted--;
+                    continue;
                 }
                 long theirs;
                 int q;

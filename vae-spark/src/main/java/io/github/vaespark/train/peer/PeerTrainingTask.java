@@ -79,7 +79,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
             String host = SparkEnv.get().blockManager().blockManagerId().host();
             long gatherStart = System.nanoTime();
             List<String> all = coordinator.register(token, context.stageAttemptNumber(), context.partitionId(),
-                    host + ":" + server.getLocalPort());
+                    host + ":" + server.getLocalPort(), context::killTaskIfInterrupted);
             long gatherNanos = System.nanoTime() - gatherStart;
             List<InetSocketAddress> addresses = new ArrayList<>();
             for (String a : all) {
@@ -125,7 +125,7 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         String diverged = null;
         int done = 0;
         try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
-                config.gradientRounding(), connectTimeoutMillis)) {
+                config.gradientRounding(), connectTimeoutMillis, context::killTaskIfInterrupted)) {
             ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
             server.close();
             PeerMesh.Check check = context::killTaskIfInterrupted;

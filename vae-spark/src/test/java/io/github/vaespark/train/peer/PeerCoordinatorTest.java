@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.nn.LossSums;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The driver's coordinator of the peer exchange: tasks of one attempt learn each other's addresses
  * in partition order whatever order they register in, their shards arrive intact, a silent
- * stranger does not hold anyone up, and a wrong token gets nothing.
+ * stranger does not hold anyone up, a wrong token gets nothing, and a task killed while it waits
+ * for the others stops waiting.
  */
 class PeerCoordinatorTest {
 
@@ -60,9 +62,51 @@ class PeerCoordinatorTest {
 
     private static List<String> task(PeerCoordinator coordinator, long token, int partition) throws IOException {
         try (PeerCoordinator.Client c = new PeerCoordinator.Client("127.0.0.1", coordinator.port(), 20_000)) {
-            List<String> all = c.register(token, 0, partition, "host" + partition + ":" + (100 + partition));
+            List<String> all = c.register(token, 0, partition, "host" + partition + ":" + (100 + partition), () -> { });
             c.deliver(shard(partition));
             return all;
+        }
+    }
+
+    /**
+     * The other task never registers (its executor was lost); Spark marks this one killed, which its
+     * check notices within about a second, long before the registration timeout. A task whose
+     * check passes goes on waiting and still gets the addresses when the other one comes late.
+     */
+    @Test
+    void aKilledTaskStopsWaitingForTheOthers() throws Exception {
+        try (PeerCoordinator coordinator = PeerCoordinator.start("127.0.0.1", 0)) {
+            coordinator.beginEpoch(5L, 2, 10, 2);
+            long start = System.nanoTime();
+            long[] killedAt = {start + 1_500_000_000L};
+            try (PeerCoordinator.Client c = new PeerCoordinator.Client("127.0.0.1", coordinator.port(), 60_000)) {
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> c.register(5L, 0, 0,
+                        "host0:100", () -> {
+                            if (System.nanoTime() > killedAt[0]) {
+                                throw new IllegalStateException("killed");
+                            }
+                        }));
+                assertEquals("killed", e.getMessage());
+            }
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 30, "gave up after " + seconds + " s, not at the 60 s timeout");
+
+            coordinator.beginEpoch(6L, 2, 10, 2);
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try (PeerCoordinator.Client c = new PeerCoordinator.Client("127.0.0.1", coordinator.port(), 60_000)) {
+                int[] checks = new int[1];
+                Future<List<String>> late = pool.submit(() -> {
+                    Thread.sleep(2500);
+                    return task(coordinator, 6L, 1);
+                });
+                List<String> all = c.register(6L, 0, 0, "host0:100", () -> checks[0]++);
+                assertEquals(List.of("host0:100", "host1:101"), all);
+                assertTrue(checks[0] >= 1, "the check ran while waiting: " + checks[0]);
+                c.deliver(shard(0));
+                assertEquals(all, late.get());
+            } finally {
+                pool.shutdownNow();
+            }
         }
     }
 }

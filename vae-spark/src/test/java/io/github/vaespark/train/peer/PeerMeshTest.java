@@ -98,7 +98,7 @@ class PeerMeshTest {
                                 GradientRounding rounding) throws Exception {
         float[] weights = new float[PARAMS];
         try (PeerMesh<float[]> mesh = PeerMesh.connect(self, addresses, server, 42L, KERNELS, weights, rounding,
-                20_000)) {
+                20_000, () -> { })) {
             Shards shards = mesh.shards();
             for (int tick = 0; tick < 3; tick++) {
                 float[] g = empty(self, tick) ? null : gradient(self, tick);
@@ -146,11 +146,12 @@ class PeerMeshTest {
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<?> quitter = pool.submit(() -> {
-                PeerMesh.connect(1, addresses, s1, 7L, KERNELS, new float[PARAMS], GradientRounding.NONE, 20_000).close();
+                PeerMesh.connect(1, addresses, s1, 7L, KERNELS, new float[PARAMS], GradientRounding.NONE, 20_000, () -> { })
+                        .close();
                 return null;
             });
             try (PeerMesh<float[]> mesh = PeerMesh.connect(0, addresses, s0, 7L, KERNELS, new float[PARAMS],
-                    GradientRounding.NONE, 20_000)) {
+                    GradientRounding.NONE, 20_000, () -> { })) {
                 quitter.get();
                 mesh.finishGradient(0, gradient(0, 0), new LossSums());
                 IllegalStateException e = assertThrows(IllegalStateException.class,
@@ -161,6 +162,31 @@ class PeerMeshTest {
             pool.shutdownNow();
             s0.close();
             s1.close();
+        }
+    }
+
+    /**
+     * A task waiting for a peer that never connects (its executor was lost) gives up as soon as its
+     * check says the task was killed, long before the connection timeout.
+     */
+    @Test
+    void aKilledTaskStopsWaitingForConnections() throws Exception {
+        try (ServerSocket s0 = new ServerSocket(0, 2, InetAddress.getLoopbackAddress());
+             ServerSocket s1 = new ServerSocket(0, 2, InetAddress.getLoopbackAddress())) {
+            List<InetSocketAddress> addresses = List.of(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), s0.getLocalPort()),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), s1.getLocalPort()));
+            long start = System.nanoTime();
+            int[] checks = new int[1];
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> PeerMesh.connect(0, addresses,
+                    s0, 7L, KERNELS, new float[PARAMS], GradientRounding.NONE, 60_000, () -> {
+                        if (++checks[0] == 2) {
+                            throw new IllegalStateException("killed");
+                        }
+                    }));
+            assertEquals("killed", e.getMessage());
+            long seconds = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
+            assertTrue(seconds < 30, "gave up after " + seconds + " s, not at the 60 s timeout");
         }
     }
 }
