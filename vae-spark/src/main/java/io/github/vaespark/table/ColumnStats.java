@@ -26,6 +26,8 @@ final class ColumnStats implements Serializable {
     final double[] sumSquares;
     final List<Map<String, Long>> levels;
     final boolean[] overflow;
+    /** The continuous columns' values when the table is small enough, else null. */
+    QuantileValues quantileValues;
 
     ColumnStats(ColumnKind[] kinds, int maxLevels) {
         this.kinds = kinds.clone();
@@ -45,9 +47,15 @@ final class ColumnStats implements Serializable {
         }
     }
 
-    /** Adds a row holding the profiled columns in order. */
+    /**
+     * Adds a row holding the profiled columns in order (and after them, when {@link #quantileValues}
+     * is set, the continuous columns' cleaned values).
+     */
     void add(org.apache.spark.sql.Row row) {
         rows++;
+        if (quantileValues != null) {
+            quantileValues.add(row, kinds.length);
+        }
         for (int i = 0; i < kinds.length; i++) {
             Object v = row.get(i);
             if (TableColumn.isMissing(v)) {
@@ -83,6 +91,8 @@ final class ColumnStats implements Serializable {
     /** This plus {@code other} (this object is updated and returned). */
     ColumnStats merge(ColumnStats other) {
         rows += other.rows;
+        quantileValues = quantileValues == null || other.quantileValues == null ? null
+                : quantileValues.merge(other.quantileValues);
         for (int i = 0; i < kinds.length; i++) {
             present[i] += other.present[i];
             min[i] = Math.min(min[i], other.min[i]);

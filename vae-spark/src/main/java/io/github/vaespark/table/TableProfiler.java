@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.NumericType;
@@ -19,10 +20,12 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Learns a {@link TableCodec} from a DataFrame with Spark aggregations (nothing proportional to the
- * rows reaches the driver): each column's kind from its type, its missing rate, the range and
- * quantiles (or mean and sd) of continuous columns, and the levels of categorical ones — with
- * errors naming the column for unsupported types, all-missing columns and too many levels.
+ * Learns a {@link TableCodec} from a DataFrame with Spark aggregations (the driver receives at most
+ * {@link #QUANTILE_SAMPLE} rows' continuous values, never the table): each column's kind from its
+ * type, its missing rate, the range and quantiles (or mean and sd) of continuous columns, and the
+ * levels of categorical ones — with errors naming the column for unsupported types, all-missing
+ * columns and too many levels. A small table takes one pass; a larger one two (the second for the
+ * quantiles' sample).
  */
 public final class TableProfiler {
     /** Quantiles of the quantile normalisation: at probabilities i/QUANTILE_STEPS. */
@@ -98,9 +101,11 @@ public final class TableProfiler {
         Column c = functions.col(name);
         if (type instanceof DoubleType || type instanceof FloatType) {
             return functions.when(functions.isnan(c).or(functions.abs(c).equalTo(Double.POSITIVE_INFINITY)),
-                    functions.lit(null)).otherwise(c.cast("double"));
+                    functions.lit(null)).otherwise(c.cast(DataTypes.DoubleType));
         }
-        return type instanceof NumericType ? c.cast("double") : c;
+        // A DataType, not the name "double": a name goes through Spark's SQL parser, whose first use
+        // in a JVM took 0.3-0.5 s of a first table fit (2-vCPU EPYC).
+        return type instanceof NumericType ? c.cast(DataTypes.DoubleType) : c;
     }
 
     /**
@@ -110,6 +115,20 @@ public final class TableProfiler {
      */
     public static TableCodec profile(Dataset<?> data, String[] inputCols, String[] categoricalCols,
                                      String[] conditionCols, int maxCategories, String scaleMethod) {
+        return profiled(data, inputCols, categoricalCols, conditionCols, maxCategories, scaleMethod, QUANTILE_SAMPLE)
+                .codec();
+    }
+
+    /**
+     * A profile, and whether the quantiles came from the counting pass (a table of at most
+     * {@code carryBudget} rows, spread so that no partition holds more than its share) or from a
+     * pass of their own.
+     */
+    record Profiled(TableCodec codec, boolean onePass) {
+    }
+
+    static Profiled profiled(Dataset<?> data, String[] inputCols, String[] categoricalCols, String[] conditionCols,
+                             int maxCategories, String scaleMethod, long carryBudget) {
         StructType schema = data.schema();
         check(schema, inputCols, categoricalCols, conditionCols);
         Set<String> categorical = new HashSet<>(Arrays.asList(categoricalCols));
@@ -125,16 +144,27 @@ public final class TableProfiler {
             kinds[i] = kindOf(name, types[i], categorical.contains(name));
             selected[i] = functions.col(name);
         }
-        // One pass for counts, ranges, moments and levels; one for the quantiles.
-        ColumnStats stats = data.select(selected).toJavaRDD().mapPartitions(rows -> {
+        // One pass for counts, ranges, moments and levels, and for a small table the continuous
+        // columns' values; else one more for the quantiles.
+        List<Column> continuous = "quantile".equals(scaleMethod) ? continuousColumns(all, types, kinds) : List.of();
+        List<Column> columns = new ArrayList<>(Arrays.asList(selected));
+        columns.addAll(continuous);
+        org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(columns.toArray(new Column[0])).toJavaRDD();
+        int quota = (int) Math.min(QUANTILE_SAMPLE, carryBudget / Math.max(1, rowsRdd.getNumPartitions()));
+        boolean carry = !continuous.isEmpty() && quota > 0;
+        int carried = continuous.size();
+        ColumnStats stats = rowsRdd.mapPartitions(rows -> {
             ColumnStats partial = new ColumnStats(kinds, maxCategories);
+            partial.quantileValues = carry ? new QuantileValues(carried, quota, carryBudget) : null;
             rows.forEachRemaining(partial::add);
             return List.of(partial).iterator();
         }).treeReduce(ColumnStats::merge);
         if (stats.rows == 0) {
             throw new IllegalArgumentException("The training data has no rows");
         }
-        double[][] quantiles = continuousQuantiles(data, all, types, kinds, scaleMethod, stats.rows);
+        boolean onePass = carry && stats.quantileValues != null && stats.quantileValues.complete();
+        double[][] quantiles = continuousQuantiles(data, all, types, kinds, scaleMethod, stats.rows,
+                onePass ? stats.quantileValues : null);
         List<TableColumn> features = new ArrayList<>();
         List<TableColumn> conditions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -151,7 +181,7 @@ public final class TableProfiler {
                         : ContinuousScale.standard(stats.mean(i), stats.sd(i), stats.min[i], stats.max[i]);
             } else if (kinds[i] == ColumnKind.CATEGORICAL) {
                 if (stats.overflow[i]) {
-                    long distinct = data.select(cleaned(name, types[i]).as("level")).where("level is not null")
+                    long distinct = data.select(cleaned(name, types[i]).as("level")).where(functions.col("level").isNotNull())
                             .distinct().count();
                     throw new IllegalArgumentException("Column '" + name + "' has " + distinct + " distinct values, "
                             + "more than maxCategories = " + maxCategories + ": raise maxCategories, or leave the "
@@ -162,29 +192,48 @@ public final class TableProfiler {
             TableColumn column = new TableColumn(name, types[i], kinds[i], levels, scale, missingRate);
             (i < inputCols.length ? features : conditions).add(column);
         }
-        return new TableCodec(features, conditions);
+        return new Profiled(new TableCodec(features, conditions), onePass);
+    }
+
+    /** The cleaned continuous columns, named q0, q1, … in column order. */
+    private static List<Column> continuousColumns(List<String> all, DataType[] types, ColumnKind[] kinds) {
+        List<Column> columns = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            if (kinds[i] == ColumnKind.CONTINUOUS) {
+                columns.add(cleaned(all.get(i), types[i]).as("q" + columns.size()));
+            }
+        }
+        return columns;
     }
 
     /**
      * Quantiles at probabilities i/QUANTILE_STEPS of each continuous column, computed exactly on a
      * seeded uniform sample of at most about {@link #QUANTILE_SAMPLE} rows (all rows of smaller
-     * tables): rank error about 0.5/√QUANTILE_SAMPLE, and the driver holds the sample only.
+     * tables): rank error about 0.5/√QUANTILE_SAMPLE, and the driver holds the sample only. With
+     * {@code carried} (every row's values, gathered by the counting pass) no pass is needed: they are
+     * the values that pass would have collected.
      */
     private static double[][] continuousQuantiles(Dataset<?> data, List<String> all, DataType[] types,
-                                                  ColumnKind[] kinds, String scaleMethod, long rows) {
+                                                  ColumnKind[] kinds, String scaleMethod, long rows,
+                                                  QuantileValues carried) {
         double[][] out = new double[all.size()][];
         if (!"quantile".equals(scaleMethod)) {
             return out;
         }
-        List<Column> columns = new ArrayList<>();
+        List<Column> columns = continuousColumns(all, types, kinds);
         List<Integer> which = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                columns.add(cleaned(all.get(i), types[i]).as("q" + which.size()));
                 which.add(i);
             }
         }
         if (which.isEmpty()) {
+            return out;
+        }
+        if (carried != null) {
+            for (int j = 0; j < which.size(); j++) {
+                out[which.get(j)] = quantilesOf(carried.of(j));
+            }
             return out;
         }
         Dataset<Row> values = data.select(columns.toArray(new Column[0]));

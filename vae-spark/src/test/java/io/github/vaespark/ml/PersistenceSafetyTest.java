@@ -159,6 +159,16 @@ class PersistenceSafetyTest {
     }
 
     @Test
+    void aNullValueInATensorIsRejected() throws IOException {
+        Path withNull = saved("null-value");
+        editWeights(withNull, stored -> stored.withColumn("values", when(col("name").equalTo("decoder.0.bias"),
+                org.apache.spark.sql.functions.transform(col("values"), (v, i) -> when(i.equalTo(1), lit(null))
+                        .otherwise(v))).otherwise(col("values"))));
+        InvalidOrIllegal.assertRejected(() -> VariationalAutoencoderModel.load(withNull.toString()),
+                "Tensor 'decoder.0.bias'", "holds a null value", withNull.toString());
+    }
+
+    @Test
     void saveAndLoadRoundTripBitIdentically() throws IOException {
         VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(saved("round-trip").toString());
         assertEquals(model.layout(), loaded.layout());
