@@ -104,7 +104,7 @@ public final class TableProfiler {
                     functions.lit(null)).otherwise(c.cast(DataTypes.DoubleType));
         }
         // A DataType, not the name "double": a name goes through Spark's SQL parser, whose first use
-        // in a JVM took 0.3-0.5 s of a first table fit (2-vCPU EPYC).
+        // in a JVM was most of the half second before a first table fit's first job (JFR, 2-vCPU EPYC).
         return type instanceof NumericType ? c.cast(DataTypes.DoubleType) : c;
     }
 
