@@ -6,6 +6,7 @@ import io.github.vaespark.nn.Activation;
 import io.github.vaespark.nn.Adam;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.nn.MixedColumns;
 import io.github.vaespark.nn.ParameterInit;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Pays a JVM's one-time costs of training before the first fit asks for them: loads the BLAS (and
  * oneDNN where the CPU has native bfloat16) and runs the training code — rows cached and gathered,
  * forward and backward passes, the optimiser — on a tiny private network until the JIT has
- * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods, ReLU).
+ * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods and a table's
+ * mixed one, ReLU).
  * Nothing it computes is kept, so fits give the same results with or without it; they only start
  * faster. Started once per JVM, on a daemon thread, by {@code ml.WarmUpPlugin}.
  */
@@ -34,6 +36,7 @@ public final class WarmUp {
     private static final int PIECE = 256;
     private static final int EPOCHS = 4;
     private static final long SEED = 0x5EED;
+    private static final int TABLE_LEVELS = 4;
 
     private static final AtomicReference<CompletableFuture<Void>> STARTED = new AtomicReference<>();
 
@@ -76,8 +79,54 @@ public final class WarmUp {
                 continue;  // without native bfloat16 it is float32 again, and its check would warn
             }
             for (Likelihood likelihood : new Likelihood[] {Likelihood.BERNOULLI, Likelihood.GAUSSIAN}) {
-                train(precision, likelihood, passes);
+                train(precision, new VaeLayout(48, new int[] {32, 16}, 4, new int[] {16, 32}, Activation.RELU,
+                        likelihood), WarmUp::vectorRow, passes);
             }
+            train(precision, tableLayout(), WarmUp::tableRow, passes);
+        }
+    }
+
+    /** Fills a row of a vector model: half zeros, half uniform values. */
+    private static void vectorRow(SplittableRandom random, double[] row) {
+        for (int i = 0; i < row.length; i++) {
+            row[i] = random.nextDouble() < 0.5 ? 0 : random.nextDouble();
+        }
+    }
+
+    /**
+     * A table model's layout as {@code TableCodec} makes it: a continuous, a 4-level categorical and
+     * a boolean column, each followed by its missing indicator (masking the value's term).
+     */
+    static VaeLayout tableLayout() {
+        MixedColumns.Builder b = MixedColumns.builder();
+        b.add(MixedColumns.Kind.GAUSSIAN, 1, 1, 0);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 0, 0.1);
+        b.add(MixedColumns.Kind.CATEGORICAL, TABLE_LEVELS, 2 + TABLE_LEVELS, 1);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 1, 0.1);
+        int binary = b.position();
+        b.add(MixedColumns.Kind.BERNOULLI, 1, binary + 1, 2);
+        b.add(MixedColumns.Kind.BERNOULLI, 1, -1, 2, 0.1);
+        return new VaeLayout(b.build(), 0, new int[] {32, 16}, 4, new int[] {16, 32}, Activation.RELU);
+    }
+
+    /** Fills an encoded row of {@link #tableLayout()}: each value missing one time in ten. */
+    private static void tableRow(SplittableRandom random, double[] row) {
+        java.util.Arrays.fill(row, 0);
+        if (random.nextDouble() < 0.1) {
+            row[1] = 1;
+        } else {
+            row[0] = random.nextGaussian();
+        }
+        if (random.nextDouble() < 0.1) {
+            row[2 + TABLE_LEVELS] = 1;
+        } else {
+            row[2 + random.nextInt(TABLE_LEVELS)] = 1;
+        }
+        int binary = 3 + TABLE_LEVELS;
+        if (random.nextDouble() < 0.1) {
+            row[binary + 1] = 1;
+        } else {
+            row[binary] = random.nextBoolean() ? 1 : 0;
         }
     }
 
@@ -86,17 +135,15 @@ public final class WarmUp {
      * driver do: the share's gradient ({@link ShareGradient}, told of finished tails as the exchange
      * is), then the update in parallel pieces as {@link GradientApplier#applySegment} makes it.
      */
-    private static <A> void train(Precision precision, Likelihood likelihood, int passes) {
+    private static <A> void train(Precision precision, VaeLayout layout,
+                                  java.util.function.BiConsumer<SplittableRandom, double[]> rows, int passes) {
         @SuppressWarnings("unchecked")
         Kernels<A> k = (Kernels<A>) precision.kernels();
-        VaeLayout layout = new VaeLayout(48, new int[] {32, 16}, 4, new int[] {16, 32}, Activation.RELU, likelihood);
         SplittableRandom random = new SplittableRandom(1);
         PartitionData.Builder builder = new PartitionData.Builder(precision, layout.inputDim(), ROWS);
         double[] row = new double[layout.inputDim()];
         for (int r = 0; r < 2 * ROWS; r++) {
-            for (int i = 0; i < row.length; i++) {
-                row[i] = random.nextDouble() < 0.5 ? 0 : random.nextDouble();
-            }
+            rows.accept(random, row);
             builder.add(row);
         }
         PartitionData data = builder.build();
