@@ -19,10 +19,6 @@ final class OnnxFiles {
 
     /** Writes both graphs into {@code dir}; refuses to replace existing files unless {@code overwrite}. */
     static void write(String dir, VaeLayout layout, double[] weights, Configuration hadoop, boolean overwrite) {
-        if (layout.conditionDim() > 0) {
-            throw new InvalidInputException("exportOnnx: conditional models (conditionCols) cannot be exported: the "
-                    + "graphs' inputs are the features and the latent code only.");
-        }
         Path folder = new Path(dir);
         try {
             FileSystem fs = folder.getFileSystem(hadoop);

@@ -136,8 +136,9 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
      * {@code latent_log_variance}, float32 [batch, latentDim]) and {@code decoder.onnx} (input
      * {@code latent}, float32 [batch, latentDim]; output {@code reconstruction}, the decoder mean:
      * probabilities for Bernoulli). Opset 13, symbolic batch dimension. The graphs hold the network
-     * only; preprocessing before the VAE in a Pipeline must be applied to their inputs too.
-     * Refuses to replace existing files.
+     * only; preprocessing before the VAE in a Pipeline must be applied to their inputs too. A
+     * conditional model's graphs also take {@code condition}, float32 [batch, conditionDim] (its
+     * encoded condition columns). Refuses to replace existing files.
      *
      * @param dir a local or Hadoop-file-system directory
      */

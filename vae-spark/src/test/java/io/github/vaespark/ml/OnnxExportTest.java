@@ -122,6 +122,68 @@ class OnnxExportTest {
         table.unpersist();
     }
 
+    /**
+     * A conditional table model's graphs take the encoded condition columns as a second input,
+     * {@code condition}, and give transform's latent mean and decoder mean; the condition matters.
+     */
+    @Test
+    void conditionalModelGraphsTakeTheCondition() throws Exception {
+        Dataset<Row> table = TabularModelTest.table(300, 17).where(org.apache.spark.sql.functions.col("segment")
+                .isNotNull()).cache();
+        VariationalAutoencoderModel model = new VariationalAutoencoder()
+                .setInputCols(new String[] {"score", "income", "active"}).setConditionCols(new String[] {"segment"})
+                .setEncoderLayers(new int[] {16}).setLatentDim(3).setMaxEpochs(3).setSeed(5).fit(table);
+        Path dir = tmp.resolve("conditional");
+        model.exportOnnx(dir.toString());
+        TableRows reader = new TableRows(model.tableColumns(), false, false);
+        int featureDim = model.tableColumns().featureDim();
+        int conditionDim = model.tableColumns().conditionDim();
+        List<Row> rows = model.transform(table).limit(29).collectAsList();
+        float[][] x = new float[rows.size()][featureDim];
+        float[][] c = new float[rows.size()][conditionDim];
+        float[][] otherC = new float[rows.size()][conditionDim];
+        for (int r = 0; r < x.length; r++) {
+            Row row = rows.get(r);
+            Object[] cells = reader.columns().stream().map(name -> row.get(row.fieldIndex(name))).toArray();
+            double[] encoded = new double[reader.dim()];
+            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), "row " + r, encoded));
+            for (int i = 0; i < featureDim; i++) {
+                x[r][i] = (float) encoded[i];
+            }
+            for (int i = 0; i < conditionDim; i++) {
+                c[r][i] = (float) encoded[featureDim + i];
+                otherC[r][(i + 1) % conditionDim] = c[r][i];  // another level of the segment
+            }
+        }
+        try (OrtSession encoder = ORT.createSession(dir.resolve("encoder.onnx").toString());
+             OrtSession decoder = ORT.createSession(dir.resolve("decoder.onnx").toString());
+             OnnxTensor features = OnnxTensor.createTensor(ORT, x);
+             OnnxTensor condition = OnnxTensor.createTensor(ORT, c);
+             OnnxTensor other = OnnxTensor.createTensor(ORT, otherC);
+             OrtSession.Result encoded = encoder.run(Map.of("features", features, "condition", condition))) {
+            assertSymbolicBatch(encoder.getInputInfo().get("condition"), conditionDim);
+            assertSymbolicBatch(decoder.getInputInfo().get("condition"), conditionDim);
+            float[][] mean = (float[][]) encoded.get("latent_mean").get().getValue();
+            try (OnnxTensor latent = OnnxTensor.createTensor(ORT, mean);
+                 OrtSession.Result decoded = decoder.run(Map.of("latent", latent, "condition", condition));
+                 OrtSession.Result elsewhere = decoder.run(Map.of("latent", latent, "condition", other))) {
+                float[][] reconstruction = (float[][]) decoded.get("reconstruction").get().getValue();
+                float[][] moved = (float[][]) elsewhere.get("reconstruction").get().getValue();
+                double change = 0;
+                for (int r = 0; r < x.length; r++) {
+                    assertClose(rows.get(r).<Vector>getAs("latentMean").toArray(), mean[r], "latent mean, row " + r);
+                    assertClose(rows.get(r).<Vector>getAs("reconstruction").toArray(), reconstruction[r],
+                            "decoder mean, row " + r);
+                    for (int i = 0; i < featureDim; i++) {
+                        change += Math.abs(moved[r][i] - reconstruction[r][i]);
+                    }
+                }
+                assertTrue(change > 1e-3, "the decoder's output depends on the condition input: " + change);
+            }
+        }
+        table.unpersist();
+    }
+
     @Test
     void theCliExportsAndRefusesToOverwriteWithoutTheFlag() throws Exception {
         VariationalAutoencoderModel model = new VariationalAutoencoder().setLatentDim(2).setMaxEpochs(1).fit(data);

@@ -30,7 +30,9 @@ import org.tribuo.util.onnx.ONNXRef;
  * value and a missing indicator, per categorical column the one-hot level and the indicator, per
  * boolean 0/1 and the indicator), and {@code reconstruction} is the decoder mean in that layout:
  * scaled means, level probabilities (Softmax) and probabilities of true and of missing (Sigmoid).
- * Conditional models are not exported.
+ * A conditional model's graphs have a second input, {@code condition} [batch, conditionDim]: its
+ * encoded condition columns, which both halves see (the encoder after the features, the decoder
+ * after the latent code).
  */
 public final class OnnxExport {
     /** The ONNX operator set the graphs use. */
@@ -44,14 +46,10 @@ public final class OnnxExport {
     public static byte[] encoder(VaeLayout layout, double[] params) {
         ONNXContext ctx = new ONNXContext();
         ctx.setName("vae-spark-encoder");
-        if (layout.conditionDim() > 0) {
-            throw new IllegalArgumentException("Conditional models cannot be exported: the graphs' contract has no "
-                    + "condition input");
-        }
         ONNXPlaceholder features = ctx.floatInput("features", layout.inputDim());
+        ONNXRef<?> a = withCondition(ctx, features, layout, "encoder_input");
         ONNXPlaceholder mean = ctx.floatOutput("latent_mean", layout.latentDim());
         ONNXPlaceholder logVariance = ctx.floatOutput("latent_log_variance", layout.latentDim());
-        ONNXRef<?> a = features;
         for (int i = 0; i < layout.encoderDepth(); i++) {
             a = activate(dense(ctx, "encoder_" + i, a, layout.encoderLayer(i), 0, layout.encoderLayer(i).out(), params),
                     layout.activation());
@@ -67,8 +65,8 @@ public final class OnnxExport {
         ONNXContext ctx = new ONNXContext();
         ctx.setName("vae-spark-decoder");
         ONNXPlaceholder latent = ctx.floatInput("latent", layout.latentDim());
+        ONNXRef<?> a = withCondition(ctx, latent, layout, "decoder_input");
         ONNXPlaceholder reconstruction = ctx.floatOutput("reconstruction", layout.inputDim());
-        ONNXRef<?> a = latent;
         for (int i = 0; i < layout.decoderDepth(); i++) {
             a = activate(dense(ctx, "decoder_" + i, a, layout.decoderLayer(i), 0, layout.decoderLayer(i).out(), params),
                     layout.activation());
@@ -107,6 +105,20 @@ public final class OnnxExport {
         }
         return pieces.get(0).apply(ONNXOperators.CONCAT, pieces.subList(1, pieces.size()), List.of("mixed_mean"),
                 java.util.Map.of("axis", 1)).get(0);
+    }
+
+    /**
+     * {@code input} itself, or for a conditional model {@code input} and the graph's second input
+     * {@code condition} [batch, conditionDim] side by side (Concat on axis 1), as the network's first
+     * layer takes them.
+     */
+    private static ONNXRef<?> withCondition(ONNXContext ctx, ONNXPlaceholder input, VaeLayout layout, String name) {
+        if (layout.conditionDim() == 0) {
+            return input;
+        }
+        ONNXPlaceholder condition = ctx.floatInput("condition", layout.conditionDim());
+        return input.apply(ONNXOperators.CONCAT, List.of(condition), List.of(name), java.util.Map.of("axis", 1))
+                .get(0);
     }
 
     /** Gemm over output units [from, to) of a dense layer whose weights are column-major out × in. */
