@@ -181,8 +181,8 @@ public final class TableProfiler {
                         : ContinuousScale.standard(stats.mean(i), stats.sd(i), stats.min[i], stats.max[i]);
             } else if (kinds[i] == ColumnKind.CATEGORICAL) {
                 if (stats.overflow[i]) {
-                    long distinct = data.select(cleaned(name, types[i]).as("level")).where(functions.col("level").isNotNull())
-                            .distinct().count();
+                    long distinct = data.select(cleaned(name, types[i]).as("level"))
+                            .where(functions.col("level").isNotNull()).distinct().count();
                     throw new IllegalArgumentException("Column '" + name + "' has " + distinct + " distinct values, "
                             + "more than maxCategories = " + maxCategories + ": raise maxCategories, or leave the "
                             + "column out of inputCols (an identifier or free text is not a category).");
