@@ -163,7 +163,7 @@ public final class TableProfiler {
             throw new IllegalArgumentException("The training data has no rows");
         }
         boolean onePass = carry && stats.quantileValues != null && stats.quantileValues.complete();
-        double[][] quantiles = continuousQuantiles(data, all, types, kinds, scaleMethod, stats.rows,
+        double[][] quantiles = continuousQuantiles(data, kinds, continuous, stats.rows,
                 onePass ? stats.quantileValues : null);
         List<TableColumn> features = new ArrayList<>();
         List<TableColumn> conditions = new ArrayList<>();
@@ -212,23 +212,21 @@ public final class TableProfiler {
      * tables): rank error about 0.5/√QUANTILE_SAMPLE, and the driver holds the sample only. With
      * {@code carried} (every row's values, gathered by the counting pass) no pass is needed: they are
      * the values that pass would have collected.
+     *
+     * @param columns the cleaned continuous columns ({@link #continuousColumns}; empty for the
+     *                standard scaling)
      */
-    private static double[][] continuousQuantiles(Dataset<?> data, List<String> all, DataType[] types,
-                                                  ColumnKind[] kinds, String scaleMethod, long rows,
-                                                  QuantileValues carried) {
-        double[][] out = new double[all.size()][];
-        if (!"quantile".equals(scaleMethod)) {
-            return out;
+    private static double[][] continuousQuantiles(Dataset<?> data, ColumnKind[] kinds, List<Column> columns,
+                                                  long rows, QuantileValues carried) {
+        double[][] out = new double[kinds.length][];
+        if (columns.isEmpty()) {
+            return out;  // standard scaling, or no continuous column
         }
-        List<Column> columns = continuousColumns(all, types, kinds);
         List<Integer> which = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
+        for (int i = 0; i < kinds.length; i++) {
             if (kinds[i] == ColumnKind.CONTINUOUS) {
                 which.add(i);
             }
-        }
-        if (which.isEmpty()) {
-            return out;
         }
         if (carried != null) {
             for (int j = 0; j < which.size(); j++) {
