@@ -13,8 +13,8 @@ import org.apache.spark.api.plugin.SparkPlugin;
  * the session's first {@code fit} does not pay the JVM's one-time costs (loading the native BLAS and
  * oneDNN, compiling the training code): enable it with
  * {@code spark.plugins=io.github.vaespark.ml.WarmUpPlugin}. The warm-up runs once per JVM on a
- * low-priority daemon thread (0.7 s on an idle core, up to about 2 s while the JVM is busy starting)
- * and keeps nothing, so results are the same with or without it. The command-line job adds it by
+ * low-priority daemon thread (about 2 s of one core in a fresh JVM on a 2-vCPU EPYC) and keeps
+ * nothing, so results are the same with or without it. The command-line job adds it by
  * default.
  */
 public final class WarmUpPlugin implements SparkPlugin {

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Pays a JVM's one-time costs of training before the first fit asks for them: loads the BLAS (and
  * oneDNN where the CPU has native bfloat16) and runs the training code — rows cached and gathered,
- * forward and backward passes, the optimiser — on a tiny private network until the JIT has
+ * forward and backward passes, the optimiser — on tiny private networks until the JIT has
  * compiled it (float32, and bfloat16 where native; Bernoulli and Gaussian likelihoods and a table's
  * mixed one, ReLU).
  * Nothing it computes is kept, so fits give the same results with or without it; they only start
@@ -82,7 +82,8 @@ public final class WarmUp {
                 train(precision, new VaeLayout(48, new int[] {32, 16}, 4, new int[] {16, 32}, Activation.RELU,
                         likelihood), WarmUp::vectorRow, passes);
             }
-            train(precision, tableLayout(), WarmUp::tableRow, passes);
+            VaeLayout table = tableLayout();
+            train(precision, table, (random, row) -> tableRow(table.mixedColumns(), random, row), passes);
         }
     }
 
@@ -109,24 +110,25 @@ public final class WarmUp {
         return new VaeLayout(b.build(), 0, new int[] {32, 16}, 4, new int[] {16, 32}, Activation.RELU);
     }
 
-    /** Fills an encoded row of {@link #tableLayout()}: each value missing one time in ten. */
-    private static void tableRow(SplittableRandom random, double[] row) {
+    /**
+     * Fills an encoded row of {@code mixed}: each masked value missing one time in ten (its mask
+     * entry set instead); a value is a normal draw, a random level or a random 0/1 by its kind.
+     */
+    private static void tableRow(MixedColumns mixed, SplittableRandom random, double[] row) {
         java.util.Arrays.fill(row, 0);
-        if (random.nextDouble() < 0.1) {
-            row[1] = 1;
-        } else {
-            row[0] = random.nextGaussian();
-        }
-        if (random.nextDouble() < 0.1) {
-            row[2 + TABLE_LEVELS] = 1;
-        } else {
-            row[2 + random.nextInt(TABLE_LEVELS)] = 1;
-        }
-        int binary = 3 + TABLE_LEVELS;
-        if (random.nextDouble() < 0.1) {
-            row[binary + 1] = 1;
-        } else {
-            row[binary] = random.nextBoolean() ? 1 : 0;
+        for (MixedColumns.Segment s : mixed.segments()) {
+            if (s.mask() < 0) {
+                continue;  // a missing indicator, set (or not) with the value it masks
+            }
+            if (random.nextDouble() < 0.1) {
+                row[s.mask()] = 1;
+                continue;
+            }
+            switch (s.kind()) {
+                case GAUSSIAN -> row[s.start()] = random.nextGaussian();
+                case CATEGORICAL -> row[s.start() + random.nextInt(s.width())] = 1;
+                case BERNOULLI -> row[s.start()] = random.nextBoolean() ? 1 : 0;
+            }
         }
     }
 
