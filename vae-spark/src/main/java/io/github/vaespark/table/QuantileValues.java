@@ -14,7 +14,6 @@ import org.apache.spark.sql.Row;
 final class QuantileValues implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final int columns;
     private final int quota;
     private final long budget;
     private long rows;
@@ -27,7 +26,6 @@ final class QuantileValues implements Serializable {
      * @param budget  rows all partitions together may hold
      */
     QuantileValues(int columns, int quota, long budget) {
-        this.columns = columns;
         this.quota = quota;
         this.budget = budget;
         this.values = new double[columns][Math.min(quota, 16)];
@@ -49,7 +47,7 @@ final class QuantileValues implements Serializable {
             giveUp();
             return;
         }
-        for (int j = 0; j < columns; j++) {
+        for (int j = 0; j < values.length; j++) {
             if (!row.isNullAt(offset + j)) {
                 append(j, row.getDouble(offset + j));
             }
@@ -63,7 +61,7 @@ final class QuantileValues implements Serializable {
             giveUp();
             return this;
         }
-        for (int j = 0; j < columns; j++) {
+        for (int j = 0; j < values.length; j++) {
             for (int i = 0; i < other.counts[j]; i++) {
                 append(j, other.values[j][i]);
             }
