@@ -163,11 +163,13 @@ public final class WarmUp {
             // A listener, as the exchange passes one: the backward pass then reports each finished tail.
             ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
                     from -> { });
+            // Two partitions' sums, as a fit on two or more partitions adds them: with one, the JIT
+            // compiles the sum for its first term only and the fit's first update undoes that.
             @SuppressWarnings("unchecked")
-            A[] partials = (A[]) new Object[] {share.gradient()};
+            A[] partials = (A[]) new Object[] {share.gradient(), share.gradient()};
             adam.beginStep();
             IntStream.range(0, pieces).parallel().forEach(c -> GradientApplier.updateRange(k, partials, scratch, master,
-                    adam, c * PIECE, Math.min(master.length, (c + 1) * PIECE), 1.0 / ROWS, params,
+                    adam, c * PIECE, Math.min(master.length, (c + 1) * PIECE), 0.5 / ROWS, params,
                     GradientRounding.NONE));
         }
     }
