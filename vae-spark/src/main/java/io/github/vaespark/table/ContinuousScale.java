@@ -113,7 +113,7 @@ public final class ContinuousScale implements Serializable {
         if (quantiles == null) {
             return Math.min(max, Math.max(min, mean + sd * v));
         }
-        double p = 0.5 * (1 + Erf.erf(v / Math.sqrt(2)));
+        double p = NormalCdf.phi(v);
         int m = quantiles.length - 1;
         double position = Math.min(m, Math.max(0, p * m));
         int lo = (int) Math.min(m - 1, Math.floor(position));
