@@ -51,6 +51,8 @@ public final class MixedColumns implements Serializable {
     private final Segment[] segments;
     private final int dim;
     private final int columns;
+    /** {@link #segments()}, made once: it is read for every row of training, transform and sampling. */
+    private transient List<Segment> segmentList;
 
     /** Segments in data-vector order, covering [0, dim) without gaps or overlaps. */
     public MixedColumns(List<Segment> segments) {
@@ -88,7 +90,12 @@ public final class MixedColumns implements Serializable {
 
     /** The segments in order. */
     public List<Segment> segments() {
-        return List.of(segments);
+        List<Segment> list = segmentList;
+        if (list == null) {
+            list = List.of(segments);  // immutable: threads that race here make equal lists
+            segmentList = list;
+        }
+        return list;
     }
 
     /** A builder that appends segments in order. */
