@@ -237,7 +237,7 @@ public final class PartitionData implements Serializable {
         }
     }
 
-    /** Rows per block so that one block holds about {@code targetBytes}. */
+    /** Rows per block so that one block holds at most {@code targetBytes} (at least one row). */
     public static int blockRowsFor(int dim, Precision precision, long targetBytes) {
         long perRow = (long) dim * storedBytes(precision);
         return (int) Math.max(1, Math.min(1 << 16, targetBytes / Math.max(1, perRow)));

@@ -24,7 +24,7 @@ import scala.jdk.javaapi.CollectionConverters;
  * every partition (which fixes each partition's share of a global batch and each row's key).
  */
 public final class TrainingData {
-    /** Target size of one cached block. */
+    /** Preferred size of one cached block ({@link HeapBlocks} adapts it to the executor's heap regions). */
     static final long BLOCK_BYTES = 4L << 20;
 
     private final JavaRDD<PartitionData> blocks;
@@ -73,11 +73,12 @@ public final class TrainingData {
                                      ExchangeMode exchangeMode, StorageLevel storageLevel, String name) {
         JavaRDD<double[]> input = rows.getNumPartitions() > maxPartitions ? rows.coalesce(maxPartitions) : rows;
         boolean barrierReady = ExchangeChoice.mayUseBarrier(exchangeMode, rows.context(), input.getNumPartitions());
-        int blockRows = PartitionData.blockRowsFor(dim, precision, BLOCK_BYTES);
         JavaRDD<PartitionData> blocks = input.mapPartitions((Iterator<double[]> it) -> {
             if (precision == Precision.BFLOAT16) {
                 OneDnn.prepareInBackground();  // while the executor caches, not in the first step
             }
+            // Sized in the executor's JVM, whose heap regions decide what a block really takes.
+            int blockRows = PartitionData.blockRowsFor(dim, precision, HeapBlocks.targetBytes(BLOCK_BYTES));
             PartitionData.Builder builder = new PartitionData.Builder(precision, dim, blockRows);
             while (it.hasNext()) {
                 double[] row = it.next();
