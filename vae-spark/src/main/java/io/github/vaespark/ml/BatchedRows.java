@@ -18,7 +18,7 @@ import org.apache.spark.TaskContext;
 abstract class BatchedRows<I, O> implements Iterator<O> {
     private final Iterator<I> input;
     private final BatchInference<?> inference;
-    private final int partition;
+    private final RowPlace place;
     private final List<I> rows = new ArrayList<>(BatchInference.BATCH_ROWS);
     private long rowNumber;
     private int next;
@@ -27,11 +27,11 @@ abstract class BatchedRows<I, O> implements Iterator<O> {
         this.input = input;
         this.inference = inference;
         TaskContext context = TaskContext.get();
-        this.partition = context == null ? 0 : context.partitionId();
+        this.place = new RowPlace(context == null ? 0 : context.partitionId());
     }
 
     /** Reads {@code row}'s features into {@code into}; false when the row is invalid and skipped. */
-    abstract boolean read(I row, String where, double[] into);
+    abstract boolean read(I row, RowPlace where, double[] into);
 
     /**
      * The row as kept until its batch is emitted (a copy where Spark reuses row objects), as the
@@ -70,8 +70,7 @@ abstract class BatchedRows<I, O> implements Iterator<O> {
         next = 0;
         while (rows.size() < BatchInference.BATCH_ROWS && input.hasNext()) {
             I row = input.next();
-            String where = "row " + rowNumber++ + " of partition " + partition;
-            if (read(row, where, inference.row(rows.size()))) {
+            if (read(row, place.at(rowNumber++), inference.row(rows.size()))) {
                 rows.add(keep(row, rows.size()));
             }
         }

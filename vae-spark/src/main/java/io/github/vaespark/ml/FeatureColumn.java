@@ -61,7 +61,7 @@ final class FeatureColumn implements RowReader {
     }
 
     @Override
-    public boolean read(Row row, String where, double[] out) {
+    public boolean read(Row row, RowPlace where, double[] out) {
         return read(row, 0, where, out);
     }
 
@@ -131,7 +131,7 @@ final class FeatureColumn implements RowReader {
      * @param where a description of the row for error messages, such as "row 17 of partition 3"
      * @throws InvalidInputException when the row is invalid and not skipped
      */
-    double[] read(Row row, int index, String where) {
+    double[] read(Row row, int index, RowPlace where) {
         double[] values = new double[dim];
         return read(row, index, where, values) ? values : null;
     }
@@ -140,7 +140,7 @@ final class FeatureColumn implements RowReader {
      * Reads field {@code index} of {@code row} into {@code out} (length dim); false when the row is
      * invalid and invalid rows are skipped.
      */
-    boolean read(Row row, int index, String where, double[] out) {
+    boolean read(Row row, int index, RowPlace where, double[] out) {
         if (row.isNullAt(index)) {
             return invalid(where, "is null");
         }
@@ -183,7 +183,7 @@ final class FeatureColumn implements RowReader {
      * As {@link #read(Row, int, String, double[])} on Spark's internal row format (a vector is the
      * struct (type, size, indices, values) of {@link VectorUDT}: type 0 sparse, 1 dense).
      */
-    boolean read(InternalRow row, int index, String where, double[] out) {
+    boolean read(InternalRow row, int index, RowPlace where, double[] out) {
         if (row.isNullAt(index)) {
             return invalid(where, "is null");
         }
@@ -268,7 +268,7 @@ final class FeatureColumn implements RowReader {
     }
 
     /** Checks finite values (and [0, 1] for Bernoulli); false when invalid and skipped. */
-    private boolean validate(double[] values, String where) {
+    private boolean validate(double[] values, RowPlace where) {
         // One pass without branches on the values (NaN fails every comparison); the pass that names
         // the first bad value runs only for a bad row.
         double low = unitInterval ? 0 : -Double.MAX_VALUE;
@@ -282,7 +282,7 @@ final class FeatureColumn implements RowReader {
     }
 
     /** Names the first value that {@link #validate} refused. */
-    private boolean firstInvalid(double[] values, String where) {
+    private boolean firstInvalid(double[] values, RowPlace where) {
         for (int k = 0; k < dim; k++) {
             double x = values[k];
             if (!Double.isFinite(x)) {
@@ -297,7 +297,7 @@ final class FeatureColumn implements RowReader {
     }
 
     /** False (the row is skipped) under handleInvalid=skip; otherwise throws naming the column and row. */
-    private boolean invalid(String where, String problem) {
+    private boolean invalid(RowPlace where, String problem) {
         if (skipInvalid) {
             return false;
         }

@@ -49,11 +49,12 @@ final class ImportanceSampling implements FlatMapFunction<Iterator<Row>, double[
         double total = 0;
         long count = 0;
         long index = 0;
+        RowPlace place = new RowPlace(-1);
         List<double[]> batch = new ArrayList<>();
         while (rows.hasNext() || !batch.isEmpty()) {
             if (rows.hasNext() && batch.size() < BatchInference.BATCH_ROWS) {
                 double[] x = new double[features.dim()];
-                if (features.read(rows.next(), "row " + index++, x)) {
+                if (features.read(rows.next(), place.at(index++), x)) {
                     batch.add(x);
                 }
                 continue;

@@ -46,7 +46,7 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
         JoinedRow joined = new JoinedRow();
         return new BatchedRows<InternalRow, InternalRow>(input, inference) {
             @Override
-            boolean read(InternalRow row, String where, double[] into) {
+            boolean read(InternalRow row, RowPlace where, double[] into) {
                 return features.read(row, featureIndex, where, into);
             }
 

@@ -20,5 +20,5 @@ interface RowReader extends Serializable {
      * Reads the row's data vector into {@code out}; false when the row is invalid and invalid rows
      * are skipped (otherwise an {@link InvalidInputException} naming the column and {@code where}).
      */
-    boolean read(Row row, String where, double[] out);
+    boolean read(Row row, RowPlace where, double[] out);
 }

@@ -39,7 +39,7 @@ final class RowTransformer implements MapPartitionsFunction<Row, Row>, Serializa
         BatchInference<?> inference = new BatchInference<>(model, model.precision().kernels(), outputs);
         return new BatchedRows<Row, Row>(input, inference) {
             @Override
-            boolean read(Row row, String where, double[] into) {
+            boolean read(Row row, RowPlace where, double[] into) {
                 return features.read(row, featureIndex, where, into);
             }
 

@@ -61,6 +61,7 @@ final class TableGeneration implements MapPartitionsFunction<Row, Row>, Serializ
         VaeLayout layout = model.layout();
         TaskContext task = TaskContext.get();
         long partition = task == null ? 0 : task.partitionId();
+        RowPlace conditionPlace = new RowPlace((int) partition, " of the conditions");
         int features = codec.features().size();
         double[] scratch = new double[layout.latentDim()];
         double[] row = new double[layout.inputDim()];
@@ -81,8 +82,7 @@ final class TableGeneration implements MapPartitionsFunction<Row, Row>, Serializ
             if (conditions != null) {
                 c = network.conditions(ws.input(n));
                 for (int j = 0; j < n; j++) {
-                    conditions.read(batch.get(j), conditionIndex, "row " + (position[0] + j) + " of partition "
-                            + partition + " of the conditions", encoded);
+                    conditions.read(batch.get(j), conditionIndex, conditionPlace.at(position[0] + j), encoded);
                     k.setColumn(c, j, encoded);
                 }
             }

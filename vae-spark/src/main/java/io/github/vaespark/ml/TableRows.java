@@ -45,7 +45,7 @@ final class TableRows implements RowReader {
     }
 
     @Override
-    public boolean read(Row row, String where, double[] out) {
+    public boolean read(Row row, RowPlace where, double[] out) {
         return read(row, null, where, out);
     }
 
@@ -53,7 +53,7 @@ final class TableRows implements RowReader {
      * As {@link #read(Row, String, double[])} for a row that holds column k of {@link #columns()} at
      * field {@code fieldIndex[k]} (null: at field k).
      */
-    boolean read(Row row, int[] fieldIndex, String where, double[] out) {
+    boolean read(Row row, int[] fieldIndex, RowPlace where, double[] out) {
         int first = conditionsOnly ? codec.features().size() : 0;
         int base = conditionsOnly ? codec.featureDim() : 0;
         for (int i = first; i < codec.columnCount(); i++) {

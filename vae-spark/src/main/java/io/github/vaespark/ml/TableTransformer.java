@@ -46,7 +46,7 @@ final class TableTransformer implements MapPartitionsFunction<Row, Row>, Seriali
         int features = codec.features().size();
         return new BatchedRows<Row, Row>(input, inference) {
             @Override
-            boolean read(Row row, String where, double[] into) {
+            boolean read(Row row, RowPlace where, double[] into) {
                 return reader.read(row, fieldIndex, where, into);
             }
 

@@ -47,7 +47,7 @@ final class TrainingInput {
             return rows.mapPartitionsWithIndex((partition, it) -> new Decoded<InternalRow>(it, partition,
                     column.dim(), indicatorCol, validationRows, reuseArray) {
                 @Override
-                boolean read(InternalRow row, String where, double[] out) {
+                boolean read(InternalRow row, RowPlace where, double[] out) {
                     return column.read(row, 0, where, out);
                 }
 
@@ -60,7 +60,7 @@ final class TrainingInput {
         return selected.toJavaRDD().mapPartitionsWithIndex((partition, it) -> new Decoded<Row>(it, partition,
                 features.dim(), indicatorCol, validationRows, reuseArray) {
             @Override
-            boolean read(Row row, String where, double[] out) {
+            boolean read(Row row, RowPlace where, double[] out) {
                 return features.read(row, where, out);
             }
 
@@ -74,7 +74,7 @@ final class TrainingInput {
     /** A partition's rows as decoded feature values: the training or the validation rows only, if chosen. */
     private abstract static class Decoded<R> implements Iterator<double[]> {
         private final Iterator<R> rows;
-        private final int partition;
+        private final RowPlace place;
         private final int dim;
         private final String indicatorCol;
         private final boolean hasIndicator;
@@ -91,7 +91,7 @@ final class TrainingInput {
         Decoded(Iterator<R> rows, int partition, int dim, String indicatorCol, boolean validationRows,
                 boolean reuseArray) {
             this.rows = rows;
-            this.partition = partition;
+            this.place = new RowPlace(partition);
             this.dim = dim;
             this.indicatorCol = indicatorCol;
             this.hasIndicator = !indicatorCol.isEmpty();
@@ -100,7 +100,7 @@ final class TrainingInput {
         }
 
         /** Reads the features into {@code out}; false for an invalid row that is skipped. */
-        abstract boolean read(R row, String where, double[] out);
+        abstract boolean read(R row, RowPlace where, double[] out);
 
         /** The validation indicator, null when null. */
         abstract Boolean indicator(R row);
@@ -109,7 +109,7 @@ final class TrainingInput {
         public boolean hasNext() {
             while (!ready && rows.hasNext()) {
                 R row = rows.next();
-                String where = "row " + index + " of partition " + partition;
+                RowPlace where = place.at(index);
                 index++;
                 if (hasIndicator) {
                     Boolean validation = indicator(row);

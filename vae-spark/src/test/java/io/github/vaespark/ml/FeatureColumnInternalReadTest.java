@@ -67,14 +67,14 @@ class FeatureColumnInternalReadTest {
         for (boolean floats : new boolean[] {true, false}) {
             FeatureColumn.Kind kind = floats ? FeatureColumn.Kind.FLOAT_ARRAY : FeatureColumn.Kind.DOUBLE_ARRAY;
             double[] out = new double[DIM];
-            assertTrue(column(kind, false).read(row(unsafeArray(floats, -1)), 0, "row 0", out));
+            assertTrue(column(kind, false).read(row(unsafeArray(floats, -1)), 0, new RowPlace(-1).at(0), out));
             assertArrayEquals(expected(floats), out);
             double[] generic = new double[DIM];
             Object[] boxed = new Object[DIM];
             for (int i = 0; i < DIM; i++) {
                 boxed[i] = floats ? (Object) (float) values()[i] : (Object) values()[i];
             }
-            assertTrue(column(kind, false).read(row(new GenericArrayData(boxed)), 0, "row 0", generic));
+            assertTrue(column(kind, false).read(row(new GenericArrayData(boxed)), 0, new RowPlace(-1).at(0), generic));
             assertArrayEquals(expected(floats), generic, "the element-by-element path");
         }
     }
@@ -86,10 +86,10 @@ class FeatureColumnInternalReadTest {
             for (int nullAt : new int[] {3, 66}) {
                 InternalRow r = row(unsafeArray(floats, nullAt));
                 InvalidInputException e = assertThrows(InvalidInputException.class,
-                        () -> column(kind, false).read(r, 0, "row 7 of partition 1", new double[DIM]));
+                        () -> column(kind, false).read(r, 0, new RowPlace(1).at(7), new double[DIM]));
                 assertTrue(e.getMessage().contains("null element at position " + nullAt)
                         && e.getMessage().contains("row 7 of partition 1"), e.getMessage());
-                assertFalse(column(kind, true).read(r, 0, "row 7", new double[DIM]), "skipped");
+                assertFalse(column(kind, true).read(r, 0, new RowPlace(-1).at(7), new double[DIM]), "skipped");
             }
         }
     }
@@ -102,13 +102,13 @@ class FeatureColumnInternalReadTest {
         vector.setNullAt(2);
         vector.update(3, UnsafeArrayData.fromPrimitiveArray(values()));
         double[] out = new double[DIM];
-        assertTrue(column(FeatureColumn.Kind.VECTOR, false).read(row(vector), 0, "row 0", out));
+        assertTrue(column(FeatureColumn.Kind.VECTOR, false).read(row(vector), 0, new RowPlace(-1).at(0), out));
         assertArrayEquals(values(), out);
         double[] bad = values();
         bad[68] = Double.NaN;
         vector.update(3, UnsafeArrayData.fromPrimitiveArray(bad));
         InvalidInputException e = assertThrows(InvalidInputException.class,
-                () -> column(FeatureColumn.Kind.VECTOR, false).read(row(vector), 0, "row 0", new double[DIM]));
+                () -> column(FeatureColumn.Kind.VECTOR, false).read(row(vector), 0, new RowPlace(-1).at(0), new double[DIM]));
         assertTrue(e.getMessage().contains("NaN at position 68"), e.getMessage());
     }
 }

@@ -97,7 +97,7 @@ class OnnxExportTest {
             Row row = rows.get(r);
             Object[] cells = reader.columns().stream().map(c -> row.get(row.fieldIndex(c))).toArray();
             double[] encoded = new double[reader.dim()];
-            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), "row " + r, encoded));
+            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), new RowPlace(-1).at(r), encoded));
             x[r] = new float[encoded.length];
             for (int i = 0; i < encoded.length; i++) {
                 x[r][i] = (float) encoded[i];
@@ -146,7 +146,7 @@ class OnnxExportTest {
             Row row = rows.get(r);
             Object[] cells = reader.columns().stream().map(name -> row.get(row.fieldIndex(name))).toArray();
             double[] encoded = new double[reader.dim()];
-            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), "row " + r, encoded));
+            assertTrue(reader.read(org.apache.spark.sql.RowFactory.create(cells), new RowPlace(-1).at(r), encoded));
             for (int i = 0; i < featureDim; i++) {
                 x[r][i] = (float) encoded[i];
             }
