@@ -180,7 +180,7 @@ final class FeatureColumn implements RowReader {
     }
 
     /**
-     * As {@link #read(Row, int, String, double[])} on Spark's internal row format (a vector is the
+     * As {@link #read(Row, int, RowPlace, double[])} on Spark's internal row format (a vector is the
      * struct (type, size, indices, values) of {@link VectorUDT}: type 0 sparse, 1 dense).
      */
     boolean read(InternalRow row, int index, RowPlace where, double[] out) {

@@ -50,7 +50,7 @@ final class TableRows implements RowReader {
     }
 
     /**
-     * As {@link #read(Row, String, double[])} for a row that holds column k of {@link #columns()} at
+     * As {@link #read(Row, RowPlace, double[])} for a row that holds column k of {@link #columns()} at
      * field {@code fieldIndex[k]} (null: at field k).
      */
     boolean read(Row row, int[] fieldIndex, RowPlace where, double[] out) {
