@@ -26,8 +26,8 @@ final class ColumnStats implements Serializable {
     final double[] sumSquares;
     final List<Map<String, Long>> levels;
     final boolean[] overflow;
-    /** The continuous columns' values when the table is small enough, else null. */
-    QuantileValues quantileValues;
+    /** The continuous columns' values of the quantiles' sample (null for the standard scaling). */
+    QuantileSample quantileSample;
 
     ColumnStats(ColumnKind[] kinds, int maxLevels) {
         this.kinds = kinds.clone();
@@ -48,13 +48,13 @@ final class ColumnStats implements Serializable {
     }
 
     /**
-     * Adds a row holding the profiled columns in order (and after them, when {@link #quantileValues}
+     * Adds a row holding the profiled columns in order (and after them, when {@link #quantileSample}
      * is set, the continuous columns' cleaned values).
      */
     void add(org.apache.spark.sql.Row row) {
         rows++;
-        if (quantileValues != null) {
-            quantileValues.add(row, kinds.length);
+        if (quantileSample != null) {
+            quantileSample.add(row, kinds.length);
         }
         for (int i = 0; i < kinds.length; i++) {
             Object v = row.get(i);
@@ -91,8 +91,8 @@ final class ColumnStats implements Serializable {
     /** This plus {@code other} (this object is updated and returned). */
     ColumnStats merge(ColumnStats other) {
         rows += other.rows;
-        quantileValues = quantileValues == null || other.quantileValues == null ? null
-                : quantileValues.merge(other.quantileValues);
+        quantileSample = quantileSample == null || other.quantileSample == null ? null
+                : quantileSample.merge(other.quantileSample);
         for (int i = 0; i < kinds.length; i++) {
             present[i] += other.present[i];
             min[i] = Math.min(min[i], other.min[i]);

@@ -24,14 +24,20 @@ import org.apache.spark.sql.types.StructType;
  * {@link #QUANTILE_SAMPLE} rows' continuous values, never the table): each column's kind from its
  * type, its missing rate, the range and quantiles (or mean and sd) of continuous columns, and the
  * levels of categorical ones — with errors naming the column for unsupported types, all-missing
- * columns and too many levels. A small table takes one pass; a larger one two (the second for the
- * quantiles' sample).
+ * columns and too many levels. One pass, whatever the table's size: the quantiles come from all
+ * rows of a table of at most {@link #QUANTILE_SAMPLE} rows, and from a uniform random sample of
+ * exactly that many rows of a larger one, drawn in the same pass ({@link QuantileSample}).
  */
 public final class TableProfiler {
     /** Quantiles of the quantile normalisation: at probabilities i/QUANTILE_STEPS. */
     static final int QUANTILE_STEPS = 200;
-    /** Rows sampled for the quantiles of large tables. */
+    /** Rows sampled for the quantiles of large tables (all rows of smaller ones). */
     static final int QUANTILE_SAMPLE = 100_000;
+    /**
+     * Values the sample may hold (80 MB of doubles): a table with more than 100 continuous columns
+     * samples fewer rows (at least 1,000), so that a task's memory stays bounded.
+     */
+    static final long QUANTILE_SAMPLE_VALUES = 10_000_000;
     private static final long QUANTILE_SEED = 0x5EEDL;
 
     private TableProfiler() {
@@ -120,15 +126,18 @@ public final class TableProfiler {
     }
 
     /**
-     * A profile, and whether the quantiles came from the counting pass (a table of at most
-     * {@code carryBudget} rows, spread so that no partition holds more than its share) or from a
-     * pass of their own.
+     * A profile, and the number of rows whose values gave the quantiles (0 without quantile
+     * scaling or continuous columns).
      */
-    record Profiled(TableCodec codec, boolean onePass) {
+    record Profiled(TableCodec codec, int sampledRows) {
     }
 
+    /**
+     * As {@link #profile}, with the quantiles' sample holding at most {@code sampleRows} rows (fewer
+     * for tables of more than 100 continuous columns: {@link #QUANTILE_SAMPLE_VALUES}).
+     */
     static Profiled profiled(Dataset<?> data, String[] inputCols, String[] categoricalCols, String[] conditionCols,
-                             int maxCategories, String scaleMethod, long carryBudget) {
+                             int maxCategories, String scaleMethod, int sampleRows) {
         StructType schema = data.schema();
         check(schema, inputCols, categoricalCols, conditionCols);
         Set<String> categorical = new HashSet<>(Arrays.asList(categoricalCols));
@@ -144,27 +153,25 @@ public final class TableProfiler {
             kinds[i] = kindOf(name, types[i], categorical.contains(name));
             selected[i] = functions.col(name);
         }
-        // One pass for counts, ranges, moments and levels, and for a small table the continuous
-        // columns' values; else one more for the quantiles.
+        // One pass: counts, ranges, moments and levels, and the continuous columns' cleaned values
+        // for the quantiles' sample.
         List<Column> continuous = "quantile".equals(scaleMethod) ? continuousColumns(all, types, kinds) : List.of();
         List<Column> columns = new ArrayList<>(Arrays.asList(selected));
         columns.addAll(continuous);
         org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(columns.toArray(new Column[0])).toJavaRDD();
-        int quota = (int) Math.min(QUANTILE_SAMPLE, carryBudget / Math.max(1, rowsRdd.getNumPartitions()));
-        boolean carry = !continuous.isEmpty() && quota > 0;
-        int carried = continuous.size();
-        ColumnStats stats = rowsRdd.mapPartitions(rows -> {
+        int sampled = continuous.size();
+        int capacity = (int) Math.min(sampleRows, Math.max(1_000, QUANTILE_SAMPLE_VALUES / Math.max(1, sampled)));
+        ColumnStats stats = rowsRdd.mapPartitionsWithIndex((partition, rows) -> {
             ColumnStats partial = new ColumnStats(kinds, maxCategories);
-            partial.quantileValues = carry ? new QuantileValues(carried, quota, carryBudget) : null;
+            partial.quantileSample = sampled == 0 ? null
+                    : new QuantileSample(sampled, capacity, QUANTILE_SEED, partition);
             rows.forEachRemaining(partial::add);
             return List.of(partial).iterator();
-        }).treeReduce(ColumnStats::merge);
+        }, false).treeReduce(ColumnStats::merge);
         if (stats.rows == 0) {
             throw new IllegalArgumentException("The training data has no rows");
         }
-        boolean onePass = carry && stats.quantileValues != null && stats.quantileValues.complete();
-        double[][] quantiles = continuousQuantiles(data, kinds, continuous, stats.rows,
-                onePass ? stats.quantileValues : null);
+        double[][] quantiles = continuousQuantiles(kinds, stats.quantileSample);
         List<TableColumn> features = new ArrayList<>();
         List<TableColumn> conditions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -192,7 +199,8 @@ public final class TableProfiler {
             TableColumn column = new TableColumn(name, types[i], kinds[i], levels, scale, missingRate);
             (i < inputCols.length ? features : conditions).add(column);
         }
-        return new Profiled(new TableCodec(features, conditions), onePass);
+        return new Profiled(new TableCodec(features, conditions),
+                stats.quantileSample == null ? 0 : stats.quantileSample.rows());
     }
 
     /** The cleaned continuous columns, named q0, q1, … in column order. */
@@ -207,47 +215,21 @@ public final class TableProfiler {
     }
 
     /**
-     * Quantiles at probabilities i/QUANTILE_STEPS of each continuous column, computed exactly on a
-     * seeded uniform sample of at most about {@link #QUANTILE_SAMPLE} rows (all rows of smaller
-     * tables): rank error about 0.5/√QUANTILE_SAMPLE, and the driver holds the sample only. With
-     * {@code carried} (every row's values, gathered by the counting pass) no pass is needed: they are
-     * the values that pass would have collected.
-     *
-     * @param columns the cleaned continuous columns ({@link #continuousColumns}; empty for the
-     *                standard scaling)
+     * Quantiles at probabilities i/QUANTILE_STEPS of each continuous column, computed exactly on the
+     * sample's values (all rows of a table no larger than the sample; rank error about
+     * 0.5/√QUANTILE_SAMPLE for a larger one). Null entries where there is no sample (standard
+     * scaling, or no continuous column).
      */
-    private static double[][] continuousQuantiles(Dataset<?> data, ColumnKind[] kinds, List<Column> columns,
-                                                  long rows, QuantileValues carried) {
+    private static double[][] continuousQuantiles(ColumnKind[] kinds, QuantileSample sample) {
         double[][] out = new double[kinds.length][];
-        if (columns.isEmpty()) {
-            return out;  // standard scaling, or no continuous column
-        }
-        List<Integer> which = new ArrayList<>();
-        for (int i = 0; i < kinds.length; i++) {
-            if (kinds[i] == ColumnKind.CONTINUOUS) {
-                which.add(i);
-            }
-        }
-        if (carried != null) {
-            for (int j = 0; j < which.size(); j++) {
-                out[which.get(j)] = quantilesOf(carried.of(j));
-            }
+        if (sample == null) {
             return out;
         }
-        Dataset<Row> values = data.select(columns.toArray(new Column[0]));
-        if (rows > QUANTILE_SAMPLE) {
-            values = values.sample(false, Math.min(1.0, 1.1 * QUANTILE_SAMPLE / rows), QUANTILE_SEED);
-        }
-        List<Row> sample = values.collectAsList();
-        for (int j = 0; j < which.size(); j++) {
-            double[] v = new double[sample.size()];
-            int n = 0;
-            for (Row r : sample) {
-                if (!r.isNullAt(j)) {
-                    v[n++] = r.getDouble(j);
-                }
+        int j = 0;
+        for (int i = 0; i < kinds.length; i++) {
+            if (kinds[i] == ColumnKind.CONTINUOUS) {
+                out[i] = quantilesOf(sample.of(j++));
             }
-            out[which.get(j)] = quantilesOf(Arrays.copyOf(v, n));
         }
         return out;
     }

@@ -1,7 +1,6 @@
 package io.github.vaespark.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.SparkTestSession;
@@ -18,10 +17,10 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
- * The profile of a small table takes its quantiles from the counting pass; it equals, column for
- * column, the profile made with a pass of their own — for every numeric type, with nulls, NaN and
- * infinities, and decimals with more digits than a double holds — and a partition holding more
- * than its share of the budget falls back to that second pass.
+ * Profiling takes one pass: a table no larger than the quantiles' sample gets the quantiles of all
+ * its rows — for every numeric type, with nulls, NaN and infinities, and decimals with more digits
+ * than a double holds — and a larger one those of a uniform sample of exactly the sample's size,
+ * while its counts, ranges and levels still come from every row.
  */
 class TableProfilerTest {
     private static final String[] COLUMNS = {"d", "f", "i", "l", "dec", "s", "b"};
@@ -50,39 +49,70 @@ class TableProfilerTest {
         return spark.createDataFrame(list, schema).repartition(partitions);
     }
 
-    private static TableProfiler.Profiled profile(Dataset<Row> data, long budget) {
-        return TableProfiler.profiled(data, COLUMNS, new String[0], new String[0], 200, "quantile", budget);
+    private static TableProfiler.Profiled profile(Dataset<Row> data, int sampleRows) {
+        return TableProfiler.profiled(data, COLUMNS, new String[0], new String[0], 200, "quantile", sampleRows);
+    }
+
+    /** The quantile scaling of column {@code name} computed directly from all its cleaned values. */
+    private static ContinuousScale exactScale(Dataset<Row> data, String name) {
+        org.apache.spark.sql.types.DataType type = data.schema().apply(name).dataType();
+        List<Row> rows = data.select(TableProfiler.cleaned(name, type)).collectAsList();
+        double[] values = rows.stream().filter(r -> !r.isNullAt(0)).mapToDouble(r -> r.getDouble(0)).toArray();
+        double min = java.util.Arrays.stream(values).min().orElseThrow();
+        double max = java.util.Arrays.stream(values).max().orElseThrow();
+        return ContinuousScale.quantile(TableProfiler.quantilesOf(values), min, max);
     }
 
     @Test
-    void aSmallTableIsProfiledInOnePassWithTheSameQuantiles() {
+    void aTableNoLargerThanTheSampleGetsTheQuantilesOfAllItsRows() {
         Dataset<Row> data = table(900, 3).cache();
-        TableProfiler.Profiled one = profile(data, TableProfiler.QUANTILE_SAMPLE);
-        TableProfiler.Profiled two = profile(data, 0);
-        assertTrue(one.onePass(), "a 900-row table is profiled in one pass");
-        assertFalse(two.onePass(), "with no budget the quantiles take a pass of their own");
-        List<TableColumn> a = one.codec().features();
-        List<TableColumn> b = two.codec().features();
-        assertEquals(COLUMNS.length, a.size());
-        for (int c = 0; c < a.size(); c++) {
-            assertEquals(b.get(c), a.get(c), "column " + COLUMNS[c]);
-            if (a.get(c).kind() == ColumnKind.CONTINUOUS) {
-                assertEquals(b.get(c).scale(), a.get(c).scale(), "quantiles of column " + COLUMNS[c]);
-                assertEquals("quantile", a.get(c).scale().method(), COLUMNS[c]);
+        TableProfiler.Profiled profiled = profile(data, TableProfiler.QUANTILE_SAMPLE);
+        assertEquals(900, profiled.sampledRows());
+        List<TableColumn> columns = profiled.codec().features();
+        assertEquals(COLUMNS.length, columns.size());
+        int continuous = 0;
+        for (TableColumn column : columns) {
+            if (column.kind() == ColumnKind.CONTINUOUS) {
+                assertEquals(exactScale(data, column.name()), column.scale(), "quantiles of column " + column.name());
+                continuous++;
             }
         }
-        assertEquals(b.toString(), a.toString());
+        assertEquals(5, continuous, "d, f, i, l and dec are continuous");
         data.unpersist();
     }
 
     @Test
-    void aPartitionOverItsShareFallsBackToTheSecondPass() {
-        Dataset<Row> data = table(600, 3).cache();
-        // 3 partitions of about 200 rows against a share of 100 rows each.
-        TableProfiler.Profiled over = profile(data, 300);
-        TableProfiler.Profiled two = profile(data, 0);
-        assertFalse(over.onePass(), "a partition over its share gives up carrying values");
-        assertEquals(two.codec().features(), over.codec().features());
+    void aLargerTableGetsTheQuantilesOfAUniformSampleOfExactlyTheSampleSize() {
+        Dataset<Row> data = table(900, 3).cache();
+        TableProfiler.Profiled all = profile(data, TableProfiler.QUANTILE_SAMPLE);
+        TableProfiler.Profiled sampled = profile(data, 300);
+        assertEquals(300, sampled.sampledRows());
+        assertEquals(sampled.codec(), profile(data, 300).codec(), "the same sample every time");
+        for (int c = 0; c < COLUMNS.length; c++) {
+            TableColumn exact = all.codec().features().get(c);
+            TableColumn approx = sampled.codec().features().get(c);
+            // Counts, missing rates, ranges and levels come from every row.
+            assertEquals(exact.missingRate(), approx.missingRate(), COLUMNS[c]);
+            assertEquals(exact.levels(), approx.levels(), COLUMNS[c]);
+            if (exact.kind() == ColumnKind.CONTINUOUS) {
+                assertEquals(exact.scale().min(), approx.scale().min(), COLUMNS[c]);
+                assertEquals(exact.scale().max(), approx.scale().max(), COLUMNS[c]);
+                if (!COLUMNS[c].equals("i")) {  // i holds four values: its quantiles may come out the same
+                    assertTrue(!exact.scale().equals(approx.scale()), "column " + COLUMNS[c] + " was not sampled");
+                }
+                // A quartile of a 300-row sample sits within a few percentiles of the exact one (for
+                // a tied value, of the range of probabilities it holds).
+                double[] q = exact.scale().quantiles();
+                int m = q.length - 1;
+                for (int p : new int[] {50, 100, 150}) {
+                    double v = approx.scale().quantiles()[p];
+                    double from = ContinuousScale.countBelow(q, v) / (double) m;
+                    double to = ContinuousScale.countBelow(q, Math.nextUp(v)) / (double) m;
+                    assertTrue(p / 200.0 >= from - 0.08 && p / 200.0 <= to + 0.08, COLUMNS[c] + ": quantile " + p
+                            + "/200 of the sample, " + v + ", holds probabilities " + from + " to " + to);
+                }
+            }
+        }
         data.unpersist();
     }
 }
