@@ -28,6 +28,7 @@ final class ColumnStats implements Serializable {
     final boolean[] overflow;
     /** The continuous columns' values of the quantiles' sample (null for the standard scaling). */
     QuantileSample quantileSample;
+    private transient double[] sampleScratch;
 
     ColumnStats(ColumnKind[] kinds, int maxLevels) {
         this.kinds = kinds.clone();
@@ -48,30 +49,35 @@ final class ColumnStats implements Serializable {
     }
 
     /**
-     * Adds a row holding the profiled columns in order (and after them, when {@link #quantileSample}
-     * is set, the continuous columns' cleaned values).
+     * Adds a row holding the profiled columns in order; its continuous values also go to
+     * {@link #quantileSample} when it is set (NaN, ±Inf and null as missing).
      */
     void add(org.apache.spark.sql.Row row) {
         rows++;
-        if (quantileSample != null) {
-            quantileSample.add(row, kinds.length);
-        }
+        double[] sampled = quantileSample == null ? null : sampleScratch();
+        int continuous = 0;
         for (int i = 0; i < kinds.length; i++) {
             Object v = row.get(i);
-            if (TableColumn.isMissing(v)) {
-                continue;
-            }
-            switch (kinds[i]) {
-                case CONTINUOUS -> {
-                    double d = v instanceof java.math.BigDecimal b ? b.doubleValue() : ((Number) v).doubleValue();
-                    if (Double.isInfinite(d)) {
-                        continue;
-                    }
+            if (kinds[i] == ColumnKind.CONTINUOUS) {
+                double d = TableColumn.isMissing(v) ? Double.NaN
+                        : v instanceof java.math.BigDecimal b ? b.doubleValue() : ((Number) v).doubleValue();
+                boolean present = !Double.isNaN(d) && !Double.isInfinite(d);
+                if (sampled != null) {
+                    sampled[continuous++] = present ? d : Double.NaN;
+                }
+                if (present) {
                     min[i] = Math.min(min[i], d);
                     max[i] = Math.max(max[i], d);
                     sum[i] += d;
                     sumSquares[i] += d * d;
+                    this.present[i]++;
                 }
+                continue;
+            }
+            if (TableColumn.isMissing(v)) {
+                continue;
+            }
+            switch (kinds[i]) {
                 case CATEGORICAL -> {
                     if (v instanceof Double d && d.isInfinite()) {
                         continue;
@@ -84,8 +90,23 @@ final class ColumnStats implements Serializable {
                 case BINARY -> { }
                 default -> throw new IllegalStateException(kinds[i].toString());
             }
-            present[i]++;
+            this.present[i]++;
         }
+        if (sampled != null) {
+            quantileSample.add(sampled);
+        }
+    }
+
+    /** A row's continuous values on their way to the sample, one array reused row after row. */
+    private double[] sampleScratch() {
+        if (sampleScratch == null) {
+            int n = 0;
+            for (ColumnKind kind : kinds) {
+                n += kind == ColumnKind.CONTINUOUS ? 1 : 0;
+            }
+            sampleScratch = new double[n];
+        }
+        return sampleScratch;
     }
 
     /** This plus {@code other} (this object is updated and returned). */

@@ -2,7 +2,6 @@ package io.github.vaespark.table;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.apache.spark.sql.Row;
 
 /**
  * The continuous columns' values of a uniform random sample of at most {@code capacity} rows,
@@ -30,7 +29,7 @@ final class QuantileSample implements Serializable {
     private long bound = Long.MAX_VALUE;
 
     /**
-     * @param columns   continuous columns, read from a row at {@code offset …}
+     * @param columns   continuous columns
      * @param capacity  rows in the sample (at least 1)
      * @param seed      the seed of the keys
      * @param partition the partition whose rows {@link #add} receives
@@ -48,14 +47,11 @@ final class QuantileSample implements Serializable {
         values = new double[initial * columns];
     }
 
-    /** Adds the partition's next row, whose continuous values (doubles or nulls) are at {@code offset …}. */
-    void add(Row row, int offset) {
+    /** Adds the partition's next row: its continuous values, NaN where missing. */
+    void add(double[] row) {
         int slot = reserve(key(seed, partition, index++));
-        if (slot < 0) {
-            return;
-        }
-        for (int j = 0; j < columns; j++) {
-            values[slot * columns + j] = row.isNullAt(offset + j) ? Double.NaN : row.getDouble(offset + j);
+        if (slot >= 0) {
+            System.arraycopy(row, 0, values, slot * columns, columns);
         }
     }
 

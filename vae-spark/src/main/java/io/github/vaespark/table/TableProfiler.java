@@ -153,18 +153,20 @@ public final class TableProfiler {
             kinds[i] = kindOf(name, types[i], categorical.contains(name));
             selected[i] = functions.col(name);
         }
-        // One pass: counts, ranges, moments and levels, and the continuous columns' cleaned values
-        // for the quantiles' sample.
-        List<Column> continuous = "quantile".equals(scaleMethod) ? continuousColumns(all, types, kinds) : List.of();
-        List<Column> columns = new ArrayList<>(Arrays.asList(selected));
-        columns.addAll(continuous);
-        org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(columns.toArray(new Column[0])).toJavaRDD();
-        int sampled = continuous.size();
+        // One pass: counts, ranges, moments and levels, and the continuous values' sample.
+        org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(selected).toJavaRDD();
+        int sampled = 0;
+        if ("quantile".equals(scaleMethod)) {
+            for (ColumnKind kind : kinds) {
+                sampled += kind == ColumnKind.CONTINUOUS ? 1 : 0;
+            }
+        }
         int capacity = (int) Math.min(sampleRows, Math.max(1_000, QUANTILE_SAMPLE_VALUES / Math.max(1, sampled)));
+        int sampledColumns = sampled;
         ColumnStats stats = rowsRdd.mapPartitionsWithIndex((partition, rows) -> {
             ColumnStats partial = new ColumnStats(kinds, maxCategories);
-            partial.quantileSample = sampled == 0 ? null
-                    : new QuantileSample(sampled, capacity, QUANTILE_SEED, partition);
+            partial.quantileSample = sampledColumns == 0 ? null
+                    : new QuantileSample(sampledColumns, capacity, QUANTILE_SEED, partition);
             rows.forEachRemaining(partial::add);
             return List.of(partial).iterator();
         }, false).treeReduce(ColumnStats::merge);
@@ -201,17 +203,6 @@ public final class TableProfiler {
         }
         return new Profiled(new TableCodec(features, conditions),
                 stats.quantileSample == null ? 0 : stats.quantileSample.rows());
-    }
-
-    /** The cleaned continuous columns, named q0, q1, … in column order. */
-    private static List<Column> continuousColumns(List<String> all, DataType[] types, ColumnKind[] kinds) {
-        List<Column> columns = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            if (kinds[i] == ColumnKind.CONTINUOUS) {
-                columns.add(cleaned(all.get(i), types[i]).as("q" + columns.size()));
-            }
-        }
-        return columns;
     }
 
     /**

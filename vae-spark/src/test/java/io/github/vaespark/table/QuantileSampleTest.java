@@ -11,17 +11,16 @@ import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.RowFactory;
 import org.junit.jupiter.api.Test;
 
 class QuantileSampleTest {
     private static final long SEED = 11;
 
-    /** Partition p's row i holds the value p · 1e6 + i in its first column, and null or -1 in its second. */
+    /** Partition p's row i holds the value p · 1e6 + i in its first column, and a missing value or -1 in its second. */
     private static QuantileSample partition(int p, int rows, int capacity) {
         QuantileSample sample = new QuantileSample(2, capacity, SEED, p);
         for (int i = 0; i < rows; i++) {
-            sample.add(RowFactory.create("other", p * 1e6 + i, i % 3 == 0 ? null : -1.0), 1);
+            sample.add(new double[] {p * 1e6 + i, i % 3 == 0 ? Double.NaN : -1.0});
         }
         return sample;
     }
