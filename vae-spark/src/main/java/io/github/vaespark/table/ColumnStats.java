@@ -61,16 +61,16 @@ final class ColumnStats implements Serializable {
             if (kinds[i] == ColumnKind.CONTINUOUS) {
                 double d = TableColumn.isMissing(v) ? Double.NaN
                         : v instanceof java.math.BigDecimal b ? b.doubleValue() : ((Number) v).doubleValue();
-                boolean present = !Double.isNaN(d) && !Double.isInfinite(d);
+                boolean finite = Double.isFinite(d);
                 if (sampled != null) {
-                    sampled[continuous++] = present ? d : Double.NaN;
+                    sampled[continuous++] = finite ? d : Double.NaN;
                 }
-                if (present) {
+                if (finite) {
                     min[i] = Math.min(min[i], d);
                     max[i] = Math.max(max[i], d);
                     sum[i] += d;
                     sumSquares[i] += d * d;
-                    this.present[i]++;
+                    present[i]++;
                 }
                 continue;
             }
@@ -90,7 +90,7 @@ final class ColumnStats implements Serializable {
                 case BINARY -> { }
                 default -> throw new IllegalStateException(kinds[i].toString());
             }
-            this.present[i]++;
+            present[i]++;
         }
         if (sampled != null) {
             quantileSample.add(sampled);
@@ -100,11 +100,7 @@ final class ColumnStats implements Serializable {
     /** A row's continuous values on their way to the sample, one array reused row after row. */
     private double[] sampleScratch() {
         if (sampleScratch == null) {
-            int n = 0;
-            for (ColumnKind kind : kinds) {
-                n += kind == ColumnKind.CONTINUOUS ? 1 : 0;
-            }
-            sampleScratch = new double[n];
+            sampleScratch = new double[quantileSample.columns()];
         }
         return sampleScratch;
     }

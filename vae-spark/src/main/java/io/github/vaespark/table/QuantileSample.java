@@ -67,6 +67,11 @@ final class QuantileSample implements Serializable {
         return this;
     }
 
+    /** Continuous columns per row. */
+    int columns() {
+        return columns;
+    }
+
     /** Rows in the sample. */
     int rows() {
         cut();

@@ -155,18 +155,13 @@ public final class TableProfiler {
         }
         // One pass: counts, ranges, moments and levels, and the continuous values' sample.
         org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(selected).toJavaRDD();
-        int sampled = 0;
-        if ("quantile".equals(scaleMethod)) {
-            for (ColumnKind kind : kinds) {
-                sampled += kind == ColumnKind.CONTINUOUS ? 1 : 0;
-            }
-        }
+        int sampled = "quantile".equals(scaleMethod)
+                ? (int) Arrays.stream(kinds).filter(k -> k == ColumnKind.CONTINUOUS).count() : 0;
         int capacity = (int) Math.min(sampleRows, Math.max(1_000, QUANTILE_SAMPLE_VALUES / Math.max(1, sampled)));
-        int sampledColumns = sampled;
         ColumnStats stats = rowsRdd.mapPartitionsWithIndex((partition, rows) -> {
             ColumnStats partial = new ColumnStats(kinds, maxCategories);
-            partial.quantileSample = sampledColumns == 0 ? null
-                    : new QuantileSample(sampledColumns, capacity, QUANTILE_SEED, partition);
+            partial.quantileSample = sampled == 0 ? null
+                    : new QuantileSample(sampled, capacity, QUANTILE_SEED, partition);
             rows.forEachRemaining(partial::add);
             return List.of(partial).iterator();
         }, false).treeReduce(ColumnStats::merge);
