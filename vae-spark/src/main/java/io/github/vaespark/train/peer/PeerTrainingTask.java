@@ -124,11 +124,11 @@ final class PeerTrainingTask extends AbstractFunction1<Iterator<PartitionData>, 
         long[] total = new long[steps];
         String diverged = null;
         int done = 0;
+        PeerMesh.Check check = context::killTaskIfInterrupted;
         try (PeerMesh<A> mesh = PeerMesh.connect(partition, addresses, server, attemptToken, kernels, weights,
-                config.gradientRounding(), connectTimeoutMillis, context::killTaskIfInterrupted)) {
+                config.gradientRounding(), connectTimeoutMillis, check)) {
             ShardOptimizer<A> shard = new ShardOptimizer<>(kernels, own, config.stepSize());
             server.close();
-            PeerMesh.Check check = context::killTaskIfInterrupted;
             long setupNanos = System.nanoTime() - taskStart;
             LOG.info(String.format("vae-spark: peer task %d, epoch %d: started from %s; %.0f ms to the first step "
                             + "(addresses %.0f ms)", partition, epoch + 1, left != null ? "its executor's state"
