@@ -44,6 +44,8 @@ final class Bf16Matmul implements AutoCloseable {
     private final boolean transA;
     private final boolean transB;
     private final boolean accumulate;
+    /** Whether B may be rounded by this primitive (false: B comes rounded, as a strided row range). */
+    private final boolean roundsB;
     /** The bias's native float32 copy (BIAS, BIAS_RELU), else null. */
     private final BytePointer biasData;
     private final FloatBuffer biasFloats;
@@ -64,9 +66,26 @@ final class Bf16Matmul implements AutoCloseable {
      */
     Bf16Matmul(engine eng, Bf16Scratch scratch, boolean transA, boolean transB, int m, int n, int k,
                Epilogue epilogue) {
+        this(eng, scratch, transA, transB, m, n, k, epilogue, 0);
+    }
+
+    /**
+     * As {@link #Bf16Matmul(engine, Bf16Scratch, boolean, boolean, int, int, int, Epilogue)} for a B
+     * that is only ever given rounded ({@link #multiplyRounded}) with leading dimension
+     * {@code roundedLdb} (at least B's stored row count; 0 for exactly that): a row range of a
+     * rounded matrix. Such a primitive does not round B itself.
+     */
+    Bf16Matmul(engine eng, Bf16Scratch scratch, boolean transA, boolean transB, int m, int n, int k,
+               Epilogue epilogue, int roundedLdb) {
         if (m <= 0 || n <= 0 || k <= 0) {
             throw new IllegalArgumentException("GEMM sizes must be positive: m=" + m + " n=" + n + " k=" + k);
         }
+        int storedRows = transB ? n : k;
+        if (roundedLdb != 0 && roundedLdb < storedRows) {
+            throw new IllegalArgumentException("B's leading dimension " + roundedLdb + " is below its " + storedRows
+                    + " stored rows");
+        }
+        this.roundsB = roundedLdb == 0;
         this.m = m;
         this.n = n;
         this.k = k;
@@ -76,9 +95,11 @@ final class Bf16Matmul implements AutoCloseable {
         boolean bias = epilogue == Epilogue.BIAS || epilogue == Epilogue.BIAS_RELU;
         // op(B)ᵀ (n×k): B stored k×n (ldb = k) or, transposed, n×k (ldb = n).
         long[] bStrides = transB ? new long[] {1, n} : new long[] {k, 1};
+        long[] roundedBStrides = roundedLdb == 0 ? bStrides
+                : transB ? new long[] {1, roundedLdb} : new long[] {roundedLdb, 1};
         // op(A)ᵀ (k×m): A stored m×k (lda = m) or, transposed, k×m (lda = k).
         long[] aStrides = transA ? new long[] {1, k} : new long[] {m, 1};
-        memory.desc bDesc = new memory.desc(new long[] {n, k}, memory.data_type.bf16, bStrides);
+        memory.desc bDesc = new memory.desc(new long[] {n, k}, memory.data_type.bf16, roundedBStrides);
         memory.desc aDesc = new memory.desc(new long[] {k, m}, memory.data_type.bf16, aStrides);
         memory.desc cDesc = new memory.desc(new long[] {n, m}, memory.data_type.f32, new long[] {m, 1});
         // The bias is one value per column of Cᵀ (per row of C), broadcast over its n rows.
@@ -136,8 +157,9 @@ final class Bf16Matmul implements AutoCloseable {
     void multiply(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                   float[] c, int cOffset, int ldc) {
         scratch.ensure(m, n, k);  // another shape may have grown (reallocated) the buffers since
-        roundAInto(s, scratch, a, aOffset, lda, scratch.a().bf16());
-        multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
+        roundA(s, scratch, a, aOffset, lda, scratch.a().bf16());
+        roundB(s, scratch, b, bOffset, ldb, scratch.b().bf16());
+        multiplyRounded(s, scratch, scratch.a().bf16(), scratch.b().bf16(), c, cOffset, ldc);
     }
 
     /**
@@ -148,11 +170,27 @@ final class Bf16Matmul implements AutoCloseable {
      */
     void multiplyWithBias(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, float[] b, int bOffset,
                           int ldb, float[] bias, int biasOffset, float[] c, int cOffset, int ldc) {
+        scratch.ensure(m, n, k);
+        multiplyWithBias(s, scratch, a, aOffset, lda, scratch.a().bf16(), b, bOffset, ldb, scratch.b().bf16(),
+                bias, biasOffset, c, cOffset, ldc);
+    }
+
+    /**
+     * As {@link #multiplyWithBias(stream, Bf16Scratch, float[], int, int, float[], int, int, float[], int, float[], int, int)},
+     * rounding A into {@code aTarget} (m·k values) and B into {@code bTarget} (k·n values), where
+     * they stay for later products ({@link #multiplyRounded}).
+     */
+    void multiplyWithBias(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, BytePointer aTarget,
+                          float[] b, int bOffset, int ldb, BytePointer bTarget, float[] bias, int biasOffset,
+                          float[] c, int cOffset, int ldc) {
         if (biasData == null) {
             throw new IllegalStateException("This GEMM primitive was made without a bias");
         }
+        scratch.ensure(m, n, k);
         biasFloats.put(0, bias, biasOffset, m);
-        multiply(s, scratch, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc);
+        roundA(s, scratch, a, aOffset, lda, aTarget);
+        roundB(s, scratch, b, bOffset, ldb, bTarget);
+        multiplyRounded(s, scratch, aTarget, bTarget, c, cOffset, ldc);
     }
 
     /**
@@ -163,39 +201,58 @@ final class Bf16Matmul implements AutoCloseable {
     BytePointer roundA(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda) {
         scratch.ensure(m, n, k);
         BytePointer rounded = new BytePointer((long) m * k * 2);
-        roundAInto(s, scratch, a, aOffset, lda, rounded);
+        roundA(s, scratch, a, aOffset, lda, rounded);
         s._wait();
         return rounded;
     }
 
-    /** Stages op(A) in the scratch's float32 buffer and rounds it into {@code bf16}, which becomes A's memory. */
-    private void roundAInto(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, BytePointer bf16) {
+    /**
+     * Stages op(A) in the scratch's float32 buffer and rounds it into {@code target} (m·k values in
+     * A's stored order, packed to its stored row count), as every product of this primitive rounds A.
+     */
+    void roundA(stream s, Bf16Scratch scratch, float[] a, int aOffset, int lda, BytePointer target) {
+        scratch.ensure(m, n, k);
         aStageMemory.set_data_handle(scratch.a().f32());
-        aMemory.set_data_handle(bf16);
+        aMemory.set_data_handle(target);
         copyIn(a, aOffset, lda, transA ? k : m, transA ? m : k, scratch.a().floats());
         aToBf16.execute(s, aStageMemory, aMemory);
+    }
+
+    /** As {@link #roundA(stream, Bf16Scratch, float[], int, int, BytePointer)} for B (k·n values). */
+    void roundB(stream s, Bf16Scratch scratch, float[] b, int bOffset, int ldb, BytePointer target) {
+        if (!roundsB) {
+            throw new IllegalStateException("This GEMM primitive takes B rounded only");
+        }
+        scratch.ensure(m, n, k);
+        bStageMemory.set_data_handle(scratch.b().f32());
+        bMemory.set_data_handle(target);
+        copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, scratch.b().floats());
+        bToBf16.execute(s, bStageMemory, bMemory);
     }
 
     /** As {@link #multiply(stream, Bf16Scratch, float[], int, int, float[], int, int, float[], int, int)} with op(A) from {@link #roundA}. */
     void multiply(stream s, Bf16Scratch scratch, BytePointer roundedA, float[] b, int bOffset, int ldb,
                   float[] c, int cOffset, int ldc) {
         scratch.ensure(m, n, k);
-        aMemory.set_data_handle(roundedA);
-        multiplyRoundedA(s, scratch, b, bOffset, ldb, c, cOffset, ldc);
+        roundB(s, scratch, b, bOffset, ldb, scratch.b().bf16());
+        multiplyRounded(s, scratch, roundedA, scratch.b().bf16(), c, cOffset, ldc);
     }
 
-    /** Rounds B, multiplies with the A already in {@code aMemory}, and copies C out. */
-    private void multiplyRoundedA(stream s, Bf16Scratch scratch, float[] b, int bOffset, int ldb,
-                                  float[] c, int cOffset, int ldc) {
-        bStageMemory.set_data_handle(scratch.b().f32());
-        bMemory.set_data_handle(scratch.b().bf16());
+    /**
+     * C = op(A)·op(B) [+ C, + bias] with both inputs already rounded to bfloat16 in their stored
+     * order (by {@link #roundA} and {@link #roundB} of this primitive, or of any primitive whose
+     * operand has the same stored layout: a rounding is element-wise), and C copied out.
+     */
+    void multiplyRounded(stream s, Bf16Scratch scratch, BytePointer roundedA, BytePointer roundedB,
+                         float[] c, int cOffset, int ldc) {
+        scratch.ensure(m, n, k);
+        aMemory.set_data_handle(roundedA);
+        bMemory.set_data_handle(roundedB);
         cMemory.set_data_handle(scratch.c().f32());
         FloatBuffer cData = scratch.c().floats();
-        copyIn(b, bOffset, ldb, transB ? n : k, transB ? k : n, scratch.b().floats());
         if (accumulate) {
             copyIn(c, cOffset, ldc, m, n, cData);
         }
-        bToBf16.execute(s, bStageMemory, bMemory);
         primitive.execute(s, args);
         s._wait();
         if (ldc == m) {

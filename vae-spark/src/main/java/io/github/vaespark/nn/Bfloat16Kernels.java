@@ -6,6 +6,7 @@ import io.github.vaespark.blas.Bf16Gemm;
 import io.github.vaespark.blas.OneDnn;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * {@link Kernels} of {@link Precision#BFLOAT16}: mixed precision. Arrays, element-wise work, the
@@ -113,6 +114,64 @@ public final class Bfloat16Kernels extends Float32Kernels {
         if (act != null && !relu) {
             activate(out, act);
         }
+    }
+
+    /** Opens this thread's pass ({@link Bf16Gemm#beginPass()}) where the GEMM is oneDNN's. */
+    @Override
+    public void beginPass() {
+        if (nativeBf16()) {
+            Bf16Gemm.beginPass();
+        }
+    }
+
+    @Override
+    public void endPass() {
+        if (nativeBf16()) {
+            Bf16Gemm.endPass();
+        }
+    }
+
+    /**
+     * Where {@link #nativeBf16()} and this pass's {@link #dense} of the layer kept its rounded
+     * weights and input ({@link Bf16Gemm#denseBackward}): both products from those copies, delta
+     * rounded once for both; the same bits as the default, with less copying and rounding.
+     */
+    @Override
+    public void denseBackward(float[] params, int weightOffset, DenseMatrix<?> delta, DenseMatrix<?> input,
+                              double weightBeta, float[] grad, DenseMatrix<?> next) {
+        int out = delta.rows();
+        int in = input.rows();
+        int n = delta.cols();
+        boolean supported = nativeBf16() && params != constantWeights && out > 0 && in > 0 && n > 0
+                && input.cols() == n && (weightBeta == 0 || weightBeta == 1) && contiguous(delta)
+                && contiguous(input) && (next == null || (contiguous(next) && next.rows() == in && next.cols() == n));
+        if (supported && Bf16Gemm.denseBackward(out, n, in, params, weightOffset, data(input), input.offset(),
+                data(delta), delta.offset(), weightBeta, grad, weightOffset,
+                next == null ? null : data(next), next == null ? 0 : next.offset())) {
+            return;
+        }
+        super.denseBackward(params, weightOffset, delta, input, weightBeta, grad, next);
+    }
+
+    /**
+     * Where {@link #nativeBf16()} and this pass's {@link #dense} of the layer kept its rounded input
+     * ({@link Bf16Gemm#denseWeightGradientInBlocks}): the blocks from that copy, delta rounded once
+     * for all of them; the same bits as the default.
+     */
+    @Override
+    public void denseWeightGradientInBlocks(float[] params, int weightOffset, DenseMatrix<?> delta,
+                                            DenseMatrix<?> input, int[] bounds, double weightBeta, float[] grad,
+                                            IntConsumer blockDone) {
+        int out = delta.rows();
+        int in = input.rows();
+        int n = delta.cols();
+        boolean supported = nativeBf16() && params != constantWeights && out > 0 && in > 0 && n > 0
+                && input.cols() == n && (weightBeta == 0 || weightBeta == 1) && contiguous(delta) && contiguous(input);
+        if (supported && Bf16Gemm.denseWeightGradientInBlocks(out, n, in, params, weightOffset, data(input),
+                input.offset(), data(delta), delta.offset(), weightBeta, grad, weightOffset, bounds, blockDone)) {
+            return;
+        }
+        super.denseWeightGradientInBlocks(params, weightOffset, delta, input, bounds, weightBeta, grad, blockDone);
     }
 
     /**

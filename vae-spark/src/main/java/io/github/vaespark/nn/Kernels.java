@@ -3,6 +3,7 @@ package io.github.vaespark.nn;
 import breeze.linalg.DenseMatrix;
 import java.io.Serializable;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The element-wise and GEMM kernels of the VAE for one floating-point width.
@@ -120,6 +121,55 @@ public interface Kernels<A> extends Serializable {
         gemm(false, false, 1, matrix(params, weightOffset, out.rows(), in.rows()), in, 1, out);
         if (act != null) {
             activate(out, act);
+        }
+    }
+
+    /**
+     * Opens a forward-and-backward pass on this thread, closed by {@link #endPass()}: the caller
+     * promises that between a layer's {@link #dense} and its {@link #denseBackward} in the pass
+     * neither the layer's weights nor its input change, so kernels may keep what the forward
+     * product prepared (bfloat16 copies) for the backward products. By default nothing is kept.
+     */
+    default void beginPass() {
+    }
+
+    /** Closes this thread's pass opened by {@link #beginPass()}. */
+    default void endPass() {
+    }
+
+    /**
+     * A dense layer's backward products: the weight gradient (the {@code delta.rows × input.rows}
+     * block of {@code grad} from {@code weightOffset}) = delta·inputᵀ + weightBeta·itself, and, when
+     * {@code next} is not null, next = Wᵀ·delta with W that block of {@code params}. By default
+     * two {@link #gemm} calls; kernels that override it give the same values.
+     */
+    default void denseBackward(A params, int weightOffset, DenseMatrix<?> delta, DenseMatrix<?> input,
+                               double weightBeta, A grad, DenseMatrix<?> next) {
+        int out = delta.rows();
+        int in = input.rows();
+        gemm(false, true, 1, delta, input, weightBeta, matrix(grad, weightOffset, out, in));
+        if (next != null) {
+            gemm(true, false, 1, matrix(params, weightOffset, out, in), delta, 0, next);
+        }
+    }
+
+    /**
+     * A dense layer's weight gradient in column blocks, from the last block to the first: columns
+     * [bounds[b-1], bounds[b]) of the {@code delta.rows × input.rows} block of {@code grad} from
+     * {@code weightOffset} = delta·(those rows of input)ᵀ + weightBeta·themselves, then
+     * {@code blockDone} gets the block's first column (so a listener can pass on a finished block).
+     * W, the same block of {@code params}, identifies the layer. By default a {@link #gemm} per
+     * block; kernels that override it give the same values.
+     */
+    default void denseWeightGradientInBlocks(A params, int weightOffset, DenseMatrix<?> delta, DenseMatrix<?> input,
+                                             int[] bounds, double weightBeta, A grad, IntConsumer blockDone) {
+        int out = delta.rows();
+        for (int b = bounds.length - 1; b > 0; b--) {
+            int from = bounds[b - 1];
+            int to = bounds[b];
+            gemm(false, true, 1, delta, rowRange(input, from, to), weightBeta,
+                    matrix(grad, weightOffset + from * out, out, to - from));
+            blockDone.accept(from);
         }
     }
 

@@ -42,10 +42,6 @@ public final class VaeNetwork<A> {
         return new Workspace<>(layout, k, capacity);
     }
 
-    private DenseMatrix<?> weights(A params, VaeLayout.Dense d) {
-        return k.matrix(params, d.weightOffset(), d.out(), d.in());
-    }
-
     private void dense(A params, VaeLayout.Dense d, DenseMatrix<?> in, DenseMatrix<?> out, Activation act) {
         k.dense(params, d.weightOffset(), d.biasOffset(), in, out, act);
     }
@@ -256,13 +252,27 @@ public final class VaeNetwork<A> {
         return backward(params, x, ws, beta, grad, listener, 0);
     }
 
-    /** The forward and backward pass; {@code weightBeta} is the beta of the weight-gradient products. */
+    /**
+     * The forward and backward pass; {@code weightBeta} is the beta of the weight-gradient products.
+     * It is one {@link Kernels#beginPass() pass} of the kernels: no layer's weights or input change
+     * between its forward and backward products.
+     */
     private LossSums backward(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
                               BackwardListener listener, double weightBeta) {
-        int n = x.cols();
-        if (n == 0) {
+        if (x.cols() == 0) {
             return new LossSums();
         }
+        k.beginPass();
+        try {
+            return forwardAndBackward(params, x, ws, beta, grad, listener, weightBeta);
+        } finally {
+            k.endPass();
+        }
+    }
+
+    private LossSums forwardAndBackward(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
+                                        BackwardListener listener, double weightBeta) {
+        int n = x.cols();
         DenseMatrix<?> head = encode(params, x, ws);
         DenseMatrix<?> eps = ws.epsilon(n);
         DenseMatrix<?> z = ws.latent(n);
@@ -293,9 +303,8 @@ public final class VaeNetwork<A> {
                 k.gemm(true, false, 1, weightColumns(params, d, 0, l), delta, 0, next);
             } else {
                 DenseMatrix<?> input = i == 0 ? z : ws.decoder(i - 1, n);
-                k.gemm(false, true, 1, delta, input, weightBeta, weights(grad, d));
                 next = ws.delta(useA, d.in(), n);
-                k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+                k.denseBackward(params, d.weightOffset(), delta, input, weightBeta, grad, next);
             }
             delta = next;
             useA = !useA;
@@ -318,13 +327,10 @@ public final class VaeNetwork<A> {
             }
             k.addRowSums(delta, grad, d.biasOffset());
             if (i == 0) {
-                firstLayerWeightGradient(d, delta, x, grad, listener, weightBeta);
+                firstLayerWeightGradient(params, d, delta, x, grad, listener, weightBeta);
             } else {
-                k.gemm(false, true, 1, delta, ws.encoder(i - 1, n), weightBeta, weights(grad, d));
-            }
-            if (i > 0) {
                 DenseMatrix<?> next = ws.delta(useA, d.in(), n);
-                k.gemm(true, false, 1, weights(params, d), delta, 0, next);
+                k.denseBackward(params, d.weightOffset(), delta, ws.encoder(i - 1, n), weightBeta, grad, next);
                 delta = next;
                 useA = !useA;
             }
@@ -339,18 +345,14 @@ public final class VaeNetwork<A> {
      * The first layer's weight gradient, delta·xᵀ, in column blocks from the last to the first,
      * reporting each finished block (with the bias, already done) to the listener.
      */
-    private void firstLayerWeightGradient(VaeLayout.Dense d, DenseMatrix<?> delta, DenseMatrix<?> x, A grad,
+    private void firstLayerWeightGradient(A params, VaeLayout.Dense d, DenseMatrix<?> delta, DenseMatrix<?> x, A grad,
                                           BackwardListener listener, double weightBeta) {
-        int[] bounds = layout.firstLayerGradientBlocks();
-        for (int b = bounds.length - 1; b > 0; b--) {
-            int from = bounds[b - 1];
-            int to = bounds[b];
-            k.gemm(false, true, 1, delta, k.rowRange(x, from, to), weightBeta,
-                    k.matrix(grad, d.weightOffset() + from * d.out(), d.out(), to - from));
-            if (listener != null && from > 0) {
-                listener.tailDone(d.weightOffset() + from * d.out());
-            }
-        }
+        k.denseWeightGradientInBlocks(params, d.weightOffset(), delta, x, layout.firstLayerGradientBlocks(),
+                weightBeta, grad, from -> {
+                    if (listener != null && from > 0) {
+                        listener.tailDone(d.weightOffset() + from * d.out());
+                    }
+                });
     }
 
     /**

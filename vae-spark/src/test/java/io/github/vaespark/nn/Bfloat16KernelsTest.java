@@ -9,6 +9,9 @@ import breeze.linalg.DenseMatrix;
 import io.github.vaespark.blas.Bf16DenseStack;
 import io.github.vaespark.blas.Bf16Gemm;
 import io.github.vaespark.blas.OneDnn;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -312,5 +315,138 @@ class Bfloat16KernelsTest {
         float[] out = Arrays.copyOf(muCopy, muCopy.length + features * n);
         System.arraycopy(Bfloat16Kernels.INSTANCE.data(mean), mean.offset(), out, muCopy.length, features * n);
         return out;
+    }
+
+    /**
+     * A training pass keeps each dense layer's rounded weights and input from its forward product
+     * for its backward products and rounds the output gradient once for them (the first layer's
+     * weight gradient, in column blocks, takes row ranges of its kept input): the gradients (into
+     * zeros and added to a gradient) give the same bits as kernels that round every operand in
+     * every product, for layouts with layers of equal shapes (whose gradients share buffers), a
+     * Gaussian one, tanh, and none hidden, at two batch widths.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backwardLayouts")
+    void backwardFromTheForwardsRoundingsGivesTheSameBitsAsRoundingInEveryProduct(String name, VaeLayout layout) {
+        assumeNativeBf16();
+        float[] params = Bfloat16Kernels.INSTANCE.fromDoubles(ParameterInit.initialize(layout, 5));
+        VaeNetwork<float[]> kept = new VaeNetwork<>(layout, Bfloat16Kernels.INSTANCE);
+        VaeNetwork<float[]> everyProduct = new VaeNetwork<>(layout, roundingInEveryProduct());
+        long before = Bf16Gemm.backwardsFromKeptRoundings();
+        Random random = new Random(21);
+        for (int n : new int[] {64, 17}) {
+            float[] x = new float[layout.inputDim() * n];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = random.nextFloat();
+            }
+            float[] eps = gaussians(random, layout.latentDim() * n);
+            for (boolean intoZeros : new boolean[] {true, false}) {
+                assertArrayEquals(gradient(everyProduct, params, x, eps, n, intoZeros),
+                        gradient(kept, params, x, eps, n, intoZeros), "batch of " + n + ", into zeros " + intoZeros);
+            }
+        }
+        assertEquals(4L * layout.allDense().size(), Bf16Gemm.backwardsFromKeptRoundings() - before,
+                "layers whose backward products used kept roundings (every layer, 4 passes)");
+    }
+
+    static Stream<Arguments> backwardLayouts() {
+        return Stream.of(
+                Arguments.of("784-512-256-20 relu bernoulli", new VaeLayout(784, new int[] {512, 256}, 20,
+                        new int[] {256, 512}, Activation.RELU, Likelihood.BERNOULLI)),
+                Arguments.of("24-24-24-12 equal shapes", new VaeLayout(24, new int[] {24, 24}, 12,
+                        new int[] {24, 24}, Activation.RELU, Likelihood.BERNOULLI)),
+                Arguments.of("13-7-3 relu gaussian", new VaeLayout(13, new int[] {7}, 3, new int[] {7},
+                        Activation.RELU, Likelihood.GAUSSIAN)),
+                Arguments.of("30-16-4 tanh", new VaeLayout(30, new int[] {16}, 4, new int[] {16},
+                        Activation.TANH, Likelihood.BERNOULLI)),
+                Arguments.of("9-4 no hidden layers", new VaeLayout(9, new int[0], 4, new int[0],
+                        Activation.RELU, Likelihood.BERNOULLI)));
+    }
+
+    /**
+     * A layer's backward products use what a forward product kept only in the same pass, for the
+     * same weights and input: outside a pass, in a later pass, or for another input they round their
+     * operands themselves, with the values of two GEMMs either way.
+     */
+    @Test
+    void keptRoundingsServeOnlyTheirOwnPassAndInput() {
+        assumeNativeBf16();
+        int out = 32;
+        int in = 48;
+        int n = 20;
+        Random random = new Random(4);
+        float[] params = gaussians(random, out * in + out);
+        DenseMatrix<?> x = F32.matrix(gaussians(random, in * n), 0, in, n);
+        DenseMatrix<?> other = F32.matrix(gaussians(random, in * n), 0, in, n);
+        DenseMatrix<?> delta = F32.matrix(gaussians(random, out * n), 0, out, n);
+        DenseMatrix<?> y = F32.matrix(new float[out * n], 0, out, n);
+        Kernels<float[]> plain = roundingInEveryProduct();
+        // {pass opened before the forward, pass opened again before the backward, input of the backward}
+        Object[][] cases = {{true, false, x, 1L}, {false, false, x, 0L}, {true, true, x, 0L}, {true, false, other, 0L}};
+        for (Object[] c : cases) {
+            boolean inPass = (Boolean) c[0];
+            DenseMatrix<?> input = (DenseMatrix<?>) c[2];
+            if (inPass) {
+                Bfloat16Kernels.INSTANCE.beginPass();
+            }
+            try {
+                Bfloat16Kernels.INSTANCE.dense(params, 0, out * in, x, y, Activation.RELU);
+                if ((Boolean) c[1]) {
+                    Bfloat16Kernels.INSTANCE.endPass();
+                    Bfloat16Kernels.INSTANCE.beginPass();
+                }
+                float[] grad = new float[out * in];
+                float[] next = new float[in * n];
+                float[] expectedGrad = new float[out * in];
+                float[] expectedNext = new float[in * n];
+                long before = Bf16Gemm.backwardsFromKeptRoundings();
+                Bfloat16Kernels.INSTANCE.denseBackward(params, 0, delta, input, 0, grad, F32.matrix(next, 0, in, n));
+                assertEquals((long) c[3], Bf16Gemm.backwardsFromKeptRoundings() - before,
+                        "backwards from kept roundings in case " + Arrays.toString(c));
+                plain.denseBackward(params, 0, delta, input, 0, expectedGrad, F32.matrix(expectedNext, 0, in, n));
+                assertArrayEquals(expectedGrad, grad);
+                assertArrayEquals(expectedNext, next);
+            } finally {
+                Bfloat16Kernels.INSTANCE.endPass();
+            }
+        }
+    }
+
+    /** The gradient of the n columns of x with noise eps, into zeros or added to halves. */
+    private static float[] gradient(VaeNetwork<float[]> net, float[] params, float[] x, float[] eps, int n,
+                                    boolean intoZeros) {
+        Workspace<float[]> ws = net.newWorkspace(64);
+        DenseMatrix<?> in = ws.input(n);
+        System.arraycopy(x, 0, F32.data(in), in.offset(), x.length);
+        DenseMatrix<?> noise = ws.epsilon(n);
+        System.arraycopy(eps, 0, F32.data(noise), noise.offset(), eps.length);
+        float[] grad = new float[net.layout().numParams()];
+        if (intoZeros) {
+            net.gradientIntoZeros(params, in, ws, 1.0, grad, null);
+        } else {
+            Arrays.fill(grad, 0.5f);
+            net.accumulateGradient(params, in, ws, 1.0, grad);
+        }
+        return grad;
+    }
+
+    /** {@link Bfloat16Kernels} without passes: every backward product rounds its operands itself. */
+    @SuppressWarnings("unchecked")
+    private static Kernels<float[]> roundingInEveryProduct() {
+        return (Kernels<float[]>) Proxy.newProxyInstance(Kernels.class.getClassLoader(), new Class<?>[] {Kernels.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "beginPass", "endPass", "denseBackward" -> {
+                            return InvocationHandler.invokeDefault(proxy, method, args);
+                        }
+                        default -> {
+                            try {
+                                return method.invoke(Bfloat16Kernels.INSTANCE, args);
+                            } catch (InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        }
+                    }
+                });
     }
 }
