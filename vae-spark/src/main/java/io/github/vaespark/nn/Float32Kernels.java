@@ -149,6 +149,11 @@ public class Float32Kernels implements Kernels<float[]> {
     }
 
     @Override
+    public void zero(float[] array, int from, int to) {
+        java.util.Arrays.fill(array, from, to, (float) 0);
+    }
+
+    @Override
     public void setColumn(DenseMatrix<?> m, int col, double[] values) {
         float[] d = data(m);
         int base = m.offset() + col * m.majorStride();

@@ -92,6 +92,9 @@ public interface Kernels<A> extends Serializable {
     /** Sets every element to zero. */
     void zero(A array);
 
+    /** Sets elements [from, to) to zero. */
+    void zero(A array, int from, int to);
+
     /** Writes {@code values} into column {@code col} of {@code m}. */
     void setColumn(DenseMatrix<?> m, int col, double[] values);
 

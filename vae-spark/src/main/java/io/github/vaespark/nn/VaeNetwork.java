@@ -19,6 +19,8 @@ public final class VaeNetwork<A> {
     /** The encoder's layers and head, and the decoder's layers and output, for {@link Kernels#runDenseStack}. */
     private final List<VaeLayout.Dense> encoderStack;
     private final List<VaeLayout.Dense> decoderStack;
+    /** [from, to) pairs of the parameters no weight product writes (biases, log-variances), in order. */
+    private final int[] nonWeightRanges;
 
     public VaeNetwork(VaeLayout layout, Kernels<A> kernels) {
         this.layout = layout;
@@ -27,6 +29,28 @@ public final class VaeNetwork<A> {
         int encoderEnd = layout.encoderDepth() + 1;
         this.encoderStack = List.copyOf(all.subList(0, encoderEnd));
         this.decoderStack = List.copyOf(all.subList(encoderEnd, all.size()));
+        this.nonWeightRanges = nonWeightRanges(layout);
+    }
+
+    /** The parameter ranges outside every dense layer's weight block, as [from, to) pairs in order. */
+    private static int[] nonWeightRanges(VaeLayout layout) {
+        List<VaeLayout.Dense> byOffset = new java.util.ArrayList<>(layout.allDense());
+        byOffset.sort(java.util.Comparator.comparingInt(VaeLayout.Dense::weightOffset));
+        int[] ranges = new int[2 * (byOffset.size() + 1)];
+        int count = 0;
+        int at = 0;
+        for (VaeLayout.Dense d : byOffset) {
+            if (d.weightOffset() > at) {
+                ranges[count++] = at;
+                ranges[count++] = d.weightOffset();
+            }
+            at = Math.max(at, d.weightOffset() + d.in() * d.out());
+        }
+        if (at < layout.numParams()) {
+            ranges[count++] = at;
+            ranges[count++] = layout.numParams();
+        }
+        return java.util.Arrays.copyOf(ranges, count);
     }
 
     public VaeLayout layout() {
@@ -243,12 +267,20 @@ public final class VaeNetwork<A> {
 
     /**
      * As {@link #accumulateGradient(Object, DenseMatrix, Workspace, double, Object, BackwardListener)}
-     * into a {@code grad} that is all zeros on entry: each block of weights is written by its one
-     * product (GEMM with beta 0: the bfloat16 GEMM then neither stages the old values nor adds them),
-     * the other parameters are added to the zeros. The same values as accumulating into zeros.
+     * into a {@code grad} whose contents on entry do not matter: each block of weights is written by
+     * its one product (GEMM with beta 0: the bfloat16 GEMM then neither stages the old values nor
+     * adds them), and only the other parameters (biases, log-variances) are zeroed first and added
+     * to. The same values as accumulating into zeros, without clearing the whole vector.
      */
-    public LossSums gradientIntoZeros(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
-                                      BackwardListener listener) {
+    public LossSums gradientInto(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
+                                 BackwardListener listener) {
+        if (x.cols() == 0) {
+            k.zero(grad);
+            return new LossSums();
+        }
+        for (int r = 0; r < nonWeightRanges.length; r += 2) {
+            k.zero(grad, nonWeightRanges[r], nonWeightRanges[r + 1]);
+        }
         return backward(params, x, ws, beta, grad, listener, 0);
     }
 

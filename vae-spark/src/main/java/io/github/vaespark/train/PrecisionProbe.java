@@ -140,8 +140,7 @@ public final class PrecisionProbe {
 
         /** The chunk's loss sums at the initial weights; {@link #grad} holds their gradient. */
         LossSums gradient() {
-            java.util.Arrays.fill(grad, 0f);
-            return net.gradientIntoZeros(params, x, ws, 1.0, grad, null);  // as a training chunk does
+            return net.gradientInto(params, x, ws, 1.0, grad, null);  // as a training chunk does
         }
 
         double millis() {

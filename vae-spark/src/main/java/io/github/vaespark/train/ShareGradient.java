@@ -61,12 +61,12 @@ public final class ShareGradient {
                 setup.partitionOffsets()[partition], noiseSeed(setup.seed(), epoch), beta);
         int chunkRows = setup.capacity();
         int chunks = (end - begin + chunkRows - 1) / chunkRows;
-        kernels.zero(main.gradient);
         if (chunks == 1) {
             LossSums sums = chunk(share, main.network, main.workspace, main.noiseScratch, main.gradient, begin, end,
                     listener);
             return new Result<>(main.gradient, sums, System.nanoTime() - start);
         }
+        kernels.zero(main.gradient);  // the chunks' gradients are added to it
         int width = Math.max(1, Math.min(threads, chunks));
         LossSums sums = new LossSums();
         for (int first = 0; first < chunks; first += width) {
@@ -79,14 +79,14 @@ public final class ShareGradient {
                     int to = Math.min(end, from + chunkRows);
                     round.slots.add(slot);
                     round.helpers.add(ComputeThreads.submit(() -> chunk(share, slot.network, slot.workspace,
-                            slot.noiseScratch, zeroed(slot), from, to, null)));
+                            slot.noiseScratch, slot.gradient, from, to, null)));
                 }
                 ChunkSlot<A> own = main.slot(0);
                 int from = begin + last * chunkRows;
                 int to = Math.min(end, from + chunkRows);
                 BackwardListener ordered = last == chunks - 1 && listener != null
                         ? round.addingTails(own.gradient, listener) : null;
-                LossSums ownSums = chunk(share, own.network, own.workspace, own.noiseScratch, zeroed(own), from, to,
+                LossSums ownSums = chunk(share, own.network, own.workspace, own.noiseScratch, own.gradient, from, to,
                         ordered);
                 round.addHelpers();
                 round.addTail(own.gradient, 0);
@@ -161,21 +161,16 @@ public final class ShareGradient {
         }
     }
 
-    private static <A> A zeroed(ChunkSlot<A> slot) {
-        slot.network.kernels().zero(slot.gradient);
-        return slot.gradient;
-    }
-
     /**
-     * The gradient sum of permutation positions [from, to) (at most the capacity) into
-     * {@code gradient}, which every caller has just zeroed.
+     * The gradient sum of permutation positions [from, to) (at most the capacity) written into
+     * {@code gradient}, whatever it held ({@link VaeNetwork#gradientInto}).
      */
     private static <A> LossSums chunk(Share<A> share, VaeNetwork<A> network, Workspace<A> ws, double[] noiseScratch,
                                       A gradient, int from, int to, BackwardListener listener) {
         Kernels<A> kernels = network.kernels();
         DenseMatrix<?> x = share.rows().load(kernels, ws, share.perm(), from, to - from, share.noiseSeed(),
                 share.keyBase(), noiseScratch);
-        return network.gradientIntoZeros(share.weights(), x, ws, share.beta(), gradient, listener);
+        return network.gradientInto(share.weights(), x, ws, share.beta(), gradient, listener);
     }
 
     /** The seed of the noise stream of one epoch. */

@@ -7,12 +7,13 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VaeNetwork#gradientIntoZeros} (weight products written with GEMM beta 0) gives the same
- * loss sums and the same gradient values as {@link VaeNetwork#accumulateGradient} into zeros, in
+ * {@link VaeNetwork#gradientInto} (weight products written with GEMM beta 0, the other parameters
+ * zeroed and added to) over a gradient vector full of NaNs gives the same loss sums and the same
+ * gradient values as {@link VaeNetwork#accumulateGradient} into zeros, also for an empty batch, in
  * float64 and float32, for vector layouts with both likelihoods and a table layout with condition
  * entries (whose first decoder layer splits its weight gradient in two products).
  */
-class GradientIntoZerosTest {
+class GradientIntoTest {
     @Test
     void float64VectorLayouts() {
         for (Likelihood likelihood : new Likelihood[] {Likelihood.BERNOULLI, Likelihood.GAUSSIAN}) {
@@ -37,6 +38,19 @@ class GradientIntoZerosTest {
         check(layout, Float32Kernels.INSTANCE, "table, float32");
     }
 
+    @Test
+    void anEmptyBatchWritesZeros() {
+        VaeLayout layout = new VaeLayout(9, new int[] {7}, 3, new int[] {6}, Activation.RELU, Likelihood.BERNOULLI);
+        VaeNetwork<float[]> net = new VaeNetwork<>(layout, Float32Kernels.INSTANCE);
+        Workspace<float[]> ws = net.newWorkspace(4);
+        float[] params = Float32Kernels.INSTANCE.fromDoubles(ParameterInit.initialize(layout, 2));
+        float[] grad = new float[layout.numParams()];
+        java.util.Arrays.fill(grad, Float.NaN);
+        LossSums sums = net.gradientInto(params, ws.input(0), ws, 1.0, grad, null);
+        assertEquals(0, sums.rows());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[layout.numParams()], grad);
+    }
+
     private static <A> void check(VaeLayout layout, Kernels<A> k, String what) {
         int n = 13;
         VaeNetwork<A> net = new VaeNetwork<>(layout, k);
@@ -56,8 +70,8 @@ class GradientIntoZerosTest {
         A params = k.fromDoubles(ParameterInit.initialize(layout, 2));
         A accumulated = k.allocate(layout.numParams());
         LossSums expected = net.accumulateGradient(params, x, ws, 0.7, accumulated);
-        A written = k.allocate(layout.numParams());
-        LossSums got = net.gradientIntoZeros(params, x, ws, 0.7, written, null);
+        A written = k.fromDoubles(nans(layout.numParams()));
+        LossSums got = net.gradientInto(params, x, ws, 0.7, written, null);
         assertEquals(expected.reconstruction(), got.reconstruction(), what);
         assertEquals(expected.kl(), got.kl(), what);
         double[] a = doubles(accumulated);
@@ -66,6 +80,12 @@ class GradientIntoZerosTest {
             // delta 0: equal values (a product of -0 may stay -0 where adding it to 0 gives +0)
             assertEquals(a[i], w[i], 0.0, what + ": parameter " + i);
         }
+    }
+
+    private static double[] nans(int n) {
+        double[] out = new double[n];
+        java.util.Arrays.fill(out, Double.NaN);
+        return out;
     }
 
     private static double[] doubles(Object array) {
