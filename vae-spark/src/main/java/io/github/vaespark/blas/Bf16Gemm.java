@@ -99,7 +99,7 @@ public final class Bf16Gemm {
     }
 
     /** One thread's stream and primitives, and the bfloat16 copies of its constant operands. */
-    private static final class Primitives {
+    private static final class Primitives implements java.util.function.Function<Shape, Bf16Matmul> {
         private final stream stream = new stream(OneDnn.engine());
         private final Bf16Scratch scratch = new Bf16Scratch();
         private final Map<Shape, Bf16Matmul> shapes = new RecentlyUsed<>(SHAPES_PER_THREAD);
@@ -122,14 +122,18 @@ public final class Bf16Gemm {
         /** As {@link #primitive(boolean, boolean, int, int, int, Bf16Matmul.Epilogue)}, B rounded only, with that leading dimension (0: dense). */
         Bf16Matmul primitive(boolean transA, boolean transB, int m, int n, int k, Bf16Matmul.Epilogue epilogue,
                              int roundedLdb) {
-            Shape shape = new Shape(transA, transB, m, n, k, epilogue, roundedLdb);
-            Bf16Matmul matmul = shapes.get(shape);
-            if (matmul == null) {
-                matmul = new Bf16Matmul(OneDnn.engine(), scratch, transA, transB, m, n, k, epilogue, roundedLdb);
-                shapes.put(shape, matmul);
-                CREATED.incrementAndGet();
-                SHAPES.add(shape);
-            }
+            // computeIfAbsent, not get-then-put: code the JIT compiled while every shape was cached
+            // would otherwise be deoptimised (and recompiled) by a fit's first step, which meets new ones.
+            return shapes.computeIfAbsent(new Shape(transA, transB, m, n, k, epilogue, roundedLdb), this);
+        }
+
+        /** A new primitive for {@code shape} (through {@link #primitive}'s computeIfAbsent). */
+        @Override
+        public Bf16Matmul apply(Shape shape) {
+            Bf16Matmul matmul = new Bf16Matmul(OneDnn.engine(), scratch, shape.transA(), shape.transB(), shape.m(),
+                    shape.n(), shape.k(), shape.epilogue(), shape.roundedLdb());
+            CREATED.incrementAndGet();
+            SHAPES.add(shape);
             return matmul;
         }
     }

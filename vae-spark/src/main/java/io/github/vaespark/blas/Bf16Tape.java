@@ -20,6 +20,8 @@ final class Bf16Tape implements AutoCloseable {
     /** Layers kept per thread (a network has a few; more than this only costs re-rounding). */
     static final int LAYERS_PER_THREAD = 32;
 
+    private static final java.util.function.Function<Integer, Layer> NEW_LAYER = offset -> new Layer();
+
     private final Map<Integer, Layer> layers = new RecentlyUsed<>(LAYERS_PER_THREAD);
     private boolean open;
     private long pass;
@@ -116,11 +118,9 @@ final class Bf16Tape implements AutoCloseable {
         if (!open) {
             return null;
         }
-        Layer layer = layers.get(weightOffset);
-        if (layer == null) {
-            layer = new Layer();
-            layers.put(weightOffset, layer);
-        }
+        // computeIfAbsent, not get-then-put: code the JIT compiled while every layer had its record
+        // would otherwise be deoptimised (and the whole forward layer recompiled) by a new model.
+        Layer layer = layers.computeIfAbsent(weightOffset, NEW_LAYER);
         layer.weights.ensure((long) out * in);
         layer.input.ensure((long) in * columns);
         layer.gradient.ensure((long) out * columns);

@@ -32,6 +32,14 @@ public final class WarmUp {
     /** Passes over the tiny network: enough for C2 to compile the per-column kernels (a few hundred calls each). */
     static final int PASSES = 400;
     private static final int ROWS = 64;
+    /**
+     * The chunk widths of the passes, a third of them each, ascending (each divides the cached rows,
+     * so every step of a pass has that width): a fit's first step meets new GEMM shapes and grows
+     * native buffers, and code that only ever found its shapes cached and its buffers large enough
+     * while the JIT profiled it is compiled without those paths, so the step would deoptimise it
+     * (seen: the whole compiled forward layer, 0.3 s of C2 time to compile again).
+     */
+    static final int[] WIDTHS = {ROWS / 4, ROWS / 2, ROWS};
     /** Pieces small enough for the tiny network to be updated in several, as the driver's update is. */
     private static final int PIECE = 256;
     private static final int EPOCHS = 4;
@@ -149,28 +157,38 @@ public final class WarmUp {
             builder.add(row);
         }
         PartitionData data = builder.build();
-        BatchPlan plan = new BatchPlan(new int[] {data.rows()}, ROWS);
-        GradientSetup setup = new GradientSetup(layout, precision, plan, new long[] {0}, SEED, ROWS);
-        ExecutorBuffers<A> buffers = ExecutorBuffers.get(layout, k, ROWS);
         double[] master = ParameterInit.initialize(layout, SEED);
         A params = k.fromDoubles(master);
         double[] scratch = new double[master.length];
         Adam adam = new Adam(master.length, 1e-3);
         int pieces = (master.length + PIECE - 1) / PIECE;
-        for (int pass = 0; pass < passes; pass++) {
-            int step = pass % plan.stepsPerEpoch();
-            int epoch = (pass / plan.stepsPerEpoch()) % EPOCHS;  // a few shuffles, not one per pass
-            // A listener, as the exchange passes one: the backward pass then reports each finished tail.
-            ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
-                    from -> { });
-            // Two partitions' sums, as a fit on two or more partitions adds them: with one, the JIT
-            // compiles the sum for its first term only and the fit's first update undoes that.
-            @SuppressWarnings("unchecked")
-            A[] partials = (A[]) new Object[] {share.gradient(), share.gradient()};
-            adam.beginStep();
-            IntStream.range(0, pieces).parallel().forEach(c -> GradientApplier.updateRange(k, partials, scratch, master,
-                    adam, c * PIECE, Math.min(master.length, (c + 1) * PIECE), 0.5 / ROWS, params,
-                    GradientRounding.NONE));
+        for (int w = 0; w < WIDTHS.length; w++) {
+            int width = WIDTHS[w];
+            BatchPlan plan = new BatchPlan(new int[] {data.rows()}, width);
+            GradientSetup setup = new GradientSetup(layout, precision, plan, new long[] {0}, SEED, width);
+            ExecutorBuffers<A> buffers = ExecutorBuffers.get(layout, k, width);
+            for (int pass = passes * w / WIDTHS.length; pass < passes * (w + 1) / WIDTHS.length; pass++) {
+                step(k, setup, plan, buffers, data, params, pass, master, scratch, adam, pieces);
+            }
         }
+    }
+
+    /** One pass: a share's gradient as a task computes it, then the driver's update of it in pieces. */
+    private static <A> void step(Kernels<A> k, GradientSetup setup, BatchPlan plan, ExecutorBuffers<A> buffers,
+                                 PartitionData data, A params, int pass, double[] master, double[] scratch, Adam adam,
+                                 int pieces) {
+        int step = pass % plan.stepsPerEpoch();
+        int epoch = (pass / plan.stepsPerEpoch()) % EPOCHS;  // a few shuffles, not one per pass
+        // A listener, as the exchange passes one: the backward pass then reports each finished tail.
+        ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
+                from -> { });
+        // Two partitions' sums, as a fit on two or more partitions adds them: with one, the JIT
+        // compiles the sum for its first term only and the fit's first update undoes that.
+        @SuppressWarnings("unchecked")
+        A[] partials = (A[]) new Object[] {share.gradient(), share.gradient()};
+        adam.beginStep();
+        IntStream.range(0, pieces).parallel().forEach(c -> GradientApplier.updateRange(k, partials, scratch, master,
+                adam, c * PIECE, Math.min(master.length, (c + 1) * PIECE), 0.5 / ROWS, params,
+                GradientRounding.NONE));
     }
 }

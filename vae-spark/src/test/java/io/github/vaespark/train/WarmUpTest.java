@@ -32,6 +32,26 @@ class WarmUpTest {
         assertEquals(codec.mixedColumns(), WarmUp.tableLayout().mixedColumns());
     }
 
+    /**
+     * Its passes run at every chunk width, so the code it compiles has met new GEMM shapes (and
+     * grown buffers) as a fit's first step does; checked on the bfloat16 shapes where oneDNN runs
+     * bfloat16 natively (the first dense layer of its 48-32-16-4 networks, one per width).
+     */
+    @Test
+    void runsEveryChunkWidth() {
+        WarmUp.run(new SparkConf(false), 2 * WarmUp.WIDTHS.length);
+        boolean nativeBf16 = io.github.vaespark.nn.Precision.BFLOAT16.kernels() instanceof io.github.vaespark.nn.Bfloat16Kernels b
+                && b.nativeBf16();
+        if (!nativeBf16) {
+            System.err.println("WarmUpTest.runsEveryChunkWidth SKIPPED its shape check: no native bfloat16 here");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(nativeBf16, "no native bfloat16 GEMM here");
+        for (int width : WarmUp.WIDTHS) {
+            String shape = "Shape[transA=false, transB=false, m=32, n=" + width + ", k=48, epilogue=BIAS_RELU]";
+            assertTrue(io.github.vaespark.blas.Bf16Gemm.shapesCreated().contains(shape), shape);
+        }
+    }
+
     @Test
     void runsTheTrainingCodeOnItsOwnNetwork() {
         WarmUp.run(new SparkConf(false), 3);  // throws if any of its passes fails
