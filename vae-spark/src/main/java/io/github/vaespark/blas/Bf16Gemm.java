@@ -1,10 +1,13 @@
 package io.github.vaespark.blas;
 
 import java.lang.ref.WeakReference;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.BytePointer;
 
@@ -99,7 +102,7 @@ public final class Bf16Gemm {
     }
 
     /** One thread's stream and primitives, and the bfloat16 copies of its constant operands. */
-    private static final class Primitives implements java.util.function.Function<Shape, Bf16Matmul> {
+    private static final class Primitives implements Function<Shape, Bf16Matmul> {
         private final stream stream = new stream(OneDnn.engine());
         private final Bf16Scratch scratch = new Bf16Scratch();
         private final Map<Shape, Bf16Matmul> shapes = new RecentlyUsed<>(SHAPES_PER_THREAD);
@@ -234,22 +237,22 @@ public final class Bf16Gemm {
     public static boolean denseWeightGradientInBlocks(int m, int n, int k, float[] w, int wOffset, float[] x,
                                                       int xOffset, float[] delta, int deltaOffset, double beta,
                                                       float[] grad, int gOffset, int[] bounds,
-                                                      java.util.function.IntConsumer blockDone) {
+                                                      IntConsumer blockDone) {
         Primitives cache = PRIMITIVES.get();
         Bf16Tape.Layer record = cache.tape.find(w, wOffset, m, k, x, xOffset, n);
         if (record == null || bounds.length < 2 || bounds[0] != 0 || bounds[bounds.length - 1] != k) {
             return false;
         }
-        Bf16Matmul.Epilogue epilogue = beta == 1 ? Bf16Matmul.Epilogue.ACCUMULATE : Bf16Matmul.Epilogue.OVERWRITE;
         if (beta != 0 && beta != 1) {
             throw new IllegalArgumentException("bfloat16 GEMM takes beta 0 or 1, not " + beta);
         }
+        Bf16Matmul.Epilogue epilogue = beta == 1 ? Bf16Matmul.Epilogue.ACCUMULATE : Bf16Matmul.Epilogue.OVERWRITE;
         boolean rounded = false;
         for (int b = bounds.length - 1; b > 0; b--) {
             int from = bounds[b - 1];
             int to = bounds[b];
             if (to <= from) {
-                throw new IllegalArgumentException("Column blocks must increase: " + java.util.Arrays.toString(bounds));
+                throw new IllegalArgumentException("Column blocks must increase: " + Arrays.toString(bounds));
             }
             Bf16Matmul block = cache.primitive(false, true, m, to - from, n, epilogue, k);
             if (!rounded) {

@@ -1,6 +1,7 @@
 package io.github.vaespark.blas;
 
 import java.util.Map;
+import java.util.function.Function;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
@@ -20,7 +21,7 @@ final class Bf16Tape implements AutoCloseable {
     /** Layers kept per thread (a network has a few; more than this only costs re-rounding). */
     static final int LAYERS_PER_THREAD = 32;
 
-    private static final java.util.function.Function<Integer, Layer> NEW_LAYER = offset -> new Layer();
+    private static final Function<Integer, Layer> NEW_LAYER = offset -> new Layer();
 
     private final Map<Integer, Layer> layers = new RecentlyUsed<>(LAYERS_PER_THREAD);
     private boolean open;

@@ -1,6 +1,9 @@
 package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -34,8 +37,8 @@ public final class VaeNetwork<A> {
 
     /** The parameter ranges outside every dense layer's weight block, as [from, to) pairs in order. */
     private static int[] nonWeightRanges(VaeLayout layout) {
-        List<VaeLayout.Dense> byOffset = new java.util.ArrayList<>(layout.allDense());
-        byOffset.sort(java.util.Comparator.comparingInt(VaeLayout.Dense::weightOffset));
+        List<VaeLayout.Dense> byOffset = new ArrayList<>(layout.allDense());
+        byOffset.sort(Comparator.comparingInt(VaeLayout.Dense::weightOffset));
         int[] ranges = new int[2 * (byOffset.size() + 1)];
         int count = 0;
         int at = 0;
@@ -50,7 +53,7 @@ public final class VaeNetwork<A> {
             ranges[count++] = at;
             ranges[count++] = layout.numParams();
         }
-        return java.util.Arrays.copyOf(ranges, count);
+        return Arrays.copyOf(ranges, count);
     }
 
     public VaeLayout layout() {
