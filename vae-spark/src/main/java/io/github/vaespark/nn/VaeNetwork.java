@@ -1,9 +1,6 @@
 package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,8 +19,6 @@ public final class VaeNetwork<A> {
     /** The encoder's layers and head, and the decoder's layers and output, for {@link Kernels#runDenseStack}. */
     private final List<VaeLayout.Dense> encoderStack;
     private final List<VaeLayout.Dense> decoderStack;
-    /** [from, to) pairs of the parameters no weight product writes (biases, log-variances), in order. */
-    private final int[] nonWeightRanges;
 
     public VaeNetwork(VaeLayout layout, Kernels<A> kernels) {
         this.layout = layout;
@@ -32,28 +27,6 @@ public final class VaeNetwork<A> {
         int encoderEnd = layout.encoderDepth() + 1;
         this.encoderStack = List.copyOf(all.subList(0, encoderEnd));
         this.decoderStack = List.copyOf(all.subList(encoderEnd, all.size()));
-        this.nonWeightRanges = nonWeightRanges(layout);
-    }
-
-    /** The parameter ranges outside every dense layer's weight block, as [from, to) pairs in order. */
-    private static int[] nonWeightRanges(VaeLayout layout) {
-        List<VaeLayout.Dense> byOffset = new ArrayList<>(layout.allDense());
-        byOffset.sort(Comparator.comparingInt(VaeLayout.Dense::weightOffset));
-        int[] ranges = new int[2 * (byOffset.size() + 1)];
-        int count = 0;
-        int at = 0;
-        for (VaeLayout.Dense d : byOffset) {
-            if (d.weightOffset() > at) {
-                ranges[count++] = at;
-                ranges[count++] = d.weightOffset();
-            }
-            at = Math.max(at, d.weightOffset() + d.in() * d.out());
-        }
-        if (at < layout.numParams()) {
-            ranges[count++] = at;
-            ranges[count++] = layout.numParams();
-        }
-        return Arrays.copyOf(ranges, count);
     }
 
     public VaeLayout layout() {
@@ -281,8 +254,11 @@ public final class VaeNetwork<A> {
             k.zero(grad);
             return new LossSums();
         }
-        for (int r = 0; r < nonWeightRanges.length; r += 2) {
-            k.zero(grad, nonWeightRanges[r], nonWeightRanges[r + 1]);
+        for (VaeLayout.Dense d : layout.allDense()) {
+            k.zero(grad, d.biasOffset(), d.biasOffset() + d.out());
+        }
+        if (layout.logVarianceOffset() >= 0) {
+            k.zero(grad, layout.logVarianceOffset(), layout.numParams());
         }
         return backward(params, x, ws, beta, grad, listener, 0);
     }
