@@ -106,10 +106,6 @@ final class Bf16Tape implements AutoCloseable {
         }
     }
 
-    boolean isOpen() {
-        return open;
-    }
-
     /**
      * The record to round layer {@code weightOffset}'s weights (out × in) and input (in × columns)
      * into, sized for them and marked as made in this pass for these arrays; null when no pass is open.

@@ -142,9 +142,8 @@ public final class Bfloat16Kernels extends Float32Kernels {
         int out = delta.rows();
         int in = input.rows();
         int n = delta.cols();
-        boolean supported = nativeBf16() && params != constantWeights && out > 0 && in > 0 && n > 0
-                && input.cols() == n && (weightBeta == 0 || weightBeta == 1) && contiguous(delta)
-                && contiguous(input) && (next == null || (contiguous(next) && next.rows() == in && next.cols() == n));
+        boolean supported = mayUseKeptRoundings(params, delta, input, weightBeta)
+                && (next == null || (contiguous(next) && next.rows() == in && next.cols() == n));
         if (supported && Bf16Gemm.denseBackward(out, n, in, params, weightOffset, data(input), input.offset(),
                 data(delta), delta.offset(), weightBeta, grad, weightOffset,
                 next == null ? null : data(next), next == null ? 0 : next.offset())) {
@@ -162,16 +161,24 @@ public final class Bfloat16Kernels extends Float32Kernels {
     public void denseWeightGradientInBlocks(float[] params, int weightOffset, DenseMatrix<?> delta,
                                             DenseMatrix<?> input, int[] bounds, double weightBeta, float[] grad,
                                             IntConsumer blockDone) {
-        int out = delta.rows();
-        int in = input.rows();
-        int n = delta.cols();
-        boolean supported = nativeBf16() && params != constantWeights && out > 0 && in > 0 && n > 0
-                && input.cols() == n && (weightBeta == 0 || weightBeta == 1) && contiguous(delta) && contiguous(input);
-        if (supported && Bf16Gemm.denseWeightGradientInBlocks(out, n, in, params, weightOffset, data(input),
-                input.offset(), data(delta), delta.offset(), weightBeta, grad, weightOffset, bounds, blockDone)) {
+        if (mayUseKeptRoundings(params, delta, input, weightBeta)
+                && Bf16Gemm.denseWeightGradientInBlocks(delta.rows(), delta.cols(), input.rows(), params, weightOffset,
+                data(input), input.offset(), data(delta), delta.offset(), weightBeta, grad, weightOffset, bounds,
+                blockDone)) {
             return;
         }
         super.denseWeightGradientInBlocks(params, weightOffset, delta, input, bounds, weightBeta, grad, blockDone);
+    }
+
+    /**
+     * Whether a layer's backward products on these operands may come from what its forward product
+     * kept ({@link Bf16Gemm}): native bfloat16, training weights, non-empty contiguous operands of
+     * matching width and beta 0 or 1.
+     */
+    private boolean mayUseKeptRoundings(float[] params, DenseMatrix<?> delta, DenseMatrix<?> input, double weightBeta) {
+        return nativeBf16() && params != constantWeights && delta.rows() > 0 && input.rows() > 0 && delta.cols() > 0
+                && input.cols() == delta.cols() && (weightBeta == 0 || weightBeta == 1) && contiguous(delta)
+                && contiguous(input);
     }
 
     /**

@@ -161,24 +161,24 @@ public final class WarmUp {
         A params = k.fromDoubles(master);
         double[] scratch = new double[master.length];
         Adam adam = new Adam(master.length, 1e-3);
-        int pieces = (master.length + PIECE - 1) / PIECE;
         for (int w = 0; w < WIDTHS.length; w++) {
             int width = WIDTHS[w];
             BatchPlan plan = new BatchPlan(new int[] {data.rows()}, width);
             GradientSetup setup = new GradientSetup(layout, precision, plan, new long[] {0}, SEED, width);
             ExecutorBuffers<A> buffers = ExecutorBuffers.get(layout, k, width);
             for (int pass = passes * w / WIDTHS.length; pass < passes * (w + 1) / WIDTHS.length; pass++) {
-                step(k, setup, plan, buffers, data, params, pass, master, scratch, adam, pieces);
+                step(k, setup, buffers, data, params, pass, master, scratch, adam);
             }
         }
     }
 
     /** One pass: a share's gradient as a task computes it, then the driver's update of it in pieces. */
-    private static <A> void step(Kernels<A> k, GradientSetup setup, BatchPlan plan, ExecutorBuffers<A> buffers,
-                                 PartitionData data, A params, int pass, double[] master, double[] scratch, Adam adam,
-                                 int pieces) {
-        int step = pass % plan.stepsPerEpoch();
-        int epoch = (pass / plan.stepsPerEpoch()) % EPOCHS;  // a few shuffles, not one per pass
+    private static <A> void step(Kernels<A> k, GradientSetup setup, ExecutorBuffers<A> buffers, PartitionData data,
+                                 A params, int pass, double[] master, double[] scratch, Adam adam) {
+        int stepsPerEpoch = setup.plan().stepsPerEpoch();
+        int step = pass % stepsPerEpoch;
+        int epoch = (pass / stepsPerEpoch) % EPOCHS;  // a few shuffles, not one per pass
+        int pieces = (master.length + PIECE - 1) / PIECE;
         // A listener, as the exchange passes one: the backward pass then reports each finished tail.
         ShareGradient.Result<A> share = ShareGradient.compute(setup, buffers, params, data, 0, epoch, step, 1.0, 1,
                 from -> { });
