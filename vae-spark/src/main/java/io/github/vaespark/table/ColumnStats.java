@@ -59,8 +59,7 @@ final class ColumnStats implements Serializable {
         for (int i = 0; i < kinds.length; i++) {
             Object v = row.get(i);
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                double d = TableColumn.isMissing(v) ? Double.NaN
-                        : v instanceof java.math.BigDecimal b ? b.doubleValue() : ((Number) v).doubleValue();
+                double d = TableColumn.isMissing(v) ? Double.NaN : ((Number) v).doubleValue();
                 boolean finite = Double.isFinite(d);
                 if (sampled != null) {
                     sampled[continuous++] = finite ? d : Double.NaN;

@@ -137,7 +137,7 @@ public final class TableColumn implements Serializable {
         }
         switch (kind) {
             case CONTINUOUS -> {
-                double v = ((Number) (value instanceof BigDecimal d ? d.doubleValue() : value)).doubleValue();
+                double v = ((Number) value).doubleValue();  // a decimal column's BigDecimal included
                 if (Double.isInfinite(v)) {
                     throw new InvalidValueException("holds " + v + "; only finite numbers (or null/NaN for missing) "
                             + "are accepted");
