@@ -51,7 +51,7 @@ final class Bf16Matmul implements AutoCloseable {
     private final FloatBuffer biasFloats;
     private final memory biasMemory;
     private final memory aStageMemory;
-    private final memory bStageMemory;
+    private final memory bStageMemory;  // null where B comes rounded only (as bToBf16)
     private final memory aMemory;
     private final memory bMemory;
     private final memory cMemory;
@@ -125,10 +125,11 @@ final class Bf16Matmul implements AutoCloseable {
         cMemory = new memory(cDesc, eng, scratch.c().f32());
         aStageMemory = new memory(new memory.desc(new long[] {k, m}, memory.data_type.f32, aStrides), eng,
                 scratch.a().f32());
-        bStageMemory = new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, bStrides), eng,
-                scratch.b().f32());
+        // A primitive given B rounded only (a row range of a rounded matrix) never stages or rounds B.
+        bStageMemory = roundsB ? new memory(new memory.desc(new long[] {n, k}, memory.data_type.f32, bStrides), eng,
+                scratch.b().f32()) : null;
         aToBf16 = new reorder(aStageMemory, aMemory);
-        bToBf16 = new reorder(bStageMemory, bMemory);
+        bToBf16 = roundsB ? new reorder(bStageMemory, bMemory) : null;
         args = new IntMemoryMap();
         args.put(dnnl.DNNL_ARG_SRC, bMemory);
         args.put(dnnl.DNNL_ARG_WEIGHTS, aMemory);
@@ -280,9 +281,11 @@ final class Bf16Matmul implements AutoCloseable {
         args.close();
         primitive.close();
         aToBf16.close();
-        bToBf16.close();
         aStageMemory.close();
-        bStageMemory.close();
+        if (roundsB) {
+            bToBf16.close();
+            bStageMemory.close();
+        }
         aMemory.close();
         bMemory.close();
         cMemory.close();
