@@ -1,33 +1,65 @@
 package io.github.vaespark.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.UserDefinedType;
 import picocli.CommandLine.Option;
 
-/** Where a command writes its Parquet output (a picocli mixin). */
+/** Where a command writes its rows: Parquet, or CSV when the name ends with .csv (a picocli mixin). */
 final class OutputOptions {
     @Option(names = "--output", required = true, paramLabel = "PATH",
-            description = "Parquet output directory (rows of a table model: CSV, one file in that directory, when "
-                    + "the name ends with .csv).")
+            description = "Output directory: Parquet, or CSV (one file with a header in that directory, nulls "
+                    + "empty) when the name ends with .csv; CSV holds numbers, strings and booleans only, not "
+                    + "vector columns.")
     String output;
 
     @Option(names = "--overwrite", description = "Replace an existing output.")
     boolean overwrite;
 
-    /** Writes {@code rows} as Parquet, refusing to replace an existing output without --overwrite. */
-    void write(Dataset<Row> rows) {
-        rows.write().mode(mode()).parquet(output);
+    /** Whether {@link #write} writes CSV: the output's name ends with .csv. */
+    boolean csv() {
+        return output.toLowerCase(Locale.ROOT).endsWith(".csv");
     }
 
-    /** Writes table rows as Parquet, or as one CSV file with a header (nulls empty) when the output ends with .csv. */
-    void writeTable(Dataset<Row> rows) {
-        if (output.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-            rows.coalesce(1).write().mode(mode()).option("header", "true").csv(output);
-        } else {
-            write(rows);
+    /**
+     * Writes {@code rows} as Parquet, or as one CSV file with a header when {@link #csv()}, refusing
+     * to replace an existing output without --overwrite. CSV output of a column CSV cannot hold (a
+     * vector, array, map or struct) is an error naming those columns, followed by {@code hint}
+     * (what to change; may be empty), before anything is written.
+     */
+    void write(Dataset<Row> rows, String hint) {
+        if (!csv()) {
+            rows.write().mode(mode()).parquet(output);
+            return;
         }
+        List<String> complex = new ArrayList<>();
+        for (StructField f : rows.schema().fields()) {
+            if (!csvCanHold(f.dataType())) {
+                complex.add(f.name() + " (" + f.dataType().simpleString() + ")");
+            }
+        }
+        if (!complex.isEmpty()) {
+            throw new IllegalArgumentException("--output " + output + " ends with .csv, but CSV cannot hold the "
+                    + (complex.size() == 1 ? "column " : "columns ") + String.join(", ", complex)
+                    + ": give an --output not ending with .csv to write Parquet" + (hint.isEmpty() ? "" : ", " + hint)
+                    + ".");
+        }
+        rows.coalesce(1).write().mode(mode()).option("header", "true").csv(output);
+    }
+
+    /** Whether Spark's CSV writer takes a column of this type: no vectors, arrays, maps or structs. */
+    static boolean csvCanHold(DataType type) {
+        return !(type instanceof ArrayType || type instanceof MapType || type instanceof StructType
+                || type instanceof UserDefinedType);
     }
 
     private SaveMode mode() {

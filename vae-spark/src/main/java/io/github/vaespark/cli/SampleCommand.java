@@ -65,12 +65,12 @@ final class SampleCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--input and --conditions need a table model; " + model.model
                         + " models a vector column.");
             }
-            output.write(vae.sample(spark, n, seed, draw));
+            output.write(vae.sample(spark, n, seed, draw), "");
             out().println("vae-spark sample: wrote " + n + " rows to " + output.output);
             return 0;
         }
         Dataset<Row> rows = generate(spark, vae, table);
-        output.writeTable(rows);
+        output.write(rows, "");
         Dataset<Row> written = Inputs.readTableFile(spark, output.output, "");
         out().println("vae-spark sample: wrote " + written.count() + " rows to " + output.output);
         if (real != null) {

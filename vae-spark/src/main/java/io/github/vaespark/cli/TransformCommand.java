@@ -7,9 +7,10 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code transform}: append the latent mean and reconstruction columns and write Parquet. */
+/** {@code transform}: append the model's output columns to the input and write them (Parquet or CSV). */
 @Command(name = "transform", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Load a model, append its output columns to the input and write Parquet.")
+        description = "Load a model, append its output columns to the input and write Parquet (CSV when --output "
+                + "ends with .csv and no column is a vector).")
 final class TransformCommand extends InputCommand {
     @Mixin
     ModelOptions model;
@@ -25,9 +26,11 @@ final class TransformCommand extends InputCommand {
         Dataset<Row> data = vae.tableColumns() != null
                 ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
                 : inputs.read(spark, vae.getFeaturesCol());
-        output.write(vae.transform(data));
-        System.out.println("vae-spark transform: wrote " + spark.read().parquet(output.output).count() + " rows to "
-                + output.output);
+        output.write(vae.transform(data), vae.tableColumns() == null ? "" : "or leave the model's vector columns "
+                + "out (--latent-mean-col '' and --reconstruction-col ''; --latent-cols-prefix writes the latent means "
+                + "as one number column each)");
+        long rows = Inputs.readTableFile(spark, output.output, "").count();
+        spec.commandLine().getOut().println("vae-spark transform: wrote " + rows + " rows to " + output.output);
         return 0;
     }
 }

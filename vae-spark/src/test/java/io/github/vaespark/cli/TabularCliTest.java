@@ -31,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CLI on tables: train --input-cols on CSV with strings, booleans and nulls, sample, transform, plots. */
 class TabularCliTest {
     private static final String COLS = "age,income,score,segment,country,active,visits";
+    private static final String IMPUTED = "age_i,income_i,score_i,segment_i,country_i,active_i,visits_i";
 
     @TempDir
     static Path tmp;
@@ -103,12 +104,34 @@ class TabularCliTest {
     void transformImputesMissingValues() {
         String out = tmp.resolve("imputed.parquet").toString();
         Run transform = VaeJobTest.run("transform", "--model", model, "--input", csv, "--output", out,
-                "--imputed-cols", "age_i,income_i,score_i,segment_i,country_i,active_i,visits_i");
+                "--imputed-cols", IMPUTED);
         assertEquals(0, transform.code(), transform.err());
         Dataset<Row> imputed = SparkTestSession.get().read().parquet(out);
         assertTrue(imputed.filter(functions.col("segment").isNull()).count() > 0);
         assertEquals(0, imputed.filter(functions.col("segment_i").isNull()).count());
         assertEquals(0, imputed.filter(functions.col("income_i").isNull()).count());
+    }
+
+    @Test
+    void transformWritesCsvWhenNoColumnIsAVectorAndOtherwiseSaysWhichAre() {
+        String csvOut = tmp.resolve("completed.csv").toString();
+        Run refused = VaeJobTest.assertFails(1, "CSV cannot hold the columns latentMean (vector), reconstruction "
+                + "(vector)", "transform", "--model", model, "--input", csv, "--output", csvOut, "--imputed-cols",
+                IMPUTED);
+        assertTrue(refused.err().contains("--latent-mean-col '' and --reconstruction-col ''"), refused.err());
+        assertTrue(java.nio.file.Files.notExists(java.nio.file.Path.of(csvOut)), "nothing written");
+
+        Run written = VaeJobTest.run("transform", "--model", model, "--input", csv, "--output", csvOut,
+                "--imputed-cols", IMPUTED, "--latent-mean-col", "", "--reconstruction-col", "",
+                "--latent-cols-prefix", "z", "--elbo-col", "elbo");
+        assertEquals(0, written.code(), written.err());
+        assertTrue(written.out().contains("wrote 1500 rows to " + csvOut), written.out());
+        Dataset<Row> back = SparkTestSession.get().read().option("header", "true").csv(csvOut);
+        assertEquals(1500, back.count());
+        assertTrue(java.util.List.of(back.columns()).containsAll(java.util.List.of("segment", "elbo", "z0", "z1",
+                "segment_i")), java.util.Arrays.toString(back.columns()));
+        assertTrue(back.filter(functions.col("segment").isNull()).count() > 0, "missing input stays missing");
+        assertEquals(0, back.filter(functions.col("segment_i").isNull()).count(), "imputed");
     }
 
     @Test

@@ -125,6 +125,11 @@ class VaeJobTest {
         String samples = tmp.resolve("samples.parquet").toString();
         assertEquals(0, run("sample", "--model", model, "--n", "10", "--output", samples).code());
         assertEquals(10, SparkTestSession.get().read().parquet(samples).count());
+        // A vector model's outputs are vectors: .csv output fails naming them, before writing anything.
+        String samplesCsv = tmp.resolve("samples.csv").toString();
+        assertFails(1, "CSV cannot hold the columns latent (vector), sample (vector)", "sample", "--model", model,
+                "--n", "10", "--output", samplesCsv);
+        assertTrue(Files.notExists(Path.of(samplesCsv)), "nothing written");
 
         Run evaluate = run("evaluate", "--model", model, "--input", csv.toString(), "--iwae-k", "5");
         assertEquals(0, evaluate.code(), evaluate.err());
