@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.MapType;
@@ -54,6 +55,11 @@ final class OutputOptions {
                     + ".");
         }
         rows.coalesce(1).write().mode(mode()).option("header", "true").csv(output);
+    }
+
+    /** How many rows {@link #write} wrote (read back: Parquet's metadata, or one pass over the CSV file). */
+    long countWritten(SparkSession spark) {
+        return csv() ? spark.read().option("header", "true").csv(output).count() : spark.read().parquet(output).count();
     }
 
     /** Whether Spark's CSV writer takes a column of this type: no vectors, arrays, maps or structs. */

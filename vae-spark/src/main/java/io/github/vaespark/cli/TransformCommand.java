@@ -26,10 +26,11 @@ final class TransformCommand extends InputCommand {
         Dataset<Row> data = vae.tableColumns() != null
                 ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
                 : inputs.read(spark, vae.getFeaturesCol());
-        output.write(vae.transform(data), vae.tableColumns() == null ? "" : "or leave the model's vector columns "
-                + "out (--latent-mean-col '' and --reconstruction-col ''; --latent-cols-prefix writes the latent means "
-                + "as one number column each)");
-        long rows = Inputs.readTableFile(spark, output.output, "").count();
+        output.write(vae.transform(data), vae.tableColumns() == null ? "" : "or leave the vector columns out (an "
+                + "empty --latent-mean-col, --reconstruction-col or --column-scores-col drops its column, e.g. "
+                + "--latent-mean-col '' --reconstruction-col ''; --latent-cols-prefix writes the latent means as one "
+                + "number column each)");
+        long rows = output.countWritten(spark);
         spec.commandLine().getOut().println("vae-spark transform: wrote " + rows + " rows to " + output.output);
         return 0;
     }
