@@ -1,6 +1,7 @@
 package io.github.vaespark.cli;
 
 import io.github.vaespark.io.IdxDataset;
+import io.github.vaespark.table.ColumnRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -120,8 +122,19 @@ final class Inputs {
             throw new IllegalArgumentException("The input has no column '" + featuresCol
                     + "' and no numeric columns to assemble; to model table columns name them with --input-cols.");
         }
-        return new VectorAssembler().setInputCols(cols.toArray(new String[0])).setOutputCol(featuresCol)
-                .setHandleInvalid("keep").transform(df);
+        // VectorAssembler reads its inputs by parsed name ("body.mass" would be a struct's field), so it
+        // assembles copies under plain names, which are dropped again.
+        List<Column> selected = new ArrayList<>();
+        for (String c : df.columns()) {
+            selected.add(ColumnRef.of(c));
+        }
+        String[] plain = new String[cols.size()];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = "__vae_assembled_" + i;
+            selected.add(ColumnRef.of(cols.get(i)).as(plain[i]));
+        }
+        return new VectorAssembler().setInputCols(plain).setOutputCol(featuresCol).setHandleInvalid("keep")
+                .transform(df.select(selected.toArray(new Column[0]))).drop(plain);
     }
 
     private List<String> numericColumns(Dataset<Row> df) {

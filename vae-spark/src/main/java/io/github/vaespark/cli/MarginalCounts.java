@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.github.vaespark.io.MarginalPlots.Marginal;
 import io.github.vaespark.table.ColumnKind;
+import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableColumn;
 import java.util.ArrayList;
@@ -81,7 +82,7 @@ final class MarginalCounts {
         if (aggs.isEmpty()) {
             return ranges;
         }
-        Column[] names = columns.stream().map(c -> col(c.name())).toArray(Column[]::new);
+        Column[] names = columns.stream().map(c -> ColumnRef.of(c.name())).toArray(Column[]::new);
         Row r = real.select(names).unionByName(synthetic.select(names))
                 .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new)).first();
         int k = 0;
@@ -131,7 +132,7 @@ final class MarginalCounts {
 
     /** The column as a value, null where missing (null, or NaN in a floating column). */
     private static Column present(TableColumn c) {
-        Column value = col(c.name());
+        Column value = ColumnRef.of(c.name());
         if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
             return when(isnan(value), lit(null).cast(c.type())).otherwise(value).cast(DataTypes.DoubleType);
         }

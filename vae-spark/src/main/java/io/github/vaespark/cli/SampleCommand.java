@@ -3,6 +3,7 @@ package io.github.vaespark.cli;
 import io.github.vaespark.ml.QualityReport;
 import io.github.vaespark.ml.SyntheticDataQuality;
 import io.github.vaespark.ml.VariationalAutoencoderModel;
+import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.table.TableCodec;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -99,7 +100,7 @@ final class SampleCommand implements Callable<Integer> {
         String[] categorical = Arrays.stream(vae.getCategoricalCols()).filter(table.featureNames()::contains)
                 .toArray(String[]::new);
         Dataset<Row> realRows = real.readTable(spark, table.featureNames(), "the model").select(
-                table.featureNames().stream().map(org.apache.spark.sql.functions::col)
+                table.featureNames().stream().map(ColumnRef::of)
                         .toArray(org.apache.spark.sql.Column[]::new)).cache();
         QualityReport report = SyntheticDataQuality.compare(realRows, synthetic, cols, categorical);
         QualityReport baseline = SyntheticDataQuality.compare(realRows,

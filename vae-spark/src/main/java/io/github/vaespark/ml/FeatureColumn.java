@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Likelihood;
+import io.github.vaespark.table.ColumnRef;
 import java.util.List;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -12,7 +13,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -110,7 +110,7 @@ final class FeatureColumn implements RowReader {
         if (fromMetadata > 0) {
             return fromMetadata;
         }
-        List<Row> first = dataset.select(functions.col(column)).where(functions.col(column).isNotNull())
+        List<Row> first = dataset.select(ColumnRef.of(column)).where(ColumnRef.of(column).isNotNull())
                 .limit(1).collectAsList();
         if (first.isEmpty()) {
             throw new InvalidInputException("Column '" + column + "' has no non-null values: cannot fit a "

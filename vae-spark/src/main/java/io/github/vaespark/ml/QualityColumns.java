@@ -1,5 +1,6 @@
 package io.github.vaespark.ml;
 
+import io.github.vaespark.table.ColumnRef;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -122,7 +123,7 @@ final class QualityColumns {
         List<Column> out = new ArrayList<>();
         out.add(functions.lit(side).as(SIDE));
         for (int i = 0; i < names.size(); i++) {
-            out.add(normalised(table.col(quote(names.get(i))), i).as(normalisedName(i)));
+            out.add(normalised(table.col(ColumnRef.quote(names.get(i))), i).as(normalisedName(i)));
         }
         return table.select(out.toArray(new Column[0]));
     }
@@ -137,8 +138,4 @@ final class QualityColumns {
         return c.cast(DataTypes.StringType);
     }
 
-    /** A column name quoted so that dots and spaces in it are taken literally. */
-    static String quote(String name) {
-        return "`" + name.replace("`", "``") + "`";
-    }
 }

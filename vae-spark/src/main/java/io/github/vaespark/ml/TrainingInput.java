@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Precision;
+import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.TrainingData;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -35,11 +35,11 @@ final class TrainingInput {
                                     boolean validationRows, boolean reuseArray) {
         List<Column> columns = new ArrayList<>();
         for (String c : features.columns()) {
-            columns.add(functions.col(c));
+            columns.add(ColumnRef.of(c));
         }
         int indicator = indicatorCol.isEmpty() ? -1 : columns.size();
         if (indicator >= 0) {
-            columns.add(functions.col(indicatorCol));
+            columns.add(ColumnRef.of(indicatorCol));
         }
         Dataset<Row> selected = dataset.select(columns.toArray(new Column[0]));
         if (features instanceof FeatureColumn column) {

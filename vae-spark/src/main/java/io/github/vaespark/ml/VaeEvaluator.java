@@ -1,5 +1,6 @@
 package io.github.vaespark.ml;
 
+import io.github.vaespark.table.ColumnRef;
 import java.util.List;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.linalg.Vector;
@@ -182,7 +183,7 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
             if (!dataset.schema().apply(col).dataType().equals(DataTypes.DoubleType)) {
                 throw new InvalidInputException("Column '" + col + "' must be double.");
             }
-            Row r = dataset.agg(functions.avg(col)).first();
+            Row r = dataset.agg(functions.avg(ColumnRef.of(col))).first();
             if (r.isNullAt(0)) {
                 throw new InvalidInputException("Column '" + col + "' has no rows to evaluate.");
             }
@@ -196,7 +197,7 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
         String r = getReconstructionCol();
         FeatureColumn.Kind kind = FeatureColumn.kindOf(dataset.schema(), x);
         FeatureColumn.kindOf(dataset.schema(), r);
-        List<double[]> parts = dataset.select(x, r).toJavaRDD().mapPartitions(rows -> {
+        List<double[]> parts = dataset.select(ColumnRef.of(x), ColumnRef.of(r)).toJavaRDD().mapPartitions(rows -> {
             double sum = 0;
             long count = 0;
             while (rows.hasNext()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.vaespark.blas.NativeBlas;
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
+import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableColumn;
 import io.github.vaespark.table.TableProfiler;
@@ -535,7 +536,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         }
         java.util.List<double[]> parts;
         try {
-            parts = dataset.select(features.columns().stream().map(functions::col).toArray(Column[]::new))
+            parts = dataset.select(features.columns().stream().map(ColumnRef::of).toArray(Column[]::new))
                     .toJavaRDD().mapPartitions(new ImportanceSampling(
                     executorModel(dataset.sparkSession()), features, k, getSeed() ^ 0x1AE5L)).collect();
         } catch (Exception e) {

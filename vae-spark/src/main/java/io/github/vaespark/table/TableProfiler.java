@@ -104,7 +104,7 @@ public final class TableProfiler {
 
     /** The column as it counts for a table model: NaN (floating columns) and ±Inf become null. */
     static Column cleaned(String name, DataType type) {
-        Column c = functions.col(name);
+        Column c = ColumnRef.of(name);
         if (type instanceof DoubleType || type instanceof FloatType) {
             return functions.when(functions.isnan(c).or(functions.abs(c).equalTo(Double.POSITIVE_INFINITY)),
                     functions.lit(null)).otherwise(c.cast(DataTypes.DoubleType));
@@ -151,7 +151,7 @@ public final class TableProfiler {
             String name = all.get(i);
             types[i] = field(schema, name, "inputCols").dataType();
             kinds[i] = kindOf(name, types[i], categorical.contains(name));
-            selected[i] = functions.col(name);
+            selected[i] = ColumnRef.of(name);
         }
         // One pass: counts, ranges, moments and levels, and the continuous values' sample.
         org.apache.spark.api.java.JavaRDD<Row> rowsRdd = data.select(selected).toJavaRDD();

@@ -142,6 +142,27 @@ class VaeJobTest {
     }
 
     @Test
+    void assemblesNumericColumnsWhoseNamesHoldDotsAndSpaces() throws IOException {
+        Path csv = tmp.resolve("dotted.csv");
+        StringBuilder text = new StringBuilder("label,body.mass,bill length\n");
+        for (int i = 0; i < 200; i++) {
+            text.append(String.format(Locale.ROOT, "%d,%.4f,%.4f%n", i % 2, Math.sin(i * 0.1), Math.cos(i * 0.1)));
+        }
+        Files.writeString(csv, text);
+        String model = tmp.resolve("dotted-model").toString();
+        Run train = run("train", "--input", csv.toString(), "--model", model, "--latent-dim", "1",
+                "--encoder-layers", "4", "--max-epochs", "2", "--batch-size", "50", "--likelihood", "gaussian");
+        assertEquals(0, train.code(), train.err());
+        assertEquals(2, VariationalAutoencoderModel.load(model).numFeatures(), "body.mass and bill length assembled");
+        String out = tmp.resolve("dotted-out.parquet").toString();
+        Run transform = run("transform", "--model", model, "--input", csv.toString(), "--output", out);
+        assertEquals(0, transform.code(), transform.err());
+        Dataset<Row> written = SparkTestSession.get().read().parquet(out);
+        assertEquals(List.of("label", "body.mass", "bill length", "features", "latentMean", "reconstruction"),
+                List.of(written.columns()), "the assembly's helper columns are dropped again");
+    }
+
+    @Test
     void readsParquetLibsvmAndIdxInputs() throws IOException {
         Path libsvm = tmp.resolve("data.libsvm");
         StringBuilder text = new StringBuilder();
