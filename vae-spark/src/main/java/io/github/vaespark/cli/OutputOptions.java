@@ -32,10 +32,10 @@ final class OutputOptions {
     }
 
     /**
-     * Writes {@code rows} as Parquet, or as one CSV file with a header when {@link #csv()}, refusing
-     * to replace an existing output without --overwrite. CSV output of a column CSV cannot hold (a
-     * vector, array, map or struct) is an error naming those columns, followed by {@code hint}
-     * (what to change; may be empty), before anything is written.
+     * Writes {@code rows} as Parquet, or when {@link #csv()} as Spark's CSV directory holding one part
+     * file with a header, refusing to replace an existing output without --overwrite. CSV output of a
+     * column CSV cannot hold (a vector, array, map or struct) is an error naming those columns,
+     * followed by {@code hint} (what to change; may be empty), before anything is written.
      */
     void write(Dataset<Row> rows, String hint) {
         if (!csv()) {
