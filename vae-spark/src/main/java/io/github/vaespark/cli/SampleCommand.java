@@ -73,8 +73,11 @@ final class SampleCommand implements Callable<Integer> {
         Dataset<Row> rows = generate(spark, vae, table);
         output.write(rows, "");
         Dataset<Row> written = Inputs.readTableFile(spark, output.output, "");
-        out().println("vae-spark sample: wrote " + written.count() + " rows to " + output.output);
-        if (real != null) {
+        long count = written.count();
+        out().println("vae-spark sample: wrote " + count + " rows to " + output.output);
+        if (real != null && count == 0) {
+            out().println("vae-spark sample: no rows written, so no quality report");
+        } else if (real != null) {
             printQuality(spark, vae, table, written);
         }
         return 0;

@@ -57,7 +57,7 @@ public final class SyntheticDataQuality {
      *
      * @throws InvalidInputException naming the column when one is missing from either table, has
      *     an unsupported type, has incompatible kinds in the two tables, or is listed as
-     *     categorical without being compared
+     *     categorical without being compared, or when either table has no rows
      */
     public static QualityReport compare(Dataset<Row> real, Dataset<Row> synthetic, String[] columns,
             String[] categoricalCols) {
@@ -68,6 +68,12 @@ public final class SyntheticDataQuality {
         QualityGrids grids = QualityGrids.compute(both, resolved);
         PairDependence pairs = new PairDependence(resolved);
         QualityTally tally = QualityTally.compute(both, resolved, grids, pairs.tabulated());
+        for (int side : new int[] {QualityColumns.REAL, QualityColumns.SYNTHETIC}) {
+            if (tally.rows(side) == 0) {
+                throw new InvalidInputException("The " + (side == QualityColumns.REAL ? "real" : "synthetic")
+                        + " table has no rows: there is nothing to compare.");
+            }
+        }
         return new QualityReport(ColumnShapes.scores(resolved, grids, tally), pairs.scores(both, resolved, tally));
     }
 

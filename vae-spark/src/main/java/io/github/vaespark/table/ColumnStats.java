@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * One pass of statistics over a partition's rows for every profiled column, mergeable across
  * partitions: rows seen, and per column the non-missing count, the range, mean and variance of
- * continuous columns, and the level counts of categorical ones (up to a cap, beyond which the column
+ * continuous columns (Welford's updates and Chan's merge: no cancellation for values far from zero,
+ * such as epoch milliseconds with a spread of seconds), and the level counts of categorical ones (up to a cap, beyond which the column
  * is marked as having too many levels).
  */
 final class ColumnStats implements Serializable {
@@ -22,8 +23,10 @@ final class ColumnStats implements Serializable {
     final long[] present;
     final double[] min;
     final double[] max;
-    final double[] sum;
-    final double[] sumSquares;
+    /** The running mean of a continuous column's finite values. */
+    final double[] mean;
+    /** The sum of squared deviations from {@link #mean}. */
+    final double[] squaredDeviations;
     final List<Map<String, Long>> levels;
     final boolean[] overflow;
     /** The continuous columns' values of the quantiles' sample (null for the standard scaling). */
@@ -37,8 +40,8 @@ final class ColumnStats implements Serializable {
         present = new long[n];
         min = new double[n];
         max = new double[n];
-        sum = new double[n];
-        sumSquares = new double[n];
+        mean = new double[n];
+        squaredDeviations = new double[n];
         overflow = new boolean[n];
         levels = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -67,9 +70,10 @@ final class ColumnStats implements Serializable {
                 if (finite) {
                     min[i] = Math.min(min[i], d);
                     max[i] = Math.max(max[i], d);
-                    sum[i] += d;
-                    sumSquares[i] += d * d;
                     present[i]++;
+                    double delta = d - mean[i];
+                    mean[i] += delta / present[i];
+                    squaredDeviations[i] += delta * (d - mean[i]);
                 }
                 continue;
             }
@@ -110,11 +114,10 @@ final class ColumnStats implements Serializable {
         quantileSample = quantileSample == null || other.quantileSample == null ? null
                 : quantileSample.merge(other.quantileSample);
         for (int i = 0; i < kinds.length; i++) {
+            mergeMoments(i, other);
             present[i] += other.present[i];
             min[i] = Math.min(min[i], other.min[i]);
             max[i] = Math.max(max[i], other.max[i]);
-            sum[i] += other.sum[i];
-            sumSquares[i] += other.sumSquares[i];
             overflow[i] |= other.overflow[i];
             if (!overflow[i]) {
                 for (Map.Entry<String, Long> e : other.levels.get(i).entrySet()) {
@@ -129,13 +132,31 @@ final class ColumnStats implements Serializable {
         return this;
     }
 
-    double mean(int i) {
-        return sum[i] / present[i];
+    /** Chan's merge of {@code other}'s mean and squared deviations of column i into this (before the counts). */
+    private void mergeMoments(int i, ColumnStats other) {
+        long n1 = present[i];
+        long n2 = other.present[i];
+        if (n2 == 0) {
+            return;
+        }
+        if (n1 == 0) {
+            mean[i] = other.mean[i];
+            squaredDeviations[i] = other.squaredDeviations[i];
+            return;
+        }
+        double n = (double) n1 + n2;
+        double delta = other.mean[i] - mean[i];
+        mean[i] += delta * (n2 / n);
+        squaredDeviations[i] += other.squaredDeviations[i] + delta * delta * ((double) n1 * n2 / n);
     }
 
+    double mean(int i) {
+        return mean[i];
+    }
+
+    /** The population standard deviation of column i's finite values. */
     double sd(int i) {
-        double m = mean(i);
-        return Math.sqrt(Math.max(0, sumSquares[i] / present[i] - m * m));
+        return Math.sqrt(Math.max(0, squaredDeviations[i] / present[i]));
     }
 
     /** Levels of column i by descending count, ties by level. */

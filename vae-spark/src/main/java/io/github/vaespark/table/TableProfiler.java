@@ -29,6 +29,9 @@ import org.apache.spark.sql.types.StructType;
  * exactly that many rows of a larger one, drawn in the same pass ({@link QuantileSample}).
  */
 public final class TableProfiler {
+    private static final String NO_ROWS = "The training data has no rows: cannot fit a VariationalAutoencoder "
+            + "on an empty dataset.";
+
     /** Quantiles of the quantile normalisation: at probabilities i/QUANTILE_STEPS. */
     static final int QUANTILE_STEPS = 200;
     /** Rows sampled for the quantiles of large tables (all rows of smaller ones). */
@@ -158,6 +161,9 @@ public final class TableProfiler {
         int sampled = "quantile".equals(scaleMethod)
                 ? (int) Arrays.stream(kinds).filter(k -> k == ColumnKind.CONTINUOUS).count() : 0;
         int capacity = (int) Math.min(sampleRows, Math.max(1_000, QUANTILE_SAMPLE_VALUES / Math.max(1, sampled)));
+        if (rowsRdd.getNumPartitions() == 0) {  // e.g. limit(0): treeReduce would fail on "empty collection"
+            throw new IllegalArgumentException(NO_ROWS);
+        }
         ColumnStats stats = rowsRdd.mapPartitionsWithIndex((partition, rows) -> {
             ColumnStats partial = new ColumnStats(kinds, maxCategories);
             partial.quantileSample = sampled == 0 ? null
@@ -166,7 +172,7 @@ public final class TableProfiler {
             return List.of(partial).iterator();
         }, false).treeReduce(ColumnStats::merge);
         if (stats.rows == 0) {
-            throw new IllegalArgumentException("The training data has no rows");
+            throw new IllegalArgumentException(NO_ROWS);
         }
         double[][] quantiles = continuousQuantiles(kinds, stats.quantileSample);
         List<TableColumn> features = new ArrayList<>();
@@ -181,8 +187,16 @@ public final class TableProfiler {
             ContinuousScale scale = null;
             List<String> levels = null;
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                scale = quantiles[i] != null ? ContinuousScale.quantile(quantiles[i], stats.min[i], stats.max[i])
-                        : ContinuousScale.standard(stats.mean(i), stats.sd(i), stats.min[i], stats.max[i]);
+                if (quantiles[i] != null) {
+                    scale = ContinuousScale.quantile(quantiles[i], stats.min[i], stats.max[i]);
+                } else if (Double.isFinite(stats.mean(i)) && Double.isFinite(stats.sd(i))) {
+                    scale = ContinuousScale.standard(stats.mean(i), stats.sd(i), stats.min[i], stats.max[i]);
+                } else {
+                    throw new IllegalArgumentException("Column '" + name + "' holds values too large for "
+                            + "continuousScaling=standard (from " + stats.min[i] + " to " + stats.max[i]
+                            + ": its standard deviation overflows a double): use continuousScaling=quantile, "
+                            + "or rescale the column.");
+                }
             } else if (kinds[i] == ColumnKind.CATEGORICAL) {
                 if (stats.overflow[i]) {
                     long distinct = data.select(cleaned(name, types[i]).as("level"))

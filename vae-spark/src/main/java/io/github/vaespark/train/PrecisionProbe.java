@@ -81,18 +81,21 @@ public final class PrecisionProbe {
     static double roundingNoise(List<double[]> rows, int dim) {
         double worst = 0;
         for (int j = 0; j < dim; j++) {
+            // Two passes: the variance around the mean, which E[x²] − E[x]² loses for values far from zero.
             double sum = 0;
-            double sumSquares = 0;
+            for (double[] row : rows) {
+                sum += row[j];
+            }
+            double mean = sum / rows.size();
+            double squares = 0;
             double error = 0;
             for (double[] row : rows) {
                 double v = row[j];
-                sum += v;
-                sumSquares += v * v;
+                squares += (v - mean) * (v - mean);
                 double e = v - GradientRounding.round(v);
                 error += e * e;
             }
-            double mean = sum / rows.size();
-            double variance = sumSquares / rows.size() - mean * mean;
+            double variance = squares / rows.size();
             if (variance > 0) {
                 worst = Math.max(worst, error / rows.size() / variance);
             }

@@ -98,6 +98,12 @@ class TabularCliTest {
         String asCsv = tmp.resolve("synthetic.csv").toString();
         assertEquals(0, VaeJobTest.run("sample", "--model", model, "--rows", "50", "--output", asCsv).code());
         assertEquals(50, SparkTestSession.get().read().option("header", "true").csv(asCsv).count());
+
+        // No rows: written, and no quality report to compare them with (not an error).
+        Run none = VaeJobTest.run("sample", "--model", model, "--rows", "0", "--output",
+                tmp.resolve("none.parquet").toString(), "--input", csv);
+        assertEquals(0, none.code(), none.err());
+        assertTrue(none.out().contains("wrote 0 rows") && none.out().contains("no quality report"), none.out());
     }
 
     @Test

@@ -183,6 +183,9 @@ class SyntheticDataQualityTest {
         InvalidOrIllegal.assertRejected(() -> report.columnShape("level"), "'level'");
         InvalidOrIllegal.assertRejected(() -> report.pairScore("x", "code"), "'x'", "'code'");
         assertTrue(Double.isNaN(report.pairDependence()));
+        // An empty table has nothing to compare: not a score of 0.
+        InvalidOrIllegal.assertRejected(() -> SyntheticDataQuality.compare(a, a.limit(0)), "synthetic", "no rows");
+        InvalidOrIllegal.assertRejected(() -> SyntheticDataQuality.compare(a.where("false"), a), "real", "no rows");
     }
 
     @Test

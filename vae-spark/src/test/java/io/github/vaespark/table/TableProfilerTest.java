@@ -115,4 +115,63 @@ class TableProfilerTest {
         }
         data.unpersist();
     }
+
+    /**
+     * The standard scaling's mean and standard deviation of a column far from zero (epoch
+     * milliseconds spread over seconds) across partitions: as a two-pass computation gives them.
+     * The former one-pass formula E[x²] − E[x]² lost every digit here (2.9e24 − 2.9e24).
+     */
+    @Test
+    void theStandardScalingOfValuesFarFromZeroKeepsTheirSpread() {
+        SparkSession spark = SparkTestSession.get();
+        SplittableRandom random = new SplittableRandom(5);
+        List<Row> list = new ArrayList<>();
+        for (int r = 0; r < 2_000; r++) {
+            list.add(RowFactory.create(r % 17 == 0 ? null : 1.7e12 + 1_000 * random.nextGaussian()));
+        }
+        Dataset<Row> data = spark.createDataFrame(list, new StructType().add("t", DataTypes.DoubleType)).repartition(4);
+        double[] values = list.stream().filter(r -> !r.isNullAt(0)).mapToDouble(r -> r.getDouble(0)).toArray();
+        double mean = java.util.Arrays.stream(values).sum() / values.length;
+        double squares = 0;
+        for (double v : values) {
+            squares += (v - mean) * (v - mean);
+        }
+        double sd = Math.sqrt(squares / values.length);
+        ContinuousScale scale = TableProfiler.profiled(data, new String[] {"t"}, new String[0], new String[0], 200,
+                "standard", TableProfiler.QUANTILE_SAMPLE).codec().features().get(0).scale();
+        assertEquals(mean, scale.mean(), 1e-12 * Math.abs(mean));
+        assertEquals(sd, scale.sd(), 1e-6 * sd);
+        assertTrue(sd > 900 && sd < 1_100, "the spread is about 1,000: " + sd);
+    }
+
+    /** Values whose squares overflow a double cannot take the standard scaling: an error names the column. */
+    @Test
+    void standardScalingOfValuesTooLargeIsAnErrorNamingTheColumn() {
+        SparkSession spark = SparkTestSession.get();
+        List<Row> list = new ArrayList<>();
+        for (int r = 0; r < 100; r++) {
+            list.add(RowFactory.create(r * 1e200, (double) r));
+        }
+        Dataset<Row> data = spark.createDataFrame(list,
+                new StructType().add("huge", DataTypes.DoubleType).add("ok", DataTypes.DoubleType));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TableProfiler.profiled(data, new String[] {"ok", "huge"}, new String[0], new String[0], 200,
+                        "standard", TableProfiler.QUANTILE_SAMPLE));
+        assertTrue(e.getMessage().contains("Column 'huge'") && e.getMessage().contains("continuousScaling=quantile"),
+                e.getMessage());
+        // The quantile scaling takes them.
+        TableProfiler.profiled(data, new String[] {"ok", "huge"}, new String[0], new String[0], 200,
+                "quantile", TableProfiler.QUANTILE_SAMPLE);
+    }
+
+    /** A table without rows, even one without partitions (limit(0)), says so. */
+    @Test
+    void anEmptyTableSaysItHasNoRows() {
+        Dataset<Row> data = table(50, 2);
+        for (Dataset<Row> empty : List.of(data.limit(0), data.where("false"))) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> profile(empty, TableProfiler.QUANTILE_SAMPLE));
+            assertTrue(e.getMessage().contains("has no rows"), e.getMessage());
+        }
+    }
 }

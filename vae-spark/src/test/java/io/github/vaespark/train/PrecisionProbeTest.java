@@ -44,6 +44,16 @@ class PrecisionProbeTest {
         assertTrue(pixels < 1e-4, "unit-scale " + pixels);
         assertTrue(years > PrecisionChoice.MAX_ROUNDING_NOISE, "year-like " + years);
         assertEquals(0, PrecisionProbe.roundingNoise(rows(50, 16, u -> 3.0), 16), "constant features are ignored");
+        // Epoch milliseconds a second apart: bfloat16 steps by 2^33 there. The variance is taken
+        // around the mean: E[x²] − E[x]² comes out at −2^31 for these rows, which skipped the feature.
+        List<double[]> epochMillis = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            double[] row = new double[16];
+            java.util.Arrays.fill(row, 1.7e12 + (i % 2 == 0 ? 0 : 1000));
+            epochMillis.add(row);
+        }
+        double times = PrecisionProbe.roundingNoise(epochMillis, 16);
+        assertTrue(times > PrecisionChoice.MAX_ROUNDING_NOISE, "timestamp-like " + times);
     }
 
     @Test
