@@ -370,8 +370,14 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
                 validation = TrainingInput.cache(dataset, reader, indicator, true, precision, maxPartitions,
                         ExchangeMode.JOBS, "vae-spark validation rows (" + uid + ")");
             }
+            if (train.rows() == 0 && validation != null && validation.rows() > 0) {
+                throw new InvalidInputException("Every valid row is a validation row (validationIndicatorCol '"
+                        + indicator + "' is true on all " + validation.rows() + " of them): nothing is left to "
+                        + "train on. Mark the training rows false.");
+            }
             if (train.rows() == 0) {
-                throw new InvalidInputException(capitalised(what) + " has no valid training rows"
+                throw new InvalidInputException(capitalised(what) + (what.startsWith("columns") ? " have" : " has")
+                        + " no valid training rows"
                         + (train.skipped() > 0 ? " (" + train.skipped() + " invalid rows were skipped)" : "")
                         + ": cannot fit a VariationalAutoencoder on an empty dataset.");
             }

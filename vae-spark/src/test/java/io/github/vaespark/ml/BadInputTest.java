@@ -92,6 +92,11 @@ class BadInputTest {
         assertFailsWith(() -> small().setHandleInvalid("skip").fit(frame(new VectorUDT(),
                 Vectors.dense(Double.NaN, 0, 0, 0))), "empty dataset",
                 "1 invalid rows were skipped");
+        // Every row marked for validation leaves nothing to train on: the message says which column did it.
+        Dataset<Row> allValidation = frame(new VectorUDT(), goodVectors(8))
+                .withColumn("isVal", org.apache.spark.sql.functions.lit(true));
+        assertFailsWith(() -> small().setValidationIndicatorCol("isVal").fit(allValidation),
+                "validation row", "'isVal'", "all 8");
     }
 
     @Test
