@@ -3,6 +3,7 @@ package io.github.vaespark.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,6 +19,15 @@ final class Outputs {
         try {
             Path p = new Path(path);
             FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (fs instanceof ChecksumFileSystem checksummed) {
+                // The local file system would leave a hidden ".<name>.crc" beside the user's file; write
+                // the file alone (and drop a checksum an older write left, which would no longer match).
+                if (!overwrite && fs.exists(p)) {
+                    throw new IOException(path + " already exists");
+                }
+                fs.delete(checksummed.getChecksumFile(p), false);
+                fs = checksummed.getRawFileSystem();
+            }
             try (FSDataOutputStream out = fs.create(p, overwrite)) {
                 out.write(text.getBytes(StandardCharsets.UTF_8));
             }

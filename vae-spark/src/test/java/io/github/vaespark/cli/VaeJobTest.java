@@ -113,6 +113,8 @@ class VaeJobTest {
         VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);
         assertEquals(4, loaded.numFeatures(), "label is excluded, a..d assembled");
         assertTrue(Files.readString(Path.of(model + ".history.json")).contains("\"negativeElbo\""));
+        Path historyCrc = Path.of(model).resolveSibling("." + Path.of(model).getFileName() + ".history.json.crc");
+        assertTrue(!Files.exists(historyCrc), "no Hadoop checksum file beside the history: " + historyCrc);
         assertEquals(1, run("train", "--input", csv.toString(), "--model", model).code(), "no silent overwrite");
 
         String out = tmp.resolve("csv-out.parquet").toString();
