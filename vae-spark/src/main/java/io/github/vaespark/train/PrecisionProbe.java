@@ -75,7 +75,7 @@ public final class PrecisionProbe {
     }
 
     /**
-     * The largest, over features with non-zero variance in {@code rows}, of the mean squared
+     * The largest, over features that are not constant in {@code rows}, of the mean squared
      * difference between a value and its bfloat16 rounding, divided by the feature's variance.
      */
     static double roundingNoise(List<double[]> rows, int dim) {
@@ -83,8 +83,13 @@ public final class PrecisionProbe {
         for (int j = 0; j < dim; j++) {
             // Two passes: the variance around the mean, which E[x²] − E[x]² loses for values far from zero.
             double sum = 0;
+            boolean constant = true;
             for (double[] row : rows) {
                 sum += row[j];
+                constant &= row[j] == rows.get(0)[j];
+            }
+            if (constant) {
+                continue;  // its "variance" would be the rounding of the sum alone
             }
             double mean = sum / rows.size();
             double squares = 0;

@@ -44,6 +44,14 @@ class PrecisionProbeTest {
         assertTrue(pixels < 1e-4, "unit-scale " + pixels);
         assertTrue(years > PrecisionChoice.MAX_ROUNDING_NOISE, "year-like " + years);
         assertEquals(0, PrecisionProbe.roundingNoise(rows(50, 16, u -> 3.0), 16), "constant features are ignored");
+        // Also where the constant's mean does not come out exactly (a quantile-scaled table column whose
+        // first rows share one value): the variance of the sum's rounding is not the feature's.
+        List<double[]> oneConstant = rows(33, 16, u -> u);
+        for (double[] row : oneConstant) {
+            row[3] = -0.9674012345678901;
+        }
+        double withConstant = PrecisionProbe.roundingNoise(oneConstant, 16);
+        assertTrue(withConstant < 1e-4, "a feature constant in the chunk is ignored: " + withConstant);
         // Epoch milliseconds a second apart: bfloat16 steps by 2^33 there. The variance is taken
         // around the mean: E[x²] − E[x]² comes out at −2^31 for these rows, which skipped the feature.
         List<double[]> epochMillis = new ArrayList<>();
