@@ -43,7 +43,8 @@ final class EvaluateCommand extends InputCommand {
             out.put("iwaeK", iwaeK);
             out.put("logLikelihood", vae.logLikelihood(data, iwaeK));
         }
-        System.out.println(new ObjectMapper().writeValueAsString(out));
+        spec.commandLine().getOut().println(new ObjectMapper().writeValueAsString(out));
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Column;
@@ -30,7 +32,7 @@ final class Inputs {
     String input;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "parquet, csv, libsvm or idx (default: guessed from the file name).")
+            description = "parquet, csv, libsvm or idx (default: guessed from the file name, or from the names of a directory's files).")
     String format;
 
     @Option(names = "--labels", paramLabel = "PATH",
@@ -81,7 +83,7 @@ final class Inputs {
             throw new IllegalArgumentException(OptionChecks.outOfRange("--limit", limit, 0, "rows to use, 0 for all"));
         }
         requireExists(spark, input);
-        String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(input);
+        String fmt = format != null ? format.toLowerCase(Locale.ROOT) : guessFormat(spark, input);
         Dataset<Row> df = switch (fmt) {
             case "parquet" -> spark.read().parquet(input);
             case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
@@ -107,7 +109,7 @@ final class Inputs {
     /** A Parquet file or a CSV file with a header (by its name), {@code nullValue} and empty CSV fields null. */
     static Dataset<Row> readTableFile(SparkSession spark, String path, String nullValue) {
         requireExists(spark, path);
-        return guessFormat(path).equals("csv")
+        return guessFormat(spark, path).equals("csv")
                 ? spark.read().option("header", "true").option("inferSchema", "true").option("nullValue", nullValue)
                         .csv(path)
                 : spark.read().parquet(path);
@@ -145,6 +147,40 @@ final class Inputs {
             }
         }
         return cols;
+    }
+
+    /**
+     * As {@link #guessFormat(String)}, and for a directory whose name says nothing (a Spark output
+     * such as {@code data/} holding {@code part-*.csv} files), by the names of its data files: csv
+     * or libsvm when they all say so, else parquet.
+     */
+    static String guessFormat(SparkSession spark, String path) {
+        String byName = guessFormat(path);
+        if (!byName.equals("parquet")) {
+            return byName;
+        }
+        try {
+            Path p = new Path(path);
+            FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            if (!fs.getFileStatus(p).isDirectory()) {
+                return byName;
+            }
+            String common = null;
+            for (FileStatus f : fs.listStatus(p)) {
+                String name = f.getPath().getName();
+                if (f.isDirectory() || name.startsWith("_") || name.startsWith(".")) {
+                    continue;  // _SUCCESS, .crc files, partition sub-directories
+                }
+                String guess = guessFormat(name);
+                if (guess.equals("idx") || (common != null && !common.equals(guess))) {
+                    return byName;
+                }
+                common = guess;
+            }
+            return common == null ? byName : common;
+        } catch (IOException e) {
+            return byName;  // the reader will say what is wrong with the path
+        }
     }
 
     static String guessFormat(String path) {

@@ -58,6 +58,22 @@ class TabularCliTest {
                 .option("nullValue", "NA").csv(csv);
     }
 
+    /** A directory of CSV part files whose name says nothing (a Spark output such as data/) is read as CSV. */
+    @Test
+    void aDirectoryOfCsvFilesIsReadAsCsvWhateverItsName() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        String dir = tmp.resolve("exported-rows").toString();
+        realInput().limit(200).write().option("header", "true").csv(dir);
+        String parquet = tmp.resolve("as-parquet").toString();
+        realInput().limit(10).write().parquet(parquet);
+        assertEquals("csv", Inputs.guessFormat(spark, dir));
+        assertEquals("parquet", Inputs.guessFormat(spark, parquet));
+        assertEquals("csv", Inputs.guessFormat(spark, csv), "by its name");
+        Run evaluate = VaeJobTest.run("evaluate", "--model", model, "--input", dir);
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("\"rows\":200"), evaluate.out());
+    }
+
     @Test
     void inputColsTrainATableModelOnCsvWithStringsBooleansAndNulls() {
         VariationalAutoencoderModel loaded = VariationalAutoencoderModel.load(model);

@@ -135,6 +135,8 @@ class VaeJobTest {
 
         Run evaluate = run("evaluate", "--model", model, "--input", csv.toString(), "--iwae-k", "5");
         assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("\"negativeElbo\"") && evaluate.out().contains("\"logLikelihood\""),
+                "the JSON line goes to the command's output: " + evaluate.out());
 
         String pictures = tmp.resolve("pictures").toString();
         Run plots = run("plots", "--history", model + ".history.json", "--transformed", out, "--out", pictures);
