@@ -195,6 +195,12 @@ public final class VaeEvaluator extends Evaluator implements DefaultParamsWritab
     private double reconstructionError(Dataset<?> dataset) {
         String x = getFeaturesCol();
         String r = getReconstructionCol();
+        if (!dataset.schema().getFieldIndex(x).isDefined()) {
+            throw new InvalidInputException("Column '" + x + "' (featuresCol) does not exist: metricName="
+                    + "reconstructionError compares a vector model's input features with its reconstruction. For a "
+                    + "table model (inputCols), whose reconstruction is the encoded columns, use metricName=elbo "
+                    + "(setElboCol on the VariationalAutoencoder) or logLikelihood.");
+        }
         FeatureColumn.Kind kind = FeatureColumn.kindOf(dataset.schema(), x);
         FeatureColumn.kindOf(dataset.schema(), r);
         List<double[]> parts = dataset.select(ColumnRef.of(x), ColumnRef.of(r)).toJavaRDD().mapPartitions(rows -> {

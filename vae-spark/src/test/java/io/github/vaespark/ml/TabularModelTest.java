@@ -110,6 +110,12 @@ class TabularModelTest {
             assertEquals(COLUMNS.length, scores.size());
             assertTrue(Double.isFinite(r.<Double>getAs("elbo")));
         }
+        // The evaluator scores a table model by its ELBO; reconstructionError, which needs a features
+        // column, says what to use instead.
+        assertTrue(Double.isFinite(new VaeEvaluator().evaluate(out)));
+        InvalidInputException e = org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> new VaeEvaluator().setMetricName("reconstructionError").evaluate(out));
+        assertTrue(e.getMessage().contains("'features'") && e.getMessage().contains("metricName=elbo"), e.getMessage());
     }
 
     @Test
