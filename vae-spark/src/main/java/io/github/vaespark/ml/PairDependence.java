@@ -7,12 +7,11 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 
 /**
- * The column pairs and their dependence: Pearson correlations of continuous pairs from one
- * aggregation of Spark's {@code corr} per side (rows where both values are present), Cramér's V
- * of every other pair from its tallied contingency table.
+ * The column pairs and their dependence: Pearson correlations of continuous pairs from one pass
+ * over the rows ({@link PairMoments}, rows where both values are present), Cramér's V of every
+ * other pair from its tallied contingency table.
  */
 final class PairDependence {
     private final List<int[]> correlated = new ArrayList<>();
@@ -64,24 +63,56 @@ final class PairDependence {
         return -1;
     }
 
-    /** Per correlated pair: {r_real, r_synthetic}; an undefined correlation counts as 0. */
+    /**
+     * Per correlated pair: {r_real, r_synthetic}; an undefined correlation counts as 0. One pass
+     * over both tables ({@link PairMoments} per side, merged across partitions).
+     */
     private double[][] correlations(Dataset<Row> both) {
         double[][] out = new double[correlated.size()][2];
         if (correlated.isEmpty()) {
             return out;
         }
-        List<Column> aggs = new ArrayList<>();
-        for (int[] pair : correlated) {
-            aggs.add(functions.corr(col(QualityColumns.normalisedName(pair[0])),
-                    col(QualityColumns.normalisedName(pair[1]))));
+        // The continuous columns the pairs use, each read once: pair ends are positions in that list.
+        List<Integer> used = new ArrayList<>();
+        int[] first = new int[correlated.size()];
+        int[] second = new int[correlated.size()];
+        for (int k = 0; k < correlated.size(); k++) {
+            first[k] = position(used, correlated.get(k)[0]);
+            second[k] = position(used, correlated.get(k)[1]);
         }
-        for (Row r : both.groupBy(col(QualityColumns.SIDE)).agg(aggs.get(0),
-                aggs.subList(1, aggs.size()).toArray(new Column[0])).collectAsList()) {
-            for (int k = 0; k < correlated.size(); k++) {
-                double v = r.isNullAt(k + 1) ? 0 : r.getDouble(k + 1);
-                out[k][r.getInt(0)] = Double.isNaN(v) ? 0 : v;
+        List<Column> selected = new ArrayList<>();
+        selected.add(col(QualityColumns.SIDE));
+        for (int i : used) {
+            selected.add(col(QualityColumns.normalisedName(i)));
+        }
+        int width = used.size();
+        PairMoments[] zero = {new PairMoments(first, second), new PairMoments(first, second)};
+        PairMoments[] sides = both.select(selected.toArray(new Column[0])).toJavaRDD().mapPartitions(rows -> {
+            PairMoments[] partial = {new PairMoments(first, second), new PairMoments(first, second)};
+            double[] values = new double[width];
+            while (rows.hasNext()) {
+                Row r = rows.next();
+                for (int c = 0; c < width; c++) {
+                    values[c] = r.isNullAt(c + 1) ? Double.NaN : r.getDouble(c + 1);
+                }
+                partial[r.getInt(0)].add(values);
             }
+            return java.util.Collections.singletonList(partial).iterator();
+        }).fold(zero, (a, b) -> new PairMoments[] {a[0].merge(b[0]), a[1].merge(b[1])});
+        for (int k = 0; k < correlated.size(); k++) {
+            out[k][QualityColumns.REAL] = sides[QualityColumns.REAL].correlation(k);
+            out[k][QualityColumns.SYNTHETIC] = sides[QualityColumns.SYNTHETIC].correlation(k);
         }
         return out;
+    }
+
+    /** The position of column i in {@code used}, added at the end if new. */
+    private static int position(List<Integer> used, int i) {
+        int at = used.indexOf(i);
+        if (at < 0) {
+            used.add(i);
+            return used.size() - 1;
+        }
+        return at;
     }
 }
