@@ -51,6 +51,13 @@ final class QualityTally implements Serializable {
             QualityTally partial = new QualityTally();
             String[] countKeys = new String[size];
             String[] pairKeys = new String[size];
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, long[]>>[][] cells = new Map[2][pairs.length];
+            for (Map<String, Map<String, long[]>>[] side : cells) {
+                for (int p = 0; p < pairs.length; p++) {
+                    side[p] = new HashMap<>();
+                }
+            }
             while (it.hasNext()) {
                 Row r = it.next();
                 int side = r.getInt(0);
@@ -76,12 +83,35 @@ final class QualityTally implements Serializable {
                         range[1] = Math.max(range[1], v);
                     }
                 }
+                // The pairs' counts in mutable cells (the hot loop: rows x pairs), turned into maps below.
+                Map<String, Map<String, long[]>>[] sideCells = cells[side];
                 for (int p = 0; p < pairs.length; p++) {
                     String a = pairKeys[pairs[p][0]];
                     String b = pairKeys[pairs[p][1]];
-                    if (a != null && b != null) {
-                        partial.tableOf(p, side).computeIfAbsent(a, k -> new HashMap<>()).merge(b, 1L, Long::sum);
+                    if (a == null || b == null) {
+                        continue;
                     }
+                    Map<String, long[]> row = sideCells[p].get(a);
+                    if (row == null) {
+                        row = new HashMap<>();
+                        sideCells[p].put(a, row);
+                    }
+                    long[] cell = row.get(b);
+                    if (cell == null) {
+                        cell = new long[1];
+                        row.put(b, cell);
+                    }
+                    cell[0]++;
+                }
+            }
+            for (int side = 0; side < 2; side++) {
+                for (int p = 0; p < pairs.length; p++) {
+                    Map<String, Map<String, Long>> table = partial.tableOf(p, side);
+                    cells[side][p].forEach((a, row) -> {
+                        Map<String, Long> counted = new HashMap<>();
+                        row.forEach((b, cell) -> counted.put(b, cell[0]));
+                        table.put(a, counted);
+                    });
                 }
             }
             return java.util.Collections.singletonList(partial).iterator();
