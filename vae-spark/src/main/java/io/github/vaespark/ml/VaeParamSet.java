@@ -134,9 +134,12 @@ public final class VaeParamSet implements Serializable {
         checkpointInterval = new IntParam(owner, "checkpointInterval",
                 "with checkpointDir, save a checkpoint every this many epochs (>= 1)", ParamChecks.intAtLeast(1));
         maxPartitions = new IntParam(owner, "maxPartitions",
-                "at most this many partitions train (more are coalesced without a shuffle); 0: one per task slot "
-                        + "(Spark's default parallelism / spark.task.cpus). A task with several CPUs splits its rows "
-                        + "across that many threads", ParamChecks.intAtLeast(0));
+                "at most this many partitions train (more are coalesced without a shuffle; fewer, or one holding "
+                        + "most rows, are spread evenly over up to this many, at most one per task slot, with at "
+                        + "least 5,000 rows each, one shuffle of the cached rows); 0: one per task slot (Spark's "
+                        + "default parallelism / spark.task.cpus). A task with several CPUs splits its rows across "
+                        + "that many threads",
+                ParamChecks.intAtLeast(0));
 
         exchangeMode = new ChoiceParam(owner, "exchangeMode",
                 "how gradients and weights travel each step: 'barrier' runs one long-lived barrier-mode Spark job "

@@ -143,6 +143,80 @@ public final class PartitionData implements Serializable {
         return x;
     }
 
+    /**
+     * Rows [from, to) as a partition of their own, in order, in blocks of the same size. The skipped
+     * count and the content checksum, which only count as sums over partitions, go whole to the
+     * one slice marked {@code first} and are 0 in the others.
+     */
+    PartitionData slice(int from, int to, boolean first) {
+        if (from < 0 || to > rows || from > to) {
+            throw new IllegalArgumentException("Rows [" + from + ", " + to + ") of a partition of " + rows);
+        }
+        List<Object> out = new ArrayList<>();
+        int at = from;
+        while (at < to) {
+            int n = Math.min(blockRows, to - at);
+            Object piece = java.lang.reflect.Array.newInstance(blocks[0].getClass().getComponentType(), n * dim);
+            int copied = 0;
+            while (copied < n) {
+                int row = at + copied;
+                int inBlock = Math.min(n - copied, blockRows - row % blockRows);
+                System.arraycopy(blocks[row / blockRows], (row % blockRows) * dim, piece, copied * dim, inBlock * dim);
+                copied += inBlock;
+            }
+            out.add(piece);
+            at += n;
+        }
+        return new PartitionData(precision, dim, blockRows, out.toArray(), to - from, first ? skipped : 0,
+                first ? contentChecksum : 0);
+    }
+
+    /**
+     * The rows of {@code parts} (same precision, width and block size; at least one part), in order,
+     * as one partition; skipped counts and content checksums add up.
+     */
+    static PartitionData concat(List<PartitionData> parts) {
+        PartitionData head = parts.get(0);
+        int total = 0;
+        long skipped = 0;
+        long checksum = 0;
+        Class<?> component = null;
+        for (PartitionData part : parts) {
+            total += part.rows;
+            skipped += part.skipped;
+            checksum += part.contentChecksum;
+            if (component == null && part.blocks.length > 0) {
+                component = part.blocks[0].getClass().getComponentType();
+            }
+        }
+        int dim = head.dim;
+        int blockRows = head.blockRows;
+        List<Object> out = new ArrayList<>();
+        Object current = null;
+        int inCurrent = 0;
+        int remaining = total;
+        for (PartitionData part : parts) {
+            for (int row = 0; row < part.rows; ) {
+                if (current == null) {
+                    current = java.lang.reflect.Array.newInstance(component, Math.min(blockRows, remaining) * dim);
+                    inCurrent = 0;
+                }
+                int capacity = java.lang.reflect.Array.getLength(current) / dim;
+                int n = Math.min(Math.min(capacity - inCurrent, part.rows - row), blockRows - row % blockRows);
+                System.arraycopy(part.blocks[row / blockRows], (row % blockRows) * dim, current, inCurrent * dim,
+                        n * dim);
+                inCurrent += n;
+                row += n;
+                remaining -= n;
+                if (inCurrent == capacity) {
+                    out.add(current);
+                    current = null;
+                }
+            }
+        }
+        return new PartitionData(head.precision, dim, blockRows, out.toArray(), total, skipped, checksum);
+    }
+
     private void checkPrecision(Kernels<?> kernels) {
         if (kernels.precision() != precision) {
             throw new IllegalArgumentException("Data cached as " + precision + " read as " + kernels.precision());
