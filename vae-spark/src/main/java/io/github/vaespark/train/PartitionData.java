@@ -152,22 +152,9 @@ public final class PartitionData implements Serializable {
         if (from < 0 || to > rows || from > to) {
             throw new IllegalArgumentException("Rows [" + from + ", " + to + ") of a partition of " + rows);
         }
-        List<Object> out = new ArrayList<>();
-        int at = from;
-        while (at < to) {
-            int n = Math.min(blockRows, to - at);
-            Object piece = java.lang.reflect.Array.newInstance(blocks[0].getClass().getComponentType(), n * dim);
-            int copied = 0;
-            while (copied < n) {
-                int row = at + copied;
-                int inBlock = Math.min(n - copied, blockRows - row % blockRows);
-                System.arraycopy(blocks[row / blockRows], (row % blockRows) * dim, piece, copied * dim, inBlock * dim);
-                copied += inBlock;
-            }
-            out.add(piece);
-            at += n;
-        }
-        return new PartitionData(precision, dim, blockRows, out.toArray(), to - from, first ? skipped : 0,
+        BlockWriter writer = new BlockWriter(blockType(), dim, blockRows, to - from);
+        writer.append(this, from, to);
+        return new PartitionData(precision, dim, blockRows, writer.blocks(), to - from, first ? skipped : 0,
                 first ? contentChecksum : 0);
     }
 
@@ -180,30 +167,53 @@ public final class PartitionData implements Serializable {
         int total = 0;
         long skipped = 0;
         long checksum = 0;
-        Class<?> component = null;
+        Class<?> type = null;
         for (PartitionData part : parts) {
             total += part.rows;
             skipped += part.skipped;
             checksum += part.contentChecksum;
-            if (component == null && part.blocks.length > 0) {
-                component = part.blocks[0].getClass().getComponentType();
-            }
+            type = type == null ? part.blockType() : type;
         }
-        int dim = head.dim;
-        int blockRows = head.blockRows;
-        List<Object> out = new ArrayList<>();
-        Object current = null;
-        int inCurrent = 0;
-        int remaining = total;
+        BlockWriter writer = new BlockWriter(type, head.dim, head.blockRows, total);
         for (PartitionData part : parts) {
-            for (int row = 0; row < part.rows; ) {
+            writer.append(part, 0, part.rows);
+        }
+        return new PartitionData(head.precision, head.dim, head.blockRows, writer.blocks(), total, skipped, checksum);
+    }
+
+    /** The element type of the stored blocks (short for bfloat16 bits, float, double), or null without rows. */
+    private Class<?> blockType() {
+        return blocks.length == 0 ? null : blocks[0].getClass().getComponentType();
+    }
+
+    /** Copies rows of stored partitions, in order, into new full blocks (the last one trimmed). */
+    private static final class BlockWriter {
+        private final Class<?> type;
+        private final int dim;
+        private final int blockRows;
+        private final List<Object> out = new ArrayList<>();
+        private int remaining;
+        private Object current;
+        private int inCurrent;
+
+        /** For {@code total} rows of element {@code type} (null only when there are none). */
+        BlockWriter(Class<?> type, int dim, int blockRows, int total) {
+            this.type = type;
+            this.dim = dim;
+            this.blockRows = blockRows;
+            this.remaining = total;
+        }
+
+        /** Appends rows [from, to) of {@code source}, whose blocks have this writer's block size. */
+        void append(PartitionData source, int from, int to) {
+            for (int row = from; row < to; ) {
                 if (current == null) {
-                    current = java.lang.reflect.Array.newInstance(component, Math.min(blockRows, remaining) * dim);
+                    current = java.lang.reflect.Array.newInstance(type, Math.min(blockRows, remaining) * dim);
                     inCurrent = 0;
                 }
                 int capacity = java.lang.reflect.Array.getLength(current) / dim;
-                int n = Math.min(Math.min(capacity - inCurrent, part.rows - row), blockRows - row % blockRows);
-                System.arraycopy(part.blocks[row / blockRows], (row % blockRows) * dim, current, inCurrent * dim,
+                int n = Math.min(Math.min(capacity - inCurrent, to - row), blockRows - row % blockRows);
+                System.arraycopy(source.blocks[row / blockRows], (row % blockRows) * dim, current, inCurrent * dim,
                         n * dim);
                 inCurrent += n;
                 row += n;
@@ -214,7 +224,10 @@ public final class PartitionData implements Serializable {
                 }
             }
         }
-        return new PartitionData(head.precision, dim, blockRows, out.toArray(), total, skipped, checksum);
+
+        Object[] blocks() {
+            return out.toArray();
+        }
     }
 
     private void checkPrecision(Kernels<?> kernels) {
