@@ -32,7 +32,8 @@ final class Inputs {
     String input;
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = "parquet, csv, libsvm or idx (default: guessed from the file name, or from the names of a directory's files).")
+            description = "parquet, csv, libsvm or idx (default: guessed from the file name, or from the names of "
+                    + "a directory's files).")
     String format;
 
     @Option(names = "--labels", paramLabel = "PATH",

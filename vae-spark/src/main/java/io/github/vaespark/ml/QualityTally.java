@@ -25,7 +25,8 @@ final class QualityTally implements Serializable {
     private final long[] rows = new long[2];
     private final Map<Integer, List<Map<String, Long>>> counts = new HashMap<>();
     private final Map<Integer, List<Map<String, double[]>>> ranges = new HashMap<>();
-    private final Map<Integer, List<Map<String, Map<String, Long>>>> tables = new HashMap<>();
+    /** Per tabulated pair and side, its counts as mutable cells (one long each): the per-row loop adds to them. */
+    private final Map<Integer, List<Map<String, Map<String, long[]>>>> tables = new HashMap<>();
 
     private QualityTally() {
     }
@@ -49,13 +50,13 @@ final class QualityTally implements Serializable {
         int[][] pairs = tabulated.toArray(new int[0][]);
         return both.select(selected.toArray(new Column[0])).toJavaRDD().mapPartitions(it -> {
             QualityTally partial = new QualityTally();
-            String[] countKeys = new String[size];
             String[] pairKeys = new String[size];
+            // The pair tables' maps, looked up once here rather than per row and pair in the loop below.
             @SuppressWarnings("unchecked")
-            Map<String, Map<String, long[]>>[][] cells = new Map[2][pairs.length];
-            for (Map<String, Map<String, long[]>>[] side : cells) {
+            Map<String, Map<String, long[]>>[][] tablesBySide = new Map[2][pairs.length];
+            for (int side = 0; side < 2; side++) {
                 for (int p = 0; p < pairs.length; p++) {
-                    side[p] = new HashMap<>();
+                    tablesBySide[side][p] = partial.tableOf(p, side);
                 }
             }
             while (it.hasNext()) {
@@ -63,38 +64,35 @@ final class QualityTally implements Serializable {
                 int side = r.getInt(0);
                 partial.rows[side]++;
                 for (int i = 0; i < size; i++) {
-                    countKeys[i] = null;
                     pairKeys[i] = null;
                     if (r.isNullAt(i + 1)) {
                         continue;
                     }
                     if (categorical[i]) {
-                        countKeys[i] = r.getString(i + 1);
-                        pairKeys[i] = countKeys[i];
-                        partial.countOf(i, side).merge(countKeys[i], 1L, Long::sum);
+                        pairKeys[i] = r.getString(i + 1);
+                        partial.countOf(i, side).merge(pairKeys[i], 1L, Long::sum);
                     } else {
                         double v = r.getDouble(i + 1);
-                        countKeys[i] = Integer.toString(QuantileBins.index(pooled[i], v));
+                        String bin = Integer.toString(QuantileBins.index(pooled[i], v));
                         pairKeys[i] = Integer.toString(QuantileBins.index(real[i], v));
-                        partial.countOf(i, side).merge(countKeys[i], 1L, Long::sum);
-                        double[] range = partial.rangeOf(i, side).computeIfAbsent(countKeys[i],
-                                k -> new double[] {v, v});
+                        partial.countOf(i, side).merge(bin, 1L, Long::sum);
+                        double[] range = partial.rangeOf(i, side).computeIfAbsent(bin, k -> new double[] {v, v});
                         range[0] = Math.min(range[0], v);
                         range[1] = Math.max(range[1], v);
                     }
                 }
-                // The pairs' counts in mutable cells (the hot loop: rows x pairs), turned into maps below.
-                Map<String, Map<String, long[]>>[] sideCells = cells[side];
+                // The hot loop (rows x pairs): plain gets and a mutable cell, no boxing or lambda per count.
                 for (int p = 0; p < pairs.length; p++) {
                     String a = pairKeys[pairs[p][0]];
                     String b = pairKeys[pairs[p][1]];
                     if (a == null || b == null) {
                         continue;
                     }
-                    Map<String, long[]> row = sideCells[p].get(a);
+                    Map<String, Map<String, long[]>> table = tablesBySide[side][p];
+                    Map<String, long[]> row = table.get(a);
                     if (row == null) {
                         row = new HashMap<>();
-                        sideCells[p].put(a, row);
+                        table.put(a, row);
                     }
                     long[] cell = row.get(b);
                     if (cell == null) {
@@ -102,16 +100,6 @@ final class QualityTally implements Serializable {
                         row.put(b, cell);
                     }
                     cell[0]++;
-                }
-            }
-            for (int side = 0; side < 2; side++) {
-                for (int p = 0; p < pairs.length; p++) {
-                    Map<String, Map<String, Long>> table = partial.tableOf(p, side);
-                    cells[side][p].forEach((a, row) -> {
-                        Map<String, Long> counted = new HashMap<>();
-                        row.forEach((b, cell) -> counted.put(b, cell[0]));
-                        table.put(a, counted);
-                    });
                 }
             }
             return java.util.Collections.singletonList(partial).iterator();
@@ -126,7 +114,7 @@ final class QualityTally implements Serializable {
         return ranges.computeIfAbsent(i, g -> sides()).get(side);
     }
 
-    private Map<String, Map<String, Long>> tableOf(int p, int side) {
+    private Map<String, Map<String, long[]>> tableOf(int p, int side) {
         return tables.computeIfAbsent(p, g -> sides()).get(side);
     }
 
@@ -143,11 +131,11 @@ final class QualityTally implements Serializable {
                 e.getValue().get(side).forEach((k, range) -> into.merge(k, range,
                         (x, y) -> new double[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])}));
             }
-            for (Map.Entry<Integer, List<Map<String, Map<String, Long>>>> e : other.tables.entrySet()) {
-                Map<String, Map<String, Long>> into = tableOf(e.getKey(), side);
+            for (Map.Entry<Integer, List<Map<String, Map<String, long[]>>>> e : other.tables.entrySet()) {
+                Map<String, Map<String, long[]>> into = tableOf(e.getKey(), side);
                 e.getValue().get(side).forEach((a, row) -> {
-                    Map<String, Long> target = into.computeIfAbsent(a, k -> new HashMap<>());
-                    row.forEach((b, n) -> target.merge(b, n, Long::sum));
+                    Map<String, long[]> target = into.computeIfAbsent(a, k -> new HashMap<>());
+                    row.forEach((b, cell) -> target.merge(b, cell, (x, y) -> new long[] {x[0] + y[0]}));
                 });
             }
         }
@@ -177,8 +165,16 @@ final class QualityTally implements Serializable {
 
     /** Contingency table of tabulated pair p on the side: counts per (first key, second key). */
     Map<String, Map<String, Long>> table(int p, int side) {
-        List<Map<String, Map<String, Long>>> t = tables.get(p);
-        return t == null ? Map.of() : t.get(side);
+        List<Map<String, Map<String, long[]>>> t = tables.get(p);
+        Map<String, Map<String, Long>> counts = new HashMap<>();
+        if (t != null) {
+            t.get(side).forEach((a, row) -> {
+                Map<String, Long> counted = new HashMap<>();
+                row.forEach((b, cell) -> counted.put(b, cell[0]));
+                counts.put(a, counted);
+            });
+        }
+        return counts;
     }
 
     /** Present values of column i on the side. */
