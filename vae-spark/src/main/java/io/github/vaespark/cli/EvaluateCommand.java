@@ -32,7 +32,7 @@ final class EvaluateCommand extends InputCommand {
         ParamOptions.apply(spec, vae);
         Dataset<Row> data = (vae.tableColumns() != null
                 ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
-                : inputs.read(spark, vae.getFeaturesCol())).cache();
+                : inputs.read(spark, vae.getFeaturesCol(), model.assembledColumns(spark))).cache();
         Row r = vae.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("vae_elbo").setLatentMeanCol("")
                 .setReconstructionCol("").transform(data).agg(functions.count("vae_elbo"), functions.avg("vae_elbo"))
                 .first();

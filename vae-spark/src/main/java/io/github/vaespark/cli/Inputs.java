@@ -54,9 +54,50 @@ final class Inputs {
             description = "Use only the first N rows (0: all; default: ${DEFAULT-VALUE}).")
     int limit;
 
+    /** The numeric columns the last {@link #read} assembled into the features vector, or null. */
+    private List<String> assembled;
+
     /** The input as a DataFrame with a features column named {@code featuresCol} (for vector models). */
     Dataset<Row> read(SparkSession spark, String featuresCol) {
-        return withFeatures(load(spark), featuresCol);
+        return read(spark, featuresCol, null);
+    }
+
+    /**
+     * As {@link #read(SparkSession, String)}, assembling exactly {@code modelColumns} in that order
+     * when the input has no features column and they are given (the columns a model was trained
+     * on, {@link ModelOptions#assembledColumns}): a missing one is an error naming it, and columns
+     * in another order or extra ones do not change the vector.
+     */
+    Dataset<Row> read(SparkSession spark, String featuresCol, List<String> modelColumns) {
+        Dataset<Row> df = load(spark);
+        if (Arrays.asList(df.columns()).contains(featuresCol)) {
+            assembled = null;
+            return df;
+        }
+        List<String> cols = modelColumns;
+        if (cols == null) {
+            cols = numericColumns(df);
+            if (cols.isEmpty()) {
+                throw new IllegalArgumentException("The input has no column '" + featuresCol
+                        + "' and no numeric columns to assemble; to model table columns name them with --input-cols.");
+            }
+        } else {
+            requireColumns(df, cols, "The model (trained on the numeric columns " + String.join(", ", cols) + ")");
+            for (String c : cols) {
+                if (!(df.schema().apply(c).dataType() instanceof NumericType)) {
+                    throw new IllegalArgumentException("Column '" + c + "' of " + input + " is "
+                            + df.schema().apply(c).dataType().simpleString() + ", but the model was trained on it "
+                            + "as a number (one of the numeric columns " + String.join(", ", cols) + ").");
+                }
+            }
+        }
+        assembled = List.copyOf(cols);
+        return assemble(df, cols, featuresCol);
+    }
+
+    /** The numeric columns the last {@link #read} assembled into the features vector, in order, or null. */
+    List<String> assembledColumns() {
+        return assembled;
     }
 
     /**
@@ -116,15 +157,7 @@ final class Inputs {
                 : spark.read().parquet(path);
     }
 
-    private Dataset<Row> withFeatures(Dataset<Row> df, String featuresCol) {
-        if (Arrays.asList(df.columns()).contains(featuresCol)) {
-            return df;
-        }
-        List<String> cols = numericColumns(df);
-        if (cols.isEmpty()) {
-            throw new IllegalArgumentException("The input has no column '" + featuresCol
-                    + "' and no numeric columns to assemble; to model table columns name them with --input-cols.");
-        }
+    private Dataset<Row> assemble(Dataset<Row> df, List<String> cols, String featuresCol) {
         // VectorAssembler reads its inputs by parsed name ("body.mass" would be a struct's field), so it
         // assembles copies under plain names, which are dropped again.
         List<Column> selected = new ArrayList<>();

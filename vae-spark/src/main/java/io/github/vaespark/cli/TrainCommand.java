@@ -36,6 +36,13 @@ final class TrainCommand extends InputCommand {
                 + ", " + spark.sparkContext().defaultParallelism() + " cores)");
         VariationalAutoencoderModel fitted = vae.fit(data);
         (overwrite ? fitted.write().overwrite() : fitted.write()).save(model);
+        if (inputs.assembledColumns() != null) {
+            // transform and evaluate assemble these columns, in this order, whatever order a later input has.
+            Outputs.writeText(spark, ModelOptions.assembledColumnsPath(model),
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(inputs.assembledColumns()),
+                    true);
+            out().println("features: the numeric columns " + String.join(", ", inputs.assembledColumns()));
+        }
         String history = Outputs.historyPath(model);
         Outputs.writeText(spark, history, fitted.summary().toJson(), overwrite);
         out().println(String.format(Locale.ROOT, "saved %s (%s, %d parameters) and %s; %d rows, %d skipped, "

@@ -25,7 +25,7 @@ final class TransformCommand extends InputCommand {
         ParamOptions.apply(spec, vae);
         Dataset<Row> data = vae.tableColumns() != null
                 ? inputs.readTable(spark, TableColumns.read(vae.tableColumns()), "the model")
-                : inputs.read(spark, vae.getFeaturesCol());
+                : inputs.read(spark, vae.getFeaturesCol(), model.assembledColumns(spark));
         output.write(vae.transform(data), vae.tableColumns() == null ? "" : "or leave the vector columns out (an "
                 + "empty --latent-mean-col, --reconstruction-col or --column-scores-col drops its column, e.g. "
                 + "--latent-mean-col '' --reconstruction-col ''; --latent-cols-prefix writes the latent means as one "

@@ -138,6 +138,24 @@ class VaeJobTest {
         assertTrue(evaluate.out().contains("\"negativeElbo\"") && evaluate.out().contains("\"logLikelihood\""),
                 "the JSON line goes to the command's output: " + evaluate.out());
 
+        // The model assembles the columns it was trained on, by name: the same rows with their columns
+        // in another order score the same; a missing column is an error naming it.
+        assertTrue(train.out().contains("features: the numeric columns a, b, c, d"), train.out());
+        Path reordered = tmp.resolve("reordered.csv");
+        StringBuilder swapped = new StringBuilder();
+        for (String line : Files.readAllLines(csv)) {
+            String[] f = line.split(",");
+            swapped.append(String.join(",", f[4], f[2], f[0], f[3], f[1])).append('\n');
+        }
+        Files.writeString(reordered, swapped);
+        Run inOrder = run("evaluate", "--model", model, "--input", csv.toString());
+        Run otherOrder = run("evaluate", "--model", model, "--input", reordered.toString());
+        assertEquals(0, otherOrder.code(), otherOrder.err());
+        assertEquals(inOrder.out(), otherOrder.out(), "the same rows, columns in another order");
+        Path withoutB = tmp.resolve("without-b.csv");
+        Files.writeString(withoutB, Files.readString(csv).replaceAll("(?m)^([^,]*,[^,]*),[^,]*", "$1"));
+        assertFails(1, "names 'b'", "evaluate", "--model", model, "--input", withoutB.toString());
+
         String pictures = tmp.resolve("pictures").toString();
         Run plots = run("plots", "--history", model + ".history.json", "--transformed", out, "--out", pictures);
         assertEquals(0, plots.code(), plots.err());
