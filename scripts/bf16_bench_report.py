@@ -102,7 +102,15 @@ def main(path):
     in_jvm = [r["transform_rows_per_second_by_precision"] for r in rows
               if r["part"] == last_part and len(r.get("transform_rows_per_second_by_precision") or {}) == 2]
     rows_label = next(iter(last.values()))["rows"] if last else "?"
-    if in_jvm:
+    # Without native bfloat16 the bfloat16 precision runs the float32 GEMM: the issue asks only that
+    # it be no slower there (within the noise of alternating runs), not 1.5x.
+    fallback = any("float32 GEMM" in r.get("onednn", "") for r in rows if r["config"] == "vae-bfloat16")
+    if in_jvm and fallback:
+        value = median([{"v": t["bfloat16"] / t["float32"]} for t in in_jvm], "v")
+        checks.append((value >= 0.9, "transform (784 features, %s rows) bfloat16 / float32 rows/s on the float32 "
+                       "fallback (no bfloat16 on this CPU; target 1.5x applies to CPUs that have it, here: no "
+                       "slower, >= 0.9x for noise), median of %d JVMs: %.2fx" % (rows_label, len(in_jvm), value)))
+    elif in_jvm:
         value = median([{"v": t["bfloat16"] / t["float32"]} for t in in_jvm], "v")
         checks.append((value >= 1.5, "transform (784 features, %s rows) bfloat16 / float32 rows/s, the same model "
                        "alternating in one JVM, median of %d JVMs: %.2fx (target >= 1.5x)"
