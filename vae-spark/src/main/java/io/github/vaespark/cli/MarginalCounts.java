@@ -16,6 +16,7 @@ import io.github.vaespark.table.ColumnKind;
 import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.table.TableCodec;
 import io.github.vaespark.table.TableColumn;
+import io.github.vaespark.table.TemporalValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -58,7 +59,9 @@ final class MarginalCounts {
                 for (int b = 0; b < bins; b++) {
                     keys.add(Integer.toString(b));
                 }
-                out.add(Marginal.continuous(c.name(), ranges[i][0], ranges[i][1], tally(keys, r), tally(keys, s),
+                // A date's or timestamp's axis is labelled as dates ("date", "timestamp"; days, seconds).
+                String kind = TemporalValues.isTemporal(c.type()) ? c.type().typeName() : "continuous";
+                out.add(new Marginal(c.name(), kind, null, ranges[i][0], ranges[i][1], tally(keys, r), tally(keys, s),
                         realMissing, syntheticMissing));
             } else {
                 List<String> levels = levels(c, r, s);
@@ -135,6 +138,9 @@ final class MarginalCounts {
         Column value = ColumnRef.of(c.name());
         if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
             return when(isnan(value), lit(null).cast(c.type())).otherwise(value).cast(DataTypes.DoubleType);
+        }
+        if (TemporalValues.isTemporal(c.type())) {
+            return TemporalValues.asNumber(value, c.type());
         }
         return c.kind() == ColumnKind.CONTINUOUS ? value.cast(DataTypes.DoubleType) : value;
     }

@@ -16,8 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Fit a VariationalAutoencoder on the input, save the model to --model and the training "
                 + "history to <model>.history.json. With --input-cols it models those table columns (numbers, "
-                + "strings, booleans; nulls allowed); without, the features column (assembled from the numeric "
-                + "columns when absent). Every estimator param is an option below.")
+                + "dates, timestamps, strings, booleans; nulls allowed); without, the features column (assembled "
+                + "from the numeric columns when absent). Every estimator param is an option below.")
 final class TrainCommand extends InputCommand {
     @Option(names = "--model", required = true, paramLabel = "PATH", description = "Where to save the model.")
     String model;

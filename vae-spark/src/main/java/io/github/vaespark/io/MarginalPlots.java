@@ -35,7 +35,8 @@ public final class MarginalPlots {
      * One column's counts on both sides.
      *
      * @param name the column
-     * @param kind "continuous", "categorical" or "binary"
+     * @param kind "continuous", "categorical" or "binary"; or "date" or "timestamp" for a continuous
+     *     column of days since 1970-01-01 or seconds since the epoch, whose axis shows dates
      * @param levels the level names of a categorical or binary column (one per count), or null for a
      *     continuous one, whose counts are equal-width bins of [lo, hi]
      * @param real non-missing real rows per level or bin
@@ -147,10 +148,10 @@ public final class MarginalPlots {
                 bar(g, x0, x1 - x0, top, h, synthetic[b] / max, SYNTHETIC);
             }
             g.setColor(Color.DARK_GRAY);
-            g.drawString(number(m.lo()), left - 10, top + h + 16);
-            String hi = number(m.hi());
+            g.drawString(axisLabel(m, m.lo()), left - 10, top + h + 16);
+            String hi = axisLabel(m, m.hi());
             g.drawString(hi, left + w - g.getFontMetrics().stringWidth(hi) + 10, top + h + 16);
-            String mid = number((m.lo() + m.hi()) / 2);
+            String mid = axisLabel(m, (m.lo() + m.hi()) / 2);
             g.drawString(mid, left + w / 2 - g.getFontMetrics().stringWidth(mid) / 2, top + h + 16);
         } else {
             double slot = (double) w / n;
@@ -221,6 +222,20 @@ public final class MarginalPlots {
 
     private static String percent(double share) {
         return String.format(Locale.ROOT, "%.0f%%", 100 * share);
+    }
+
+    /** A continuous axis value: a number, or the date (timestamps spanning under two days: time of day too, UTC). */
+    static String axisLabel(Marginal m, double v) {
+        if ("date".equals(m.kind())) {
+            return java.time.LocalDate.ofEpochDay(Math.round(v)).toString();
+        }
+        if ("timestamp".equals(m.kind())) {
+            java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.round(v), 0,
+                    java.time.ZoneOffset.UTC);
+            return t.format(java.time.format.DateTimeFormatter.ofPattern(
+                    m.hi() - m.lo() < 2 * 86_400 ? "MM-dd HH:mm" : "yyyy-MM-dd", Locale.ROOT));
+        }
+        return number(v);
     }
 
     private static String number(double v) {

@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import io.github.vaespark.table.ColumnRef;
+import io.github.vaespark.table.TemporalValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -20,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The columns a quality comparison looks at, checked against both tables, with their kinds
- * (numeric = continuous unless named categorical; string and boolean = categorical), and both
+ * (numeric = continuous unless named categorical, dates in days and timestamps in seconds too;
+ * string and boolean = categorical), and both
  * tables stacked in one normalised form: a side column (0 real, 1 synthetic) and one column
  * {@code c<i>} per compared column, a double for continuous columns and a string for categorical
  * ones, NaN turned into null so that null means "missing" everywhere.
@@ -61,13 +63,13 @@ final class QualityColumns {
             String kind = kind(r);
             if (kind == null) {
                 throw new InvalidInputException("Column '" + name + "' has type " + r.simpleString()
-                        + ", which cannot be compared: use numeric, string or boolean columns");
+                        + ", which cannot be compared: use numeric, date, timestamp, string or boolean columns");
             }
             if (!kind.equals(kind(s))) {
                 throw new InvalidInputException("Column '" + name + "' is " + r.simpleString()
                         + " in the real table but " + s.simpleString() + " in the synthetic table");
             }
-            categorical[i] = !kind.equals("numeric") || asCategorical.contains(name);
+            categorical[i] = !(kind.equals("numeric") || TemporalValues.isTemporal(r)) || asCategorical.contains(name);
             types[i] = r;
         }
         return new QualityColumns(List.copyOf(chosen), categorical, types);
@@ -86,6 +88,9 @@ final class QualityColumns {
     private static String kind(DataType type) {
         if (type instanceof NumericType) {
             return "numeric";
+        }
+        if (TemporalValues.isTemporal(type)) {
+            return type.typeName();
         }
         if (type instanceof StringType) {
             return "string";
@@ -129,8 +134,9 @@ final class QualityColumns {
     }
 
     private Column normalised(Column c, int i) {
-        if (realTypes[i] instanceof NumericType) {
-            Column d = c.cast(DataTypes.DoubleType);
+        if (realTypes[i] instanceof NumericType || TemporalValues.isTemporal(realTypes[i])) {
+            Column d = TemporalValues.isTemporal(realTypes[i]) ? TemporalValues.asNumber(c, realTypes[i])
+                    : c.cast(DataTypes.DoubleType);
             Column present = functions.when(functions.isnan(d), functions.lit(null).cast(DataTypes.DoubleType))
                     .otherwise(d);
             return categorical[i] ? present.cast(DataTypes.StringType) : present;

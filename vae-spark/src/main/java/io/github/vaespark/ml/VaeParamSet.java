@@ -163,8 +163,8 @@ public final class VaeParamSet implements Serializable {
                 GradientRounding.paramNames());
 
         inputCols = new StringArrayParam(owner, "inputCols",
-                "table columns to model directly, instead of featuresCol: numeric columns are continuous, string "
-                        + "columns categorical, boolean columns binary; nulls (and NaN) are allowed and modelled as "
+                "table columns to model directly, instead of featuresCol: numeric, date and timestamp columns are "
+                        + "continuous, string columns categorical, boolean columns binary; nulls (and NaN) are allowed and modelled as "
                         + "missing (empty: use featuresCol)", ParamChecks.columnNames());
         categoricalCols = new StringArrayParam(owner, "categoricalCols",
                 "numeric columns of inputCols/conditionCols holding category codes, modelled as categorical",

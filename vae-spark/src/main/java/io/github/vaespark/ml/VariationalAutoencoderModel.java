@@ -297,7 +297,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
             int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
             return dataset.toDF().mapPartitions(new TableTransformer(executorModel(dataset.sparkSession()), reader,
                     index, outputs(), getImputedCols().length > 0, !getColumnScoresCol().isEmpty()),
-                    Encoders.row(outSchema));
+                    tableRows(outSchema));
         }
         FeatureColumn features = featureColumn(dataset.schema());
         RowTransformer.Outputs outputs = outputs();
@@ -312,6 +312,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                         .mapPartitions(new InternalRowTransformer(executorModel(classic), features, index, outputs),
                                 true);
         return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
+    }
+
+    /**
+     * The encoder of rows holding table values: lenient, so that dates and timestamps the model makes
+     * ({@code LocalDate}, {@code Instant}) and those read from the input (the session's external
+     * form) are both accepted.
+     */
+    private static org.apache.spark.sql.Encoder<Row> tableRows(StructType schema) {
+        return org.apache.spark.sql.catalyst.encoders.ExpressionEncoder.apply(schema, true);
     }
 
     private RowTransformer.Outputs outputs() {
@@ -400,10 +409,10 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                         table.conditionNames()) + ": generate rows with sample(conditions, seed).");
             }
             return ids.mapPartitions(new TableGeneration(executorModel(spark), table, logVariance(), seed, null, null),
-                    Encoders.row(sampleSchema(ID)));
+                    tableRows(sampleSchema(ID)));
         }
         return ids.mapPartitions(new Generation(executorModel(spark), logVariance(), seed, drawObservation),
-                Encoders.row(sampleSchema(ID)));
+                tableRows(sampleSchema(ID)));
     }
 
     private static final StructType ID = new StructType().add("id", DataTypes.LongType, false);
@@ -456,7 +465,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         TableRows reader = new TableRows(table, true, false);
         int[] index = reader.columns().stream().mapToInt(in::fieldIndex).toArray();
         return conditions.mapPartitions(new TableGeneration(executorModel(conditions.sparkSession()), table,
-                logVariance(), seed, reader, index), Encoders.row(sampleSchema(in)));
+                logVariance(), seed, reader, index), tableRows(sampleSchema(in)));
     }
 
     /** {@code lead} followed by every input column with its training name and type (nullable). */

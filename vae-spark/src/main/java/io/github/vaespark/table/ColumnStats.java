@@ -62,7 +62,7 @@ final class ColumnStats implements Serializable {
         for (int i = 0; i < kinds.length; i++) {
             Object v = row.get(i);
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                double d = TableColumn.isMissing(v) ? Double.NaN : ((Number) v).doubleValue();
+                double d = TableColumn.isMissing(v) ? Double.NaN : TemporalValues.toNumber(v);
                 boolean finite = Double.isFinite(d);
                 if (sampled != null) {
                     sampled[continuous++] = finite ? d : Double.NaN;

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.types.StringType;
  * One input column of a table model as learned in training: its name and Spark type, its
  * {@link ColumnKind}, and what the model needs to encode and decode its values — the levels of a
  * categorical column (most frequent first), the {@link ContinuousScale} of a continuous one, and the
- * share of missing values (null, or NaN in floating columns) seen in training.
+ * share of missing values (null, or NaN in floating columns) seen in training. Dates and
+ * timestamps are continuous, as numbers ({@link TemporalValues}).
  *
  * <p>Encoded width: continuous 2 (the normalised value, the missing indicator), binary 2 (0/1,
  * the missing indicator), categorical levels + 1 (one-hot, the missing indicator). A missing value
@@ -88,10 +90,11 @@ public final class TableColumn implements Serializable {
         return kind == ColumnKind.CATEGORICAL ? levels.size() + 1 : 2;
     }
 
-    /** Whether continuous values are whole numbers (byte, short, int, long; decimals of scale 0). */
+    /** Whether continuous values are whole numbers (byte, short, int, long; decimals of scale 0; dates' days). */
     public boolean integral() {
         return type instanceof ByteType || type instanceof ShortType || type instanceof IntegerType
-                || type instanceof LongType || (type instanceof DecimalType d && d.scale() == 0);
+                || type instanceof LongType || (type instanceof DecimalType d && d.scale() == 0)
+                || type instanceof DateType;
     }
 
     /** The level string of a non-null value (numbers coded as categories: their plain decimal form). */
@@ -137,7 +140,7 @@ public final class TableColumn implements Serializable {
         }
         switch (kind) {
             case CONTINUOUS -> {
-                double v = ((Number) value).doubleValue();  // a decimal column's BigDecimal included
+                double v = TemporalValues.toNumber(value);  // a decimal's BigDecimal, a date, a timestamp included
                 if (Double.isInfinite(v)) {
                     throw new InvalidValueException("holds " + v + "; only finite numbers (or null/NaN for missing) "
                             + "are accepted");
@@ -217,6 +220,9 @@ public final class TableColumn implements Serializable {
         }
         if (type instanceof DecimalType d) {
             return BigDecimal.valueOf(v).setScale(d.scale(), RoundingMode.HALF_EVEN);
+        }
+        if (TemporalValues.isTemporal(type)) {
+            return TemporalValues.fromNumber(v, type);
         }
         throw new IllegalStateException("Column '" + name + "' of type " + type.simpleString() + " is not numeric");
     }

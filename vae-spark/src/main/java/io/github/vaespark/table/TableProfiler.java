@@ -57,9 +57,18 @@ public final class TableProfiler {
         if (type instanceof NumericType) {
             return forceCategorical ? ColumnKind.CATEGORICAL : ColumnKind.CONTINUOUS;
         }
+        if (TemporalValues.isTemporal(type)) {
+            if (forceCategorical) {
+                throw new IllegalArgumentException("Column '" + name + "' is a " + type.simpleString() + ", which a "
+                        + "table model reads as a continuous value; to model its values as categories, cast it to "
+                        + "string and leave it out of categoricalCols.");
+            }
+            return ColumnKind.CONTINUOUS;
+        }
         throw new IllegalArgumentException("Column '" + name + "' has type " + type.simpleString()
                 + ", which a table model cannot read: use numeric (continuous, or categorical codes via "
-                + "categoricalCols), string (categorical) or boolean (binary) columns.");
+                + "categoricalCols), date or timestamp (continuous), string (categorical) or boolean (binary) "
+                + "columns.");
     }
 
     /** The field named {@code name}, or an error listing the columns. */

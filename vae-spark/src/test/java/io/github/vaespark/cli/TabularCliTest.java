@@ -157,6 +157,42 @@ class TabularCliTest {
     }
 
     @Test
+    void aCsvsDatesAndTimestampsAreModelledSampledComparedAndPlotted() throws IOException {
+        StringBuilder text = new StringBuilder("x,day,at\n");
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 1400; i++) {
+            int k = i % 7;
+            String day = i % 10 == 0 ? "" : java.time.LocalDate.of(2020, 1, 1).plusDays(30L * k + random.nextInt(5))
+                    .toString();
+            String at = java.time.LocalDateTime.of(2020, 9, 13, 12, 0).plusHours(k).plusSeconds(random.nextInt(60))
+                    .toString().replace('T', ' ');
+            text.append(String.format(java.util.Locale.ROOT, "%.4f,%s,%s%n", 1.5 * k + random.nextDouble(), day, at));
+        }
+        Path dated = tmp.resolve("dated.csv");
+        Files.writeString(dated, text);
+        String m = tmp.resolve("dated-model").toString();
+        Run train = VaeJobTest.run("train", "--input", dated.toString(), "--model", m, "--input-cols", "x,day,at",
+                "--max-epochs", "15", "--seed", "2");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("day:continuous") && train.out().contains("at:continuous"), train.out());
+        String out = tmp.resolve("dated-samples").toString();
+        Run sample = VaeJobTest.run("sample", "--model", m, "--rows", "1400", "--output", out, "--input",
+                dated.toString());
+        assertEquals(0, sample.code(), sample.err());
+        assertTrue(sample.out().matches("(?s).*\\nday +continuous .*") && sample.out().contains("x ~ day"), sample.out());
+        Dataset<Row> back = SparkTestSession.get().read().parquet(out);
+        assertEquals(DataTypes.DateType, back.schema().apply("day").dataType());
+        assertEquals(DataTypes.TimestampType, back.schema().apply("at").dataType());
+        Row range = back.selectExpr("min(day) >= date'2020-01-01' and max(day) <= date'2020-07-04'",
+                "count(day) < count(*)").first();
+        assertTrue(range.getBoolean(0) && range.getBoolean(1), "dates in the training range, some missing");
+        Run plots = VaeJobTest.run("plots", "--model", m, "--input", dated.toString(), "--rows", "500", "--out",
+                tmp.resolve("dated-pictures").toString());
+        assertEquals(0, plots.code(), plots.err());
+        assertNotNull(ImageIO.read(tmp.resolve("dated-pictures").resolve("marginals.png").toFile()));
+    }
+
+    @Test
     void plotsDrawEveryColumnsMarginalAgainstTheRealData() throws IOException {
         String pictures = tmp.resolve("table-pictures").toString();
         Run plots = VaeJobTest.run("plots", "--model", model, "--input", csv, "--rows", "1000", "--out", pictures);

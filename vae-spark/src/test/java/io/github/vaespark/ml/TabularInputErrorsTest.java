@@ -1,8 +1,8 @@
 package io.github.vaespark.ml;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.current_date;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,9 +72,10 @@ class TabularInputErrorsTest {
         Dataset<Row> empty = data.withColumn("income", lit(null).cast("double"));
         assertMessage(assertThrows(InvalidInputException.class,
                 () -> quick().setInputCols(TabularModelTest.COLUMNS).fit(empty)), "'income'", "no non-missing");
-        Dataset<Row> dated = data.withColumn("day", current_date());
+        Dataset<Row> listed = data.withColumn("tags", array(lit("a"), lit("b")));
         assertMessage(assertThrows(InvalidInputException.class,
-                () -> quick().setInputCols(new String[] {"score", "day"}).fit(dated)), "'day'", "date");
+                () -> quick().setInputCols(new String[] {"score", "tags"}).fit(listed)), "'tags'", "array<string>",
+                "date or timestamp (continuous)");
         assertMessage(assertThrows(InvalidInputException.class,
                 () -> quick().setInputCols(new String[] {"score", "nope"}).fit(data)), "'nope'", "available columns");
         assertMessage(assertThrows(InvalidInputException.class,

@@ -1,0 +1,83 @@
+package io.github.vaespark.table;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.TimestampType;
+
+/**
+ * Date and timestamp columns as the continuous numbers a table model learns, and back: a date is
+ * its day count since 1970-01-01, a timestamp its seconds since the epoch (an instant, so the
+ * session time zone does not matter; generated timestamps keep microsecond resolution, as Spark's).
+ * Rows may hold either of Spark's external forms ({@code java.sql.Date}/{@code LocalDate},
+ * {@code java.sql.Timestamp}/{@code Instant}); values made here are {@code LocalDate} and
+ * {@code Instant}, which the model's row encoders accept whatever {@code spark.sql.datetime.java8API.enabled} says.
+ */
+public final class TemporalValues {
+    private static final double MICROS_PER_SECOND = 1e6;
+
+    private TemporalValues() {
+    }
+
+    /** Whether a table model reads columns of this type as dates or timestamps. */
+    public static boolean isTemporal(DataType type) {
+        return type instanceof DateType || type instanceof TimestampType;
+    }
+
+    /**
+     * A present value of a continuous column as a number: numbers as they are, dates in days,
+     * timestamps in seconds.
+     *
+     * @throws ClassCastException for any other object
+     */
+    public static double toNumber(Object value) {
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        if (value instanceof LocalDate d) {
+            return d.toEpochDay();
+        }
+        if (value instanceof java.sql.Date d) {
+            return d.toLocalDate().toEpochDay();
+        }
+        if (value instanceof Instant t) {
+            return seconds(t);
+        }
+        if (value instanceof Timestamp t) {
+            return seconds(t.toInstant());
+        }
+        throw new ClassCastException(value.getClass().getName() + " is neither a number, a date nor a timestamp");
+    }
+
+    private static double seconds(Instant t) {
+        return t.getEpochSecond() + t.getNano() / 1e9;
+    }
+
+    /** The date (nearest day) or timestamp (nearest microsecond) of a modelled number. */
+    public static Object fromNumber(double v, DataType type) {
+        if (type instanceof DateType) {
+            return LocalDate.ofEpochDay(Math.round(v));
+        }
+        if (type instanceof TimestampType) {
+            long micros = Math.round(v * MICROS_PER_SECOND);
+            return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
+        }
+        throw new IllegalArgumentException(type.simpleString() + " is not a date or timestamp type");
+    }
+
+    /** The column as a double in the units of {@link #toNumber}: days for a date, seconds for a timestamp. */
+    public static Column asNumber(Column c, DataType type) {
+        if (type instanceof DateType) {
+            return functions.unix_date(c).cast(DataTypes.DoubleType);
+        }
+        if (type instanceof TimestampType) {
+            return functions.unix_micros(c).cast(DataTypes.DoubleType).divide(MICROS_PER_SECOND);
+        }
+        throw new IllegalArgumentException(type.simpleString() + " is not a date or timestamp type");
+    }
+}
