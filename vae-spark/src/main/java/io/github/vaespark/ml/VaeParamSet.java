@@ -164,8 +164,8 @@ public final class VaeParamSet implements Serializable {
 
         inputCols = new StringArrayParam(owner, "inputCols",
                 "table columns to model directly, instead of featuresCol: numeric, date and timestamp columns are "
-                        + "continuous, string columns categorical, boolean columns binary; nulls (and NaN) are allowed and modelled as "
-                        + "missing (empty: use featuresCol)", ParamChecks.columnNames());
+                        + "continuous, string columns categorical, boolean columns binary; nulls (and NaN) are allowed "
+                        + "and modelled as missing (empty: use featuresCol)", ParamChecks.columnNames());
         categoricalCols = new StringArrayParam(owner, "categoricalCols",
                 "numeric columns of inputCols/conditionCols holding category codes, modelled as categorical",
                 ParamChecks.columnNames());

@@ -179,7 +179,8 @@ class TabularCliTest {
         Run sample = VaeJobTest.run("sample", "--model", m, "--rows", "1400", "--output", out, "--input",
                 dated.toString());
         assertEquals(0, sample.code(), sample.err());
-        assertTrue(sample.out().matches("(?s).*\\nday +continuous .*") && sample.out().contains("x ~ day"), sample.out());
+        assertTrue(sample.out().matches("(?s).*\\nday +continuous .*") && sample.out().contains("x ~ day"),
+                sample.out());
         Dataset<Row> back = SparkTestSession.get().read().parquet(out);
         assertEquals(DataTypes.DateType, back.schema().apply("day").dataType());
         assertEquals(DataTypes.TimestampType, back.schema().apply("at").dataType());
