@@ -139,10 +139,7 @@ final class MarginalCounts {
         if (c.type().equals(DataTypes.DoubleType) || c.type().equals(DataTypes.FloatType)) {
             return when(isnan(value), lit(null).cast(c.type())).otherwise(value).cast(DataTypes.DoubleType);
         }
-        if (TemporalValues.isTemporal(c.type())) {
-            return TemporalValues.asNumber(value, c.type());
-        }
-        return c.kind() == ColumnKind.CONTINUOUS ? value.cast(DataTypes.DoubleType) : value;
+        return c.kind() == ColumnKind.CONTINUOUS ? TemporalValues.asNumber(value, c.type()) : value;
     }
 
     /** The model's levels (most frequent in training first), then any other values seen, sorted. */

@@ -135,8 +135,7 @@ final class QualityColumns {
 
     private Column normalised(Column c, int i) {
         if (realTypes[i] instanceof NumericType || TemporalValues.isTemporal(realTypes[i])) {
-            Column d = TemporalValues.isTemporal(realTypes[i]) ? TemporalValues.asNumber(c, realTypes[i])
-                    : c.cast(DataTypes.DoubleType);
+            Column d = TemporalValues.asNumber(c, realTypes[i]);
             Column present = functions.when(functions.isnan(d), functions.lit(null).cast(DataTypes.DoubleType))
                     .otherwise(d);
             return categorical[i] ? present.cast(DataTypes.StringType) : present;

@@ -412,7 +412,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                     tableRows(sampleSchema(ID)));
         }
         return ids.mapPartitions(new Generation(executorModel(spark), logVariance(), seed, drawObservation),
-                tableRows(sampleSchema(ID)));
+                Encoders.row(sampleSchema(ID)));
     }
 
     private static final StructType ID = new StructType().add("id", DataTypes.LongType, false);

@@ -8,6 +8,7 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.TimestampType;
 
 /**
@@ -70,7 +71,10 @@ public final class TemporalValues {
         throw new IllegalArgumentException(type.simpleString() + " is not a date or timestamp type");
     }
 
-    /** The column as a double in the units of {@link #toNumber}: days for a date, seconds for a timestamp. */
+    /**
+     * A numeric, date or timestamp column as a double in the units of {@link #toNumber}: numbers as
+     * they are, days for a date, seconds for a timestamp.
+     */
     public static Column asNumber(Column c, DataType type) {
         if (type instanceof DateType) {
             return functions.unix_date(c).cast(DataTypes.DoubleType);
@@ -78,6 +82,9 @@ public final class TemporalValues {
         if (type instanceof TimestampType) {
             return functions.unix_micros(c).cast(DataTypes.DoubleType).divide(MICROS_PER_SECOND);
         }
-        throw new IllegalArgumentException(type.simpleString() + " is not a date or timestamp type");
+        if (type instanceof NumericType) {
+            return c.cast(DataTypes.DoubleType);
+        }
+        throw new IllegalArgumentException(type.simpleString() + " is not a numeric, date or timestamp type");
     }
 }
