@@ -59,7 +59,7 @@ final class MarginalCounts {
                 for (int b = 0; b < bins; b++) {
                     keys.add(Integer.toString(b));
                 }
-                // A date's or timestamp's axis is labelled as dates ("date", "timestamp"; days, seconds).
+                // A date's or timestamp's axis is labelled as dates ("date", "timestamp", "timestamp_ntz"; days, seconds).
                 String kind = TemporalValues.isTemporal(c.type()) ? c.type().typeName() : "continuous";
                 out.add(new Marginal(c.name(), kind, null, ranges[i][0], ranges[i][1], tally(keys, r), tally(keys, s),
                         realMissing, syntheticMissing));

@@ -35,8 +35,8 @@ public final class MarginalPlots {
      * One column's counts on both sides.
      *
      * @param name the column
-     * @param kind "continuous", "categorical" or "binary"; or "date" or "timestamp" for a continuous
-     *     column of days since 1970-01-01 or seconds since the epoch, whose axis shows dates
+     * @param kind "continuous", "categorical" or "binary"; or "date", "timestamp" or "timestamp_ntz"
+     *     for a continuous column of days since 1970-01-01 or seconds since the epoch, whose axis shows dates
      * @param levels the level names of a categorical or binary column (one per count), or null for a
      *     continuous one, whose counts are equal-width bins of [lo, hi]
      * @param real non-missing real rows per level or bin
@@ -224,12 +224,15 @@ public final class MarginalPlots {
         return String.format(Locale.ROOT, "%.0f%%", 100 * share);
     }
 
-    /** A continuous axis value: a number, or the date (timestamps spanning under two days: time of day too, UTC). */
+    /**
+     * A continuous axis value: a number, or the date (timestamps spanning under two days: time of
+     * day too, UTC; a {@code timestamp_ntz}'s on its own clock).
+     */
     static String axisLabel(Marginal m, double v) {
         if ("date".equals(m.kind())) {
             return java.time.LocalDate.ofEpochDay(Math.round(v)).toString();
         }
-        if ("timestamp".equals(m.kind())) {
+        if ("timestamp".equals(m.kind()) || "timestamp_ntz".equals(m.kind())) {
             java.time.LocalDateTime t = java.time.LocalDateTime.ofEpochSecond(Math.round(v), 0,
                     java.time.ZoneOffset.UTC);
             return t.format(java.time.format.DateTimeFormatter.ofPattern(

@@ -67,7 +67,7 @@ public final class TableProfiler {
         }
         throw new IllegalArgumentException("Column '" + name + "' has type " + type.simpleString()
                 + ", which a table model cannot read: use numeric (continuous, or categorical codes via "
-                + "categoricalCols), date or timestamp (continuous), string (categorical) or boolean (binary) "
+                + "categoricalCols), date, timestamp or timestamp_ntz (continuous), string (categorical) or boolean (binary) "
                 + "columns.");
     }
 

@@ -75,7 +75,7 @@ class TabularInputErrorsTest {
         Dataset<Row> listed = data.withColumn("tags", array(lit("a"), lit("b")));
         assertMessage(assertThrows(InvalidInputException.class,
                 () -> quick().setInputCols(new String[] {"score", "tags"}).fit(listed)), "'tags'", "array<string>",
-                "date or timestamp (continuous)");
+                "date, timestamp or timestamp_ntz (continuous)");
         assertMessage(assertThrows(InvalidInputException.class,
                 () -> quick().setInputCols(new String[] {"score", "nope"}).fit(data)), "'nope'", "available columns");
         assertMessage(assertThrows(InvalidInputException.class,
