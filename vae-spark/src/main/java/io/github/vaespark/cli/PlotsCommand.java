@@ -125,7 +125,7 @@ final class PlotsCommand implements Callable<Integer> {
                     table.conditionNames()) + "; marginal plots need an unconditional table model.");
         }
         Dataset<Row> realRows = real.readTable(spark, table.featureNames(), "the model");
-        Dataset<Row> synthetic = vae.sample(spark, rows, seed).drop("id").cache();
+        Dataset<Row> synthetic = vae.sample(spark, rows, seed).drop(vae.sampleIdCol()).cache();
         List<MarginalPlots.Marginal> marginals = MarginalCounts.compute(table, realRows, synthetic, bins);
         synthetic.unpersist();
         String title = "Real (" + new File(real.input).getName() + ") and synthetic (" + rows + " rows from "

@@ -88,7 +88,7 @@ final class SampleCommand implements Callable<Integer> {
             if (conditions != null) {
                 throw new IllegalArgumentException("--conditions: " + model.model + " is not a conditional model.");
             }
-            return vae.sample(spark, n, seed).drop("id");
+            return vae.sample(spark, n, seed).drop(vae.sampleIdCol());
         }
         if (conditions == null) {
             throw new IllegalArgumentException(model.model + " is conditional on " + String.join(", ",

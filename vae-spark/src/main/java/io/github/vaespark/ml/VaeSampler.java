@@ -22,8 +22,10 @@ import org.apache.spark.sql.types.StructType;
  * the executors.
  * <ul>
  *   <li>Vector models and unconditional table models: the input needs an integral {@code id}
- *       column (e.g. {@code spark.range(n)}); the output has one row per input row: {@code id},
- *       then what {@code sample(spark, n, seed)} generates for that id ({@code latent} and
+ *       column (e.g. {@code spark.range(n)}); the output has one row per input row: the id (named
+ *       {@code id}, or {@code sample_id} when the model generates an {@code id} column:
+ *       {@link VariationalAutoencoderModel#sampleIdCol()}), then what {@code sample(spark, n, seed)}
+ *       generates for that id ({@code latent} and
  *       {@code sample} vectors, or the table's columns). Other input columns are not kept. The same
  *       ids and seed draw the same noise as {@code sample(spark, n, seed)} for ids 0 … n-1; the
  *       decoded values are bit-identical when the rows are batched alike (same partitioning) and
@@ -132,7 +134,7 @@ public final class VaeSampler extends Transformer implements DefaultParamsWritab
             throw new InvalidInputException("VaeSampler: column 'id' must be integral but is "
                     + schema.apply("id").dataType().simpleString() + ".");
         }
-        return model.sampleSchema(new StructType().add("id", DataTypes.LongType, false));
+        return model.sampleSchema(model.idSchema());
     }
 
     @Override

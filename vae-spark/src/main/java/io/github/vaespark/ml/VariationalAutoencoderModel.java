@@ -374,7 +374,8 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
 
     /**
      * {@code n} rows generated from the prior: columns {@code id}, {@code latent} (z ~ N(0, I)) and
-     * {@code sample} (the decoder mean of z), computed on the executors in batches.
+     * {@code sample} (the decoder mean of z), computed on the executors in batches. A table model's
+     * rows hold the row number ({@link #sampleIdCol()}) and every input column.
      */
     public Dataset<Row> sample(SparkSession spark, long n, long seed) {
         return sample(spark, n, seed, false);
@@ -402,6 +403,7 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
      */
     Dataset<Row> sampleForIds(Dataset<Row> ids, long seed, boolean drawObservation) {
         VaeLayout l = requireWeights();
+        ids = ids.toDF(sampleIdCol());
         SparkSession spark = ids.sparkSession();
         if (table != null) {
             if (table.conditionDim() > 0) {
@@ -409,13 +411,35 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                         table.conditionNames()) + ": generate rows with sample(conditions, seed).");
             }
             return ids.mapPartitions(new TableGeneration(executorModel(spark), table, logVariance(), seed, null, null),
-                    tableRows(sampleSchema(ID)));
+                    tableRows(sampleSchema(idSchema())));
         }
         return ids.mapPartitions(new Generation(executorModel(spark), logVariance(), seed, drawObservation),
-                Encoders.row(sampleSchema(ID)));
+                Encoders.row(sampleSchema(idSchema())));
     }
 
-    private static final StructType ID = new StructType().add("id", DataTypes.LongType, false);
+    /**
+     * The name of the row-number column that leads the rows of {@link #sample(SparkSession, long, long)}:
+     * {@code id}, unless this table model generates a column of that name (a table's own {@code id}
+     * column among {@code inputCols}); then {@code sample_id} (or {@code sample_id_2}, … if that is
+     * taken too), so that no two columns share a name.
+     */
+    public String sampleIdCol() {
+        requireWeights();
+        java.util.Set<String> generated = table == null ? java.util.Set.of() : new java.util.HashSet<>(table.featureNames());
+        if (!generated.contains("id")) {
+            return "id";
+        }
+        String name = "sample_id";
+        for (int i = 2; generated.contains(name); i++) {
+            name = "sample_id_" + i;
+        }
+        return name;
+    }
+
+    /** The schema of the row-number column ({@link #sampleIdCol()}). */
+    StructType idSchema() {
+        return new StructType().add(sampleIdCol(), DataTypes.LongType, false);
+    }
 
     /**
      * The columns of generated rows after the {@code lead} columns (the id, or a conditional

@@ -156,9 +156,10 @@ class TabularCliTest {
         assertEquals(0, back.filter(functions.col("segment_i").isNull()).count(), "imputed");
     }
 
+    /** Also a table whose own id column is modelled: sample writes it, not the row number (which took its name). */
     @Test
     void aCsvsDatesAndTimestampsAreModelledSampledComparedAndPlotted() throws IOException {
-        StringBuilder text = new StringBuilder("x,day,at\n");
+        StringBuilder text = new StringBuilder("id,x,day,at\n");
         java.util.Random random = new java.util.Random(3);
         for (int i = 0; i < 1400; i++) {
             int k = i % 7;
@@ -166,12 +167,13 @@ class TabularCliTest {
                     .toString();
             String at = java.time.LocalDateTime.of(2020, 9, 13, 12, 0).plusHours(k).plusSeconds(random.nextInt(60))
                     .toString().replace('T', ' ');
-            text.append(String.format(java.util.Locale.ROOT, "%.4f,%s,%s%n", 1.5 * k + random.nextDouble(), day, at));
+            text.append(String.format(java.util.Locale.ROOT, "%d,%.4f,%s,%s%n", i, 1.5 * k + random.nextDouble(), day,
+                    at));
         }
         Path dated = tmp.resolve("dated.csv");
         Files.writeString(dated, text);
         String m = tmp.resolve("dated-model").toString();
-        Run train = VaeJobTest.run("train", "--input", dated.toString(), "--model", m, "--input-cols", "x,day,at",
+        Run train = VaeJobTest.run("train", "--input", dated.toString(), "--model", m, "--input-cols", "id,x,day,at",
                 "--max-epochs", "15", "--seed", "2");
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("day:continuous") && train.out().contains("at:continuous"), train.out());
@@ -182,6 +184,9 @@ class TabularCliTest {
         assertTrue(sample.out().matches("(?s).*\\nday +continuous .*") && sample.out().contains("x ~ day"),
                 sample.out());
         Dataset<Row> back = SparkTestSession.get().read().parquet(out);
+        assertEquals(java.util.List.of("id", "x", "day", "at"), java.util.List.of(back.columns()));
+        assertEquals(0, back.filter("id is null").count() + back.filter("id < 0 or id >= 1400").count(),
+                "the generated ids, whole numbers in the training range");
         assertEquals(DataTypes.DateType, back.schema().apply("day").dataType());
         assertEquals(DataTypes.TimestampType, back.schema().apply("at").dataType());
         Row range = back.selectExpr("min(day) >= date'2020-01-01' and max(day) <= date'2020-07-04'",

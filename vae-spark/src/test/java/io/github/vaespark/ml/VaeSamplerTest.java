@@ -51,6 +51,31 @@ class VaeSamplerTest {
         assertEquals(out.schema().toString(), sampler.transformSchema(spark.range(3).schema()).toString());
     }
 
+    /**
+     * A table with its own {@code id} column among the inputs: the generated rows' row number is
+     * {@code sample_id}, so no two columns are called {@code id} (they were, and dropping "id" lost
+     * the generated one too).
+     */
+    @Test
+    void aTableModelThatGeneratesAnIdColumnNumbersItsRowsAsSampleId() throws Exception {
+        SparkSession spark = SparkTestSession.get();
+        Dataset<Row> data = spark.range(0, 300, 1, 2).selectExpr("id", "id % 3 + rand(1) as x");
+        VariationalAutoencoderModel withId = new VariationalAutoencoder().setInputCols(new String[] {"id", "x"})
+                .setLatentDim(2).setEncoderLayers(new int[] {8}).setMaxEpochs(1).setSeed(2).fit(data);
+        assertEquals("sample_id", withId.sampleIdCol());
+        assertEquals("id", model.sampleIdCol());
+        Dataset<Row> sampled = withId.sample(spark, 50, 4);
+        assertEquals(List.of("sample_id", "id", "x"), List.of(sampled.columns()));
+        List<Row> rows = sampled.orderBy("sample_id").collectAsList();
+        assertEquals(49L, rows.get(49).getLong(0));
+        assertTrue(rows.stream().allMatch(r -> !r.isNullAt(1) || !r.isNullAt(2)), "generated values");
+        assertEquals(List.of("id", "x"), List.of(sampled.drop(withId.sampleIdCol()).columns()));
+        withId.write().save(path("with-id"));
+        Dataset<Row> out = new VaeSampler().setModelPath(path("with-id")).setSeed(4).transform(spark.range(0, 50, 1, 1));
+        assertEquals(List.of("sample_id", "id", "x"), List.of(out.columns()));
+        assertEquals(out.schema(), new VaeSampler().setModelPath(path("with-id")).transformSchema(spark.range(1).schema()));
+    }
+
     @Test
     void needsAnIntegralIdColumnAndAModelPath() {
         SparkSession spark = SparkTestSession.get();
