@@ -474,10 +474,15 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         }
         StructType in = conditions.schema();
         for (TableColumn c : table.conditions()) {
+            DataType actual;
             try {
-                TableProfiler.field(in, c.name(), "conditionCols");
+                actual = TableProfiler.field(in, c.name(), "conditionCols").dataType();
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException(e.getMessage());
+            }
+            if (!sameFamily(actual, c.type())) {
+                throw new InvalidInputException("Condition column '" + c.name() + "' has type " + actual.simpleString()
+                        + " but the model was trained on " + c.type().simpleString() + ".");
             }
         }
         for (String f : table.featureNames()) {

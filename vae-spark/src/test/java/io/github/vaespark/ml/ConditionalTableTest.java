@@ -59,5 +59,10 @@ class ConditionalTableTest {
         assertThrows(InvalidInputException.class, () -> model.sample(SparkTestSession.get(), 10, 1));
         assertThrows(InvalidInputException.class, () -> model.sample(data.select("id"), 1));
         assertThrows(InvalidInputException.class, () -> model.sample(data.select("segment", "score"), 1));
+        // A condition of another type is refused before any job runs, naming the column.
+        InvalidInputException typed = assertThrows(InvalidInputException.class,
+                () -> model.sample(data.selectExpr("segment = 'high' as segment"), 1));
+        assertTrue(typed.getMessage().contains("'segment'") && typed.getMessage().contains("boolean")
+                && typed.getMessage().contains("string"), typed.getMessage());
     }
 }
