@@ -1,5 +1,6 @@
 package io.github.vaespark.nn;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -19,6 +20,34 @@ public final class MixedLikelihood {
     }
 
     /**
+     * The Gaussian terms' per-entry constants, which depend on the learned log-variances only:
+     * computed once per batch instead of once per row ({@link #nll}).
+     */
+    public static final class GaussianScales {
+        private final double[] precision;
+        private final double[] constant;
+        private final boolean[] hasGradient;
+
+        private GaussianScales(double[] logVariance) {
+            int d = logVariance.length;
+            precision = new double[d];
+            constant = new double[d];
+            hasGradient = new boolean[d];
+            for (int i = 0; i < d; i++) {
+                double lv = LogVarianceBounds.decoder(logVariance[i]);
+                precision[i] = Math.exp(-lv);
+                constant[i] = HALF_LOG_2PI + 0.5 * lv;
+                hasGradient[i] = LogVarianceBounds.decoderHasGradient(logVariance[i]);
+            }
+        }
+
+        /** The constants of the raw learned log-variances {@code logVariance} (one per entry). */
+        public static GaussianScales of(double[] logVariance) {
+            return new GaussianScales(logVariance);
+        }
+    }
+
+    /**
      * -log p(x|z) of one row.
      *
      * @param out           raw decoder output; with {@code gradient} it is replaced by d(-log p)/d out
@@ -31,8 +60,24 @@ public final class MixedLikelihood {
      */
     public static double nll(MixedColumns columns, double[] out, double[] x, double[] logVariance,
                              boolean gradient, double[] logVarGrad, double[] perColumn) {
+        return nll(columns, out, x, GaussianScales.of(logVariance), gradient, logVarGrad, perColumn);
+    }
+
+    /**
+     * As {@link #nll(MixedColumns, double[], double[], double[], boolean, double[], double[])} with
+     * the Gaussian constants of the log-variances already computed (the form for many rows).
+     */
+    public static double nll(MixedColumns columns, double[] out, double[] x, GaussianScales scales,
+                             boolean gradient, double[] logVarGrad, double[] perColumn) {
         double total = 0;
-        for (MixedColumns.Segment s : columns.segments()) {
+        // The Bernoulli terms' log(1 + e^{-|l|}), factors in (1, 2], are taken as the log of their
+        // product, once per row (every 500 factors at most, far from overflow), where no per-column
+        // terms are asked for: within about 1e-16 per factor of the sum of their logs.
+        double bernoulliProduct = 1;
+        int bernoulliFactors = 0;
+        List<MixedColumns.Segment> segments = columns.segments();
+        for (int k = 0; k < segments.size(); k++) {
+            MixedColumns.Segment s = segments.get(k);
             int a = s.start();
             if (s.mask() >= 0 && x[s.mask()] > 0.5) {
                 if (gradient) {
@@ -43,49 +88,38 @@ public final class MixedLikelihood {
             double term;
             switch (s.kind()) {
                 case GAUSSIAN -> {
-                    double raw = logVariance[a];
-                    double lv = LogVarianceBounds.decoder(raw);
                     double r = out[a] - x[a];
-                    double rp = r * Math.exp(-lv);
-                    term = HALF_LOG_2PI + 0.5 * lv + 0.5 * r * rp;
+                    double rp = r * scales.precision[a];
+                    term = scales.constant[a] + 0.5 * r * rp;
                     if (gradient) {
                         out[a] = rp;
                     }
-                    if (logVarGrad != null && LogVarianceBounds.decoderHasGradient(raw)) {
+                    if (logVarGrad != null && scales.hasGradient[a]) {
                         logVarGrad[a] += 0.5 - 0.5 * r * rp;
                     }
                 }
                 case BERNOULLI -> {
                     double o = out[a];
                     double e = Math.exp(-Math.abs(o));
-                    term = (o > 0 ? o : 0) - x[a] * o + Math.log1p(e);
+                    term = (o > 0 ? o : 0) - x[a] * o;
+                    // log(1 + e) for e in (0, 1]: within 2.3e-16 of log1p(e) (1 + e is rounded once),
+                    // and Math.log is an intrinsic where log1p is not (several times its cost).
+                    if (perColumn != null) {
+                        term += Math.log(1 + e);
+                    } else {
+                        bernoulliProduct *= 1 + e;
+                        if (++bernoulliFactors == 500) {
+                            total += Math.log(bernoulliProduct);
+                            bernoulliProduct = 1;
+                            bernoulliFactors = 0;
+                        }
+                    }
                     if (gradient) {
                         double inv = 1 / (1 + e);
                         out[a] = (o >= 0 ? inv : e * inv) - x[a];
                     }
                 }
-                case CATEGORICAL -> {
-                    int b = a + s.width();
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int i = a; i < b; i++) {
-                        max = Math.max(max, out[i]);
-                    }
-                    double sum = 0;
-                    double dot = 0;
-                    double mass = 0;
-                    for (int i = a; i < b; i++) {
-                        sum += Math.exp(out[i] - max);
-                        dot += x[i] * out[i];
-                        mass += x[i];
-                    }
-                    double logSum = max + Math.log(sum);
-                    term = mass * logSum - dot;
-                    if (gradient) {
-                        for (int i = a; i < b; i++) {
-                            out[i] = mass * Math.exp(out[i] - logSum) - x[i];
-                        }
-                    }
-                }
+                case CATEGORICAL -> term = categorical(out, x, a, a + s.width(), gradient);
                 default -> throw new IllegalStateException(s.kind().toString());
             }
             total += term;
@@ -93,7 +127,39 @@ public final class MixedLikelihood {
                 perColumn[s.column()] += term;
             }
         }
-        return total;
+        return total + Math.log(bernoulliProduct);
+    }
+
+    /**
+     * A categorical segment [a, b): log Σ e^{l} weighted by the one-hot's mass, minus Σ x_i l_i;
+     * with {@code gradient} the logits become mass·softmax(l) - x, from the same exponentials.
+     */
+    private static double categorical(double[] out, double[] x, int a, int b, boolean gradient) {
+        double max = Double.NEGATIVE_INFINITY;
+        double dot = 0;
+        double mass = 0;
+        for (int i = a; i < b; i++) {
+            max = Math.max(max, out[i]);
+            dot += x[i] * out[i];
+            mass += x[i];
+        }
+        double sum = 0;
+        if (gradient) {
+            for (int i = a; i < b; i++) {
+                double e = Math.exp(out[i] - max);
+                out[i] = e;
+                sum += e;
+            }
+            double scale = mass / sum;
+            for (int i = a; i < b; i++) {
+                out[i] = scale * out[i] - x[i];
+            }
+        } else {
+            for (int i = a; i < b; i++) {
+                sum += Math.exp(out[i] - max);
+            }
+        }
+        return mass * (max + Math.log(sum)) - dot;
     }
 
     /** Replaces the raw output by the decoder mean: softmax probabilities, sigmoid probabilities, Gaussian means. */

@@ -192,6 +192,7 @@ public final class VaeNetwork<A> {
         int offset = layout.logVarianceOffset();
         double[] logVariance = new double[d];
         k.getColumn(k.matrix(params, offset, d, 1), 0, logVariance);
+        MixedLikelihood.GaussianScales scales = MixedLikelihood.GaussianScales.of(logVariance);
         double[] logVarGrad = grad == null ? null : new double[d];
         double[] o = new double[d];
         double[] xs = new double[d];
@@ -199,7 +200,7 @@ public final class VaeNetwork<A> {
         for (int j = 0; j < out.cols(); j++) {
             k.getColumn(out, j, o);
             k.getColumn(x, j, xs);
-            double nll = MixedLikelihood.nll(layout.mixedColumns(), o, xs, logVariance, grad != null, logVarGrad,
+            double nll = MixedLikelihood.nll(layout.mixedColumns(), o, xs, scales, grad != null, logVarGrad,
                     perColumn == null ? null : perColumn[j]);
             if (grad != null) {
                 k.setColumn(out, j, o);
