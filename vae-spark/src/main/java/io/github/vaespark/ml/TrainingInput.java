@@ -2,6 +2,7 @@ package io.github.vaespark.ml;
 
 import io.github.vaespark.nn.Precision;
 import io.github.vaespark.table.ColumnRef;
+import io.github.vaespark.table.InternalCells;
 import io.github.vaespark.train.ExchangeMode;
 import io.github.vaespark.train.TrainingData;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -24,8 +27,9 @@ final class TrainingInput {
 
     /**
      * Rows of the features column, decoded and validated; null marks a skipped invalid row. A
-     * features column is read from Spark's internal rows (no Row or vector object per row, no
-     * deserializer to generate); table columns from Rows.
+     * features column and table columns are read from Spark's internal rows (no Row, vector, boxed
+     * number or String per row, no deserializer to generate); table columns of types their kinds
+     * do not hold from Rows, whose errors name the value.
      *
      * @param reuseArray if set, a partition's rows are all decoded into one array, valid until the
      *                   iterator's next call (for a consumer that copies each row at once: no
@@ -42,13 +46,14 @@ final class TrainingInput {
             columns.add(ColumnRef.of(indicatorCol));
         }
         Dataset<Row> selected = dataset.select(columns.toArray(new Column[0]));
-        if (features instanceof FeatureColumn column) {
+        InternalReader internal = internalReader(features, selected);
+        if (internal != null) {
             JavaRDD<InternalRow> rows = selected.queryExecution().toRdd().toJavaRDD();
             return rows.mapPartitionsWithIndex((partition, it) -> new Decoded<InternalRow>(it, partition,
-                    column.dim(), indicatorCol, validationRows, reuseArray) {
+                    features.dim(), indicatorCol, validationRows, reuseArray) {
                 @Override
                 boolean read(InternalRow row, RowPlace where, double[] out) {
-                    return column.read(row, 0, where, out);
+                    return internal.read(row, where, out);
                 }
 
                 @Override
@@ -69,6 +74,24 @@ final class TrainingInput {
                 return row.isNullAt(indicator) ? null : row.getBoolean(indicator);
             }
         }, true);
+    }
+
+    /** Reads a row's features from an internal row whose first fields are the reader's columns. */
+    private interface InternalReader extends java.io.Serializable {
+        boolean read(InternalRow row, RowPlace where, double[] out);
+    }
+
+    /** How to read {@code features} from {@code selected}'s internal rows, or null to read Rows. */
+    private static InternalReader internalReader(RowReader features, Dataset<Row> selected) {
+        if (features instanceof FeatureColumn column) {
+            return (row, where, out) -> column.read(row, 0, where, out);
+        }
+        if (features instanceof TableRows table) {
+            InternalCells[] cells = table.internalCells(java.util.Arrays.stream(selected.schema().fields())
+                    .map(StructField::dataType).toArray(DataType[]::new));
+            return cells == null ? null : (row, where, out) -> table.read(row, cells, where, out);
+        }
+        return null;
     }
 
     /** A partition's rows as decoded feature values: the training or the validation rows only, if chosen. */

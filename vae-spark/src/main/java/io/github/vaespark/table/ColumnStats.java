@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One pass of statistics over a partition's rows for every profiled column, mergeable across
@@ -32,6 +34,8 @@ final class ColumnStats implements Serializable {
     /** The continuous columns' values of the quantiles' sample (null for the standard scaling). */
     QuantileSample quantileSample;
     private transient double[] sampleScratch;
+    /** A partition's string levels by their bytes until {@link #finish}. */
+    private transient Map<UTF8String, long[]>[] stringCounts;
 
     ColumnStats(ColumnKind[] kinds, int maxLevels) {
         this.kinds = kinds.clone();
@@ -52,17 +56,18 @@ final class ColumnStats implements Serializable {
     }
 
     /**
-     * Adds a row holding the profiled columns in order; its continuous values also go to
-     * {@link #quantileSample} when it is set (NaN, ±Inf and null as missing).
+     * Adds an internal row holding the profiled columns in order, column i read by {@code cells[i]};
+     * its continuous values also go to {@link #quantileSample} when it is set (NaN, ±Inf and null as
+     * missing). Call {@link #finish} after a partition's last row.
      */
-    void add(org.apache.spark.sql.Row row) {
+    void add(InternalRow row, InternalCells[] cells) {
         rows++;
         double[] sampled = quantileSample == null ? null : sampleScratch();
         int continuous = 0;
         for (int i = 0; i < kinds.length; i++) {
-            Object v = row.get(i);
+            boolean missing = cells[i].isMissing(row, i);
             if (kinds[i] == ColumnKind.CONTINUOUS) {
-                double d = TableColumn.isMissing(v) ? Double.NaN : TemporalValues.toNumber(v);
+                double d = missing ? Double.NaN : cells[i].number(row, i);
                 boolean finite = Double.isFinite(d);
                 if (sampled != null) {
                     sampled[continuous++] = finite ? d : Double.NaN;
@@ -77,17 +82,16 @@ final class ColumnStats implements Serializable {
                 }
                 continue;
             }
-            if (TableColumn.isMissing(v)) {
+            if (missing) {
                 continue;
             }
             switch (kinds[i]) {
                 case CATEGORICAL -> {
-                    if (v instanceof Double d && d.isInfinite()) {
+                    if (cells[i].infiniteDouble(row, i)) {
                         continue;
                     }
                     if (!overflow[i]) {
-                        levels.get(i).merge(TableColumn.levelOf(v), 1L, Long::sum);
-                        overflow[i] = levels.get(i).size() > maxLevels;
+                        countLevel(i, row, cells[i]);
                     }
                 }
                 case BINARY -> { }
@@ -100,6 +104,49 @@ final class ColumnStats implements Serializable {
         }
     }
 
+    /** Counts column i's level in {@code row}: strings by their bytes (copied only when new), numbers by their form. */
+    @SuppressWarnings("unchecked")
+    private void countLevel(int i, InternalRow row, InternalCells cells) {
+        if (!cells.strings()) {
+            levels.get(i).merge(TableColumn.levelOf(cells.external(row, i)), 1L, Long::sum);
+            overflow[i] = levels.get(i).size() > maxLevels;
+            return;
+        }
+        if (stringCounts == null) {
+            stringCounts = new HashMap[kinds.length];
+        }
+        if (stringCounts[i] == null) {
+            stringCounts[i] = new HashMap<>();
+        }
+        UTF8String level = cells.string(row, i);
+        long[] count = stringCounts[i].get(level);
+        if (count == null) {
+            stringCounts[i].put(level.clone(), new long[] {1});
+            overflow[i] = stringCounts[i].size() > maxLevels;
+        } else {
+            count[0]++;
+        }
+    }
+
+    /** Moves the string levels counted since the last call into {@link #levels} (before merging or sending). */
+    void finish() {
+        if (stringCounts == null) {
+            return;
+        }
+        for (int i = 0; i < kinds.length; i++) {
+            if (stringCounts[i] != null && !overflow[i]) {
+                for (Map.Entry<UTF8String, long[]> e : stringCounts[i].entrySet()) {
+                    levels.get(i).merge(e.getKey().toString(), e.getValue()[0], Long::sum);
+                }
+                overflow[i] = levels.get(i).size() > maxLevels;
+            }
+            if (overflow[i]) {
+                levels.get(i).clear();
+            }
+        }
+        stringCounts = null;
+    }
+
     /** A row's continuous values on their way to the sample, one array reused row after row. */
     private double[] sampleScratch() {
         if (sampleScratch == null) {
@@ -110,6 +157,8 @@ final class ColumnStats implements Serializable {
 
     /** This plus {@code other} (this object is updated and returned). */
     ColumnStats merge(ColumnStats other) {
+        finish();
+        other.finish();
         rows += other.rows;
         quantileSample = quantileSample == null || other.quantileSample == null ? null
                 : quantileSample.merge(other.quantileSample);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
@@ -18,6 +19,7 @@ import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One input column of a table model as learned in training: its name and Spark type, its
@@ -40,6 +42,7 @@ public final class TableColumn implements Serializable {
     private final ContinuousScale scale;
     private final double missingRate;
     private transient Map<String, Integer> levelIndex;
+    private transient Map<UTF8String, Integer> utf8LevelIndex;
 
     public TableColumn(String name, DataType type, ColumnKind kind, List<String> levels, ContinuousScale scale,
                        double missingRate) {
@@ -121,6 +124,18 @@ public final class TableColumn implements Serializable {
         return levelIndex.getOrDefault(level, -1);
     }
 
+    /** Index of a level given as Spark's internal string, or -1 if it was not seen in training. */
+    int levelIndex(UTF8String level) {
+        if (utf8LevelIndex == null) {
+            Map<UTF8String, Integer> index = new HashMap<>();
+            for (int i = 0; i < levels.size(); i++) {
+                index.put(UTF8String.fromString(levels.get(i)), i);
+            }
+            utf8LevelIndex = index;
+        }
+        return utf8LevelIndex.getOrDefault(level, -1);
+    }
+
     /** Whether {@code value} (from a row) counts as missing: null, or NaN in a floating column. */
     public static boolean isMissing(Object value) {
         return value == null || (value instanceof Double d && d.isNaN()) || (value instanceof Float f && f.isNaN());
@@ -141,23 +156,59 @@ public final class TableColumn implements Serializable {
         switch (kind) {
             case CONTINUOUS -> {
                 double v = TemporalValues.toNumber(value);  // a decimal's BigDecimal, a date, a timestamp included
-                if (Double.isInfinite(v)) {
-                    throw new InvalidValueException("holds " + v + "; only finite numbers (or null/NaN for missing) "
-                            + "are accepted");
-                }
-                out[offset] = scale.forward(v);
+                out[offset] = scale.forward(finite(v));
             }
             case BINARY -> out[offset] = ((Boolean) value) ? 1 : 0;
             case CATEGORICAL -> {
                 int i = levelIndex(levelOf(value));
                 if (i < 0) {
-                    throw new InvalidValueException("holds '" + levelOf(value) + "', a level not seen in training ("
-                            + levels.size() + " levels)");
+                    throw unseen(levelOf(value));
                 }
                 out[offset + i] = 1;
             }
             default -> throw new IllegalStateException(kind.toString());
         }
+    }
+
+    /**
+     * As {@link #encode(Object, double[], int)} for the cell at {@code ordinal} of an internal row,
+     * read by {@code cells} (the same encoding as of the external value).
+     */
+    public void encode(InternalRow row, int ordinal, InternalCells cells, double[] out, int offset) {
+        int w = width();
+        java.util.Arrays.fill(out, offset, offset + w, 0);
+        if (cells.isMissing(row, ordinal)) {
+            out[offset + w - 1] = 1;
+            return;
+        }
+        switch (kind) {
+            case CONTINUOUS -> {
+                double v = cells.number(row, ordinal);
+                out[offset] = scale.forward(finite(v));
+            }
+            case BINARY -> out[offset] = cells.bool(row, ordinal) ? 1 : 0;
+            case CATEGORICAL -> {
+                int i = cells.strings() ? levelIndex(cells.string(row, ordinal))
+                        : levelIndex(levelOf(cells.external(row, ordinal)));
+                if (i < 0) {
+                    throw unseen(levelOf(cells.external(row, ordinal)));
+                }
+                out[offset + i] = 1;
+            }
+            default -> throw new IllegalStateException(kind.toString());
+        }
+    }
+
+    private static double finite(double v) {
+        if (Double.isInfinite(v)) {
+            throw new InvalidValueException("holds " + v + "; only finite numbers (or null/NaN for missing) are accepted");
+        }
+        return v;
+    }
+
+    private InvalidValueException unseen(String level) {
+        return new InvalidValueException("holds '" + level + "', a level not seen in training (" + levels.size()
+                + " levels)");
     }
 
     /**
