@@ -2,7 +2,6 @@ package io.github.vaespark.table;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import org.apache.commons.math3.special.Erf;
 
 /**
  * The normalisation of one continuous column, a monotone map between its values and the value the
@@ -102,7 +101,7 @@ public final class ContinuousScale implements Serializable {
             position = lo + (c - quantiles[lo]) / (quantiles[hi] - quantiles[lo]);
         }
         double p = Math.min(1 - P_MIN, Math.max(P_MIN, position / m));
-        return Math.sqrt(2) * Erf.erfInv(2 * p - 1);
+        return NormalQuantile.of(p);
     }
 
     /** The column value of a modelled value v (inverse of {@link #forward}). */
@@ -123,17 +122,19 @@ public final class ContinuousScale implements Serializable {
 
     /** How many entries of ascending {@code sorted} are strictly below {@code v}: the first index whose entry is >= v. */
     public static int countBelow(double[] sorted, double v) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < v) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        // Halving without a branch on the comparison (a conditional move): a search of 201 quantiles
+        // took half of forward's time in mispredicted branches.
+        int n = sorted.length;
+        if (n == 0) {
+            return 0;
         }
-        return lo;
+        int base = 0;
+        while (n > 1) {
+            int half = n >>> 1;
+            base = sorted[base + half] < v ? base + half : base;
+            n -= half;
+        }
+        return sorted[base] < v ? base + 1 : base;
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
  * The continuous columns' normalisations: the quantile map is monotone, sends the training values
  * to about N(0, 1) and back (tied values exactly; the extreme 0.05 % of probability at either end
  * maps to its bound), clamps to the training range both ways; the standard scaling is
- * (x - mean) / sd and back.
+ * (x - mean) / sd and back; the search of the quantiles counts the entries strictly below a value.
  */
 class ContinuousScaleTest {
 
@@ -87,5 +87,25 @@ class ContinuousScaleTest {
         assertEquals(13, scale.inverse(1.5), 1e-12);
         assertEquals(20, scale.inverse(50), "clamped to the training maximum");
         assertEquals(1.0, ContinuousScale.standard(0, 0, -1, 1).sd(), "sd 0 is taken as 1");
+    }
+
+    @Test
+    void countBelowCountsTheEntriesStrictlyBelowTiesAndAllIncluded() {
+        SplittableRandom random = new SplittableRandom(5);
+        for (int n = 0; n <= 40; n++) {
+            double[] sorted = new double[n];
+            for (int i = 0; i < n; i++) {
+                sorted[i] = random.nextInt(6);  // many ties
+            }
+            java.util.Arrays.sort(sorted);
+            for (double v = -1; v <= 7; v += 0.5) {
+                int expected = 0;
+                while (expected < n && sorted[expected] < v) {
+                    expected++;
+                }
+                assertEquals(expected, ContinuousScale.countBelow(sorted, v), "n " + n + ", v " + v);
+            }
+            assertEquals(0, ContinuousScale.countBelow(sorted, Double.NaN), "NaN is below nothing");
+        }
     }
 }
