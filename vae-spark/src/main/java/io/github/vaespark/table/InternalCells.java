@@ -1,15 +1,12 @@
 package io.github.vaespark.table;
 
 import java.io.Serializable;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
@@ -19,23 +16,26 @@ import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * One column's cells read straight from Spark's internal rows, by the column's type in those rows:
  * no {@code Row}, boxed number or {@code String} per cell, which is what reading a large table
  * through {@code Dataset.toJavaRDD()} mostly cost. Numbers come out in {@link TemporalValues}' units
  * (the same doubles as {@code TemporalValues.toNumber} of the external value), strings as Spark's
- * {@code UTF8String}, and {@link #external} gives the external value where one is needed (numbers
- * coded as categories, error messages).
+ * {@code UTF8String}, and {@link #external} gives a categorical cell's external value where one is
+ * needed (numbers coded as categories, error messages).
  */
 public final class InternalCells implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final DataType type;
     private final boolean floating;
+    private final Storage storage;
 
     private InternalCells(DataType type) {
         this.type = type;
+        this.storage = Storage.of(type);
         this.floating = type instanceof DoubleType || type instanceof FloatType;
     }
 
@@ -54,9 +54,8 @@ public final class InternalCells implements Serializable {
     }
 
     private static boolean isNumber(DataType type) {
-        return type instanceof DoubleType || type instanceof FloatType || type instanceof LongType
-                || type instanceof IntegerType || type instanceof ShortType || type instanceof ByteType
-                || type instanceof DecimalType;
+        Storage storage = Storage.of(type);
+        return storage != Storage.DAYS && storage != Storage.MICROS && storage != Storage.OTHER;
     }
 
     /** Whether the cells are strings (categorical levels as they are). */
@@ -82,37 +81,35 @@ public final class InternalCells implements Serializable {
 
     /** A present numeric, date or timestamp cell as a number: days for dates, seconds for timestamps. */
     public double number(InternalRow row, int ordinal) {
-        if (type instanceof DoubleType) {
-            return row.getDouble(ordinal);
-        }
-        if (type instanceof FloatType) {
-            return row.getFloat(ordinal);
-        }
-        if (type instanceof LongType) {
-            return row.getLong(ordinal);
-        }
-        if (type instanceof IntegerType) {
-            return row.getInt(ordinal);
-        }
-        if (type instanceof ShortType) {
-            return row.getShort(ordinal);
-        }
-        if (type instanceof ByteType) {
-            return row.getByte(ordinal);
-        }
-        if (type instanceof DateType) {
-            return row.getInt(ordinal);
-        }
-        if (type instanceof TimestampType || type instanceof TimestampNTZType) {
-            long micros = row.getLong(ordinal);
+        return switch (storage) {
+            case DOUBLE -> row.getDouble(ordinal);
+            case FLOAT -> row.getFloat(ordinal);
+            case LONG -> row.getLong(ordinal);
+            case INT, DAYS -> row.getInt(ordinal);
+            case SHORT -> row.getShort(ordinal);
+            case BYTE -> row.getByte(ordinal);
             // As TemporalValues.seconds of the Instant (or UTC-clock LocalDateTime) Spark would make: bit for bit.
-            return Math.floorDiv(micros, 1_000_000L) + Math.floorMod(micros, 1_000_000L) * 1_000L / 1e9;
-        }
-        if (type instanceof DecimalType d) {
+            case MICROS -> Math.floorDiv(row.getLong(ordinal), 1_000_000L)
+                    + Math.floorMod(row.getLong(ordinal), 1_000_000L) * 1_000L / 1e9;
             // BigDecimal.doubleValue rounds correctly; Spark's Decimal.toDouble divides and may not.
-            return row.getDecimal(ordinal, d.precision(), d.scale()).toJavaBigDecimal().doubleValue();
+            case DECIMAL -> row.getDecimal(ordinal, ((DecimalType) type).precision(), ((DecimalType) type).scale())
+                    .toJavaBigDecimal().doubleValue();
+            case OTHER -> throw new IllegalStateException(type.simpleString() + " is not a number");
+        };
+    }
+
+    /** How a type's cells are stored in an internal row, for {@link #number}. */
+    private enum Storage {
+        DOUBLE, FLOAT, LONG, INT, SHORT, BYTE, DAYS, MICROS, DECIMAL, OTHER;
+
+        static Storage of(DataType type) {
+            return type instanceof DoubleType ? DOUBLE : type instanceof FloatType ? FLOAT
+                    : type instanceof LongType ? LONG : type instanceof IntegerType ? INT
+                    : type instanceof ShortType ? SHORT : type instanceof ByteType ? BYTE
+                    : type instanceof DateType ? DAYS
+                    : type instanceof TimestampType || type instanceof TimestampNTZType ? MICROS
+                    : type instanceof DecimalType ? DECIMAL : OTHER;
         }
-        throw new IllegalStateException(type.simpleString() + " is not a number");
     }
 
     /** A present boolean cell. */
@@ -121,47 +118,20 @@ public final class InternalCells implements Serializable {
     }
 
     /** A present string cell, valid only until the row's iterator moves on (copy it to keep it). */
-    public org.apache.spark.unsafe.types.UTF8String string(InternalRow row, int ordinal) {
+    public UTF8String string(InternalRow row, int ordinal) {
         return row.getUTF8String(ordinal);
     }
 
     /**
-     * A present cell as an external {@code Row} would hold it with the Java 8 time API (boxed
-     * numbers, BigDecimal, String, Boolean, LocalDate, Instant, LocalDateTime).
+     * A present categorical cell — a string or a number — as an external {@code Row} holds it
+     * (String, a boxed number, BigDecimal); for its level ({@code TableColumn.levelOf}) and error
+     * messages.
      */
     public Object external(InternalRow row, int ordinal) {
-        if (type instanceof StringType) {
-            return row.getUTF8String(ordinal).toString();
+        Object v = row.get(ordinal, type);
+        if (v instanceof Decimal d) {
+            return d.toJavaBigDecimal();
         }
-        if (type instanceof BooleanType) {
-            return row.getBoolean(ordinal);
-        }
-        if (type instanceof DoubleType) {
-            return row.getDouble(ordinal);
-        }
-        if (type instanceof FloatType) {
-            return row.getFloat(ordinal);
-        }
-        if (type instanceof LongType) {
-            return row.getLong(ordinal);
-        }
-        if (type instanceof IntegerType) {
-            return row.getInt(ordinal);
-        }
-        if (type instanceof ShortType) {
-            return row.getShort(ordinal);
-        }
-        if (type instanceof ByteType) {
-            return row.getByte(ordinal);
-        }
-        if (type instanceof DecimalType d) {
-            return row.getDecimal(ordinal, d.precision(), d.scale()).toJavaBigDecimal();
-        }
-        if (type instanceof DateType) {
-            return LocalDate.ofEpochDay(row.getInt(ordinal));
-        }
-        long micros = row.getLong(ordinal);
-        Instant t = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-        return type instanceof TimestampType ? t : LocalDateTime.ofInstant(t, ZoneOffset.UTC);
+        return v instanceof UTF8String s ? s.toString() : v;
     }
 }
