@@ -30,13 +30,11 @@ public final class InternalCells implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final DataType type;
-    private final boolean floating;
     private final Storage storage;
 
     private InternalCells(DataType type) {
         this.type = type;
         this.storage = Storage.of(type);
-        this.floating = type instanceof DoubleType || type instanceof FloatType;
     }
 
     /**
@@ -68,15 +66,16 @@ public final class InternalCells implements Serializable {
         if (row.isNullAt(ordinal)) {
             return true;
         }
-        if (floating) {
-            return type instanceof DoubleType ? Double.isNaN(row.getDouble(ordinal)) : Float.isNaN(row.getFloat(ordinal));
-        }
-        return false;
+        return switch (storage) {
+            case DOUBLE -> Double.isNaN(row.getDouble(ordinal));
+            case FLOAT -> Float.isNaN(row.getFloat(ordinal));
+            default -> false;
+        };
     }
 
     /** Whether a present cell is an infinite double (a double column coded as categories skips those). */
     public boolean infiniteDouble(InternalRow row, int ordinal) {
-        return type instanceof DoubleType && Double.isInfinite(row.getDouble(ordinal));
+        return storage == Storage.DOUBLE && Double.isInfinite(row.getDouble(ordinal));
     }
 
     /** A present numeric, date or timestamp cell as a number: days for dates, seconds for timestamps. */
@@ -88,9 +87,7 @@ public final class InternalCells implements Serializable {
             case INT, DAYS -> row.getInt(ordinal);
             case SHORT -> row.getShort(ordinal);
             case BYTE -> row.getByte(ordinal);
-            // As TemporalValues.seconds of the Instant (or UTC-clock LocalDateTime) Spark would make: bit for bit.
-            case MICROS -> Math.floorDiv(row.getLong(ordinal), 1_000_000L)
-                    + Math.floorMod(row.getLong(ordinal), 1_000_000L) * 1_000L / 1e9;
+            case MICROS -> TemporalValues.secondsOfMicros(row.getLong(ordinal));
             // BigDecimal.doubleValue rounds correctly; Spark's Decimal.toDouble divides and may not.
             case DECIMAL -> row.getDecimal(ordinal, ((DecimalType) type).precision(), ((DecimalType) type).scale())
                     .toJavaBigDecimal().doubleValue();

@@ -69,6 +69,14 @@ public final class TemporalValues {
         return t.getEpochSecond() + t.getNano() / 1e9;
     }
 
+    /**
+     * Seconds of a timestamp stored as microseconds since the epoch (Spark's internal form, with or
+     * without zone): bit for bit {@link #seconds} of the Instant (or UTC-clock LocalDateTime) Spark makes of it.
+     */
+    static double secondsOfMicros(long micros) {
+        return Math.floorDiv(micros, 1_000_000L) + Math.floorMod(micros, 1_000_000L) * 1_000L / 1e9;
+    }
+
     /** The date (nearest day) or timestamp (nearest microsecond; with or without zone) of a modelled number. */
     public static Object fromNumber(double v, DataType type) {
         if (type instanceof DateType) {
