@@ -108,8 +108,10 @@ public final class Bf16DenseStack implements AutoCloseable {
                         + (i - 1) + " gives " + layers.get(i - 1).out());
             }
             boolean last = i == layers.size() - 1;
-            // Wᵀ (in × out): W column-major out × in is row-major in × out with strides {out, 1}.
-            memory.desc weightsDesc = matrix(layer.in(), layer.out(), memory.data_type.bf16);
+            // Wᵀ (in × out) in the layout the matmul prefers (blocked for its kernels), so that the
+            // weights are packed once here rather than on every run.
+            memory.desc weightsDesc = keep(new memory.desc(new long[] {layer.in(), layer.out()},
+                    memory.data_type.bf16, memory.format_tag.any));
             memory.desc biasDesc = matrix(1, layer.out(), memory.data_type.f32);
             memory.desc dstDesc = matrix(columns, layer.out(), last ? memory.data_type.f32 : memory.data_type.bf16);
             primitive_attr attr = keep(new primitive_attr());
@@ -121,8 +123,7 @@ public final class Bf16DenseStack implements AutoCloseable {
             matmul.primitive_desc pd = keep(new matmul.primitive_desc(eng, src.get_desc(), weightsDesc, biasDesc,
                     dstDesc, attr, false));
             matmul primitive = keep(new matmul(pd));
-            memory weights = keep(new memory(weightsDesc, eng,
-                    keep(new BytePointer((long) layer.in() * layer.out() * 2))));
+            memory weights = keep(new memory(keep(pd.weights_desc()), eng));
             roundInto(eng, params, layer.weightOffset(), layer.in(), layer.out(), weights);
             BytePointer biasData = keep(new BytePointer((long) layer.out() * Float.BYTES));
             Bf16Scratch.floats(biasData).put(0, params, layer.biasOffset(), layer.out());
@@ -195,7 +196,10 @@ public final class Bf16DenseStack implements AutoCloseable {
         outputFloats.get(0, y, yOffset, columns * outputRows);
     }
 
-    /** Rounds the dense row-major rows × cols floats of {@code params} from {@code offset} into bfloat16 {@code target}. */
+    /**
+     * Rounds the dense row-major rows × cols floats of {@code params} from {@code offset} into
+     * bfloat16 {@code target} (in whatever layout its description gives).
+     */
     private void roundInto(engine eng, float[] params, int offset, int rows, int cols, memory target) {
         int count = rows * cols;
         try (BytePointer staged = new BytePointer((long) count * Float.BYTES);
