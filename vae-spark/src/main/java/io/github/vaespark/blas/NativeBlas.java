@@ -136,13 +136,21 @@ public final class NativeBlas {
             String dir = bundledPath.substring(0, bundledPath.lastIndexOf('/') + 1);
             List<String> others = mapped.stream().filter(p -> !p.startsWith(dir)).toList();
             if (others.isEmpty()) {
-                return "bundled " + OpenBlasRuntime.configure(1).describe() + via;
+                OpenBlasRuntime.Info info = OpenBlasRuntime.configure(1);
+                warnIfForcedNarrower(info.coreName());
+                return "bundled " + info.describe() + via;
             }
             LOG.warn("vae-spark BLAS: netlib was initialised before vae-spark chose the bundled OpenBLAS; it uses {}",
                     others);
             return "system BLAS " + others + via;
         }
         return describeSystem(mapped) + via;
+    }
+
+    /** Warns when the environment's OPENBLAS_CORETYPE forced kernels narrower than this CPU's vectors. */
+    private static void warnIfForcedNarrower(String coreName) {
+        OpenBlasCores.forcedNarrower(coreName, System.getenv(OpenBlasCores.CORETYPE_VARIABLE), CpuFeatures.current())
+                .ifPresent(w -> LOG.warn("vae-spark BLAS: {}", w));
     }
 
     /** The system BLAS netlib loaded; its OpenBLAS core type when it is OpenBLAS. */
@@ -154,7 +162,7 @@ public final class NativeBlas {
             // bytedeco's bindings link to the first libopenblas.so.0 in the process: the system one netlib loaded.
             OpenBlasRuntime.Info info = OpenBlasRuntime.configure(1);
             OpenBlasCores.mismatch(info.coreName(), CpuFeatures.current())
-                    .ifPresent(w -> LOG.warn("vae-spark BLAS: {}", w));
+                    .ifPresentOrElse(w -> LOG.warn("vae-spark BLAS: {}", w), () -> warnIfForcedNarrower(info.coreName()));
             return "system " + info.describe() + " " + mapped;
         } catch (RuntimeException | LinkageError e) {
             return "system BLAS " + mapped + " (core type unknown: " + e + ")";

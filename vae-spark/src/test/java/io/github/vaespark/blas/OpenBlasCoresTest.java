@@ -32,6 +32,26 @@ class OpenBlasCoresTest {
     }
 
     @Test
+    void warnsWhenTheEnvironmentForcesNarrowerKernels() {
+        Optional<String> w = OpenBlasCores.forcedNarrower("Haswell", "Haswell", AVX512);
+        assertTrue(w.isPresent());
+        assertTrue(w.get().contains("OPENBLAS_CORETYPE=Haswell") && w.get().contains("AVX-512")
+                && w.get().contains("Xeon"), w.get());
+        assertTrue(OpenBlasCores.forcedNarrower("Zen", "ZEN", AVX512).isPresent());
+        assertTrue(OpenBlasCores.forcedNarrower("Prescott", "PRESCOTT", AVX2).isPresent());
+    }
+
+    @Test
+    void noForcedCoreWarningWhenUnsetOrFitting() {
+        assertTrue(OpenBlasCores.forcedNarrower("Haswell", null, AVX512).isEmpty());
+        assertTrue(OpenBlasCores.forcedNarrower("Haswell", " ", AVX512).isEmpty());
+        assertTrue(OpenBlasCores.forcedNarrower("SkylakeX", "SKYLAKEX", AVX512).isEmpty());
+        assertTrue(OpenBlasCores.forcedNarrower("Cooperlake", "COOPERLAKE", AVX512).isEmpty());
+        assertTrue(OpenBlasCores.forcedNarrower("Haswell", "HASWELL", AVX2).isEmpty());
+        assertTrue(OpenBlasCores.forcedNarrower("Core2", "CORE2", OLD).isEmpty());
+    }
+
+    @Test
     void noWarningWhenTheCoreFitsOrTheCpuIsOld() {
         assertTrue(OpenBlasCores.mismatch("SkylakeX", AVX512).isEmpty());
         assertTrue(OpenBlasCores.mismatch("Haswell", AVX2).isEmpty());
