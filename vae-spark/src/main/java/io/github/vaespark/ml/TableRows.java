@@ -74,12 +74,21 @@ final class TableRows implements RowReader {
      * {@link #columns()} at field k, read by {@code cells[k]} (the same values, without a Row).
      */
     boolean read(InternalRow row, InternalCells[] cells, RowPlace where, double[] out) {
+        return read(row, null, cells, where, out);
+    }
+
+    /**
+     * As {@link #read(InternalRow, InternalCells[], RowPlace, double[])} for a row that holds column
+     * k of {@link #columns()} at field {@code fieldIndex[k]} (null: at field k).
+     */
+    boolean read(InternalRow row, int[] fieldIndex, InternalCells[] cells, RowPlace where, double[] out) {
         int first = conditionsOnly ? codec.features().size() : 0;
         int base = conditionsOnly ? codec.featureDim() : 0;
         for (int i = first; i < codec.columnCount(); i++) {
             TableColumn column = codec.column(i);
+            int k = i - first;
             try {
-                column.encode(row, i - first, cells[i - first], out, codec.offset(i) - base);
+                column.encode(row, fieldIndex == null ? k : fieldIndex[k], cells[k], out, codec.offset(i) - base);
             } catch (TableColumn.InvalidValueException e) {
                 if (skipInvalid) {
                     return false;

@@ -295,9 +295,20 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         if (table != null) {
             TableRows reader = new TableRows(table, false, "skip".equals(getHandleInvalid()));
             int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
-            return dataset.toDF().mapPartitions(new TableTransformer(executorModel(dataset.sparkSession()), reader,
-                    index, outputs(), getImputedCols().length > 0, !getColumnScoresCol().isEmpty()),
-                    tableRows(outSchema));
+            boolean imputed = getImputedCols().length > 0;
+            boolean scores = !getColumnScoresCol().isEmpty();
+            DataType[] types = internalTableTypes(dataset, index);
+            if (types != null && reader.internalCells(types) != null) {
+                // Batch input with the training types: rows stay in Spark's internal format.
+                org.apache.spark.sql.classic.SparkSession classic =
+                        (org.apache.spark.sql.classic.SparkSession) dataset.sparkSession();
+                org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows =
+                        ((org.apache.spark.sql.classic.Dataset<?>) dataset).queryExecution().toRdd().toJavaRDD()
+                                .mapPartitions(new InternalTableTransformer(executorModel(classic), reader, index,
+                                        types, outputs(), imputed, scores), true);
+                return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
+            }
+            return transformTableRows(dataset);
         }
         FeatureColumn features = featureColumn(dataset.schema());
         RowTransformer.Outputs outputs = outputs();
@@ -312,6 +323,39 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                         .mapPartitions(new InternalRowTransformer(executorModel(classic), features, index, outputs),
                                 true);
         return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
+    }
+
+    /**
+     * A table model's transform through external Rows: the path of streaming and Connect input and of
+     * columns whose numeric type differs from training (the encoder converts them), and the reference
+     * the internal-row path is tested against.
+     */
+    Dataset<Row> transformTableRows(Dataset<?> dataset) {
+        StructType outSchema = transformSchema(dataset.schema(), true);
+        TableRows reader = new TableRows(table, false, "skip".equals(getHandleInvalid()));
+        int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
+        return dataset.toDF().mapPartitions(new TableTransformer(executorModel(dataset.sparkSession()), reader,
+                index, outputs(), getImputedCols().length > 0, !getColumnScoresCol().isEmpty()), tableRows(outSchema));
+    }
+
+    /**
+     * The types of a table model's columns at {@code index} of a batch dataset's schema when they are
+     * exactly the training types (then its rows can be read and imputed in Spark's internal form);
+     * null for a streaming or Connect dataset, or a column of another numeric type (the Row path
+     * converts those).
+     */
+    private DataType[] internalTableTypes(Dataset<?> dataset, int[] index) {
+        if (dataset.isStreaming() || !(dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
+            return null;
+        }
+        DataType[] types = new DataType[index.length];
+        for (int k = 0; k < index.length; k++) {
+            types[k] = dataset.schema().fields()[index[k]].dataType();
+            if (!types[k].equals(table.column(k).type())) {
+                return null;
+            }
+        }
+        return types;
     }
 
     /**

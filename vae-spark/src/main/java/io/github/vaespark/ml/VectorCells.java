@@ -33,6 +33,16 @@ final class VectorCells {
         row.update(3, values);
     }
 
+    /** This cell, now holding {@code v} (as many values as the cell holds). */
+    InternalRow fill(double[] v) {
+        if (v.length != values.numElements()) {
+            throw new IllegalArgumentException(v.length + " values in a cell of " + values.numElements());
+        }
+        Platform.copyMemory(v, Platform.DOUBLE_ARRAY_OFFSET, values.getBaseObject(), valuesOffset,
+                (long) v.length * Double.BYTES);
+        return row;
+    }
+
     /** This cell, now holding column {@code j} of {@code m} (stored in {@code data}, a float[] or double[]). */
     InternalRow fill(DenseMatrix<?> m, Object data, int j) {
         int rows = m.rows();
