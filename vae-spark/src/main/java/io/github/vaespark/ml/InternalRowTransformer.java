@@ -6,7 +6,6 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 
 /**
  * The per-partition work of a batch {@code transform} on Spark's internal rows: each input row
@@ -36,9 +35,7 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
     @Override
     public Iterator<InternalRow> call(Iterator<InternalRow> input) {
         BatchInference<?> inference = new BatchInference<>(model, model.precision().kernels(), outputs);
-        // Reused for every row: Spark's consumer of these rows (the scan of the DataFrame made of
-        // them) projects each into its own buffer before asking for the next.
-        UnsafeRow[] kept = new UnsafeRow[BatchInference.BATCH_ROWS];
+        KeptRows kept = new KeptRows();
         VectorCells latentCell = inference.latentCell();
         VectorCells reconstructionCell = inference.reconstructionCell();
         Object[] cells = new Object[inference.outputCells()];
@@ -52,15 +49,7 @@ final class InternalRowTransformer implements FlatMapFunction<Iterator<InternalR
 
             @Override
             InternalRow keep(InternalRow row, int position) {
-                if (!(row instanceof UnsafeRow unsafe)) {
-                    return row.copy();
-                }
-                if (kept[position] == null) {
-                    kept[position] = unsafe.copy();
-                } else {
-                    kept[position].copyFrom(unsafe);
-                }
-                return kept[position];
+                return kept.keep(row, position);
             }
 
             @Override

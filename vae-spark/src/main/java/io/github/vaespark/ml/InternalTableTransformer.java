@@ -10,7 +10,6 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import scala.Function1;
 
@@ -60,7 +59,7 @@ final class InternalTableTransformer implements FlatMapFunction<Iterator<Interna
         for (int c = 0; c < features; c++) {
             toInternal[c] = CatalystTypeConverters.createToCatalystConverter(types[c]);
         }
-        UnsafeRow[] kept = new UnsafeRow[BatchInference.BATCH_ROWS];
+        KeptRows kept = new KeptRows();
         VectorCells latentCell = inference.latentCell();
         VectorCells reconstructionCell = inference.reconstructionCell();
         int outputCells = inference.outputCells();
@@ -77,15 +76,7 @@ final class InternalTableTransformer implements FlatMapFunction<Iterator<Interna
 
             @Override
             InternalRow keep(InternalRow row, int position) {
-                if (!(row instanceof UnsafeRow unsafe)) {
-                    return row.copy();
-                }
-                if (kept[position] == null) {
-                    kept[position] = unsafe.copy();
-                } else {
-                    kept[position].copyFrom(unsafe);
-                }
-                return kept[position];
+                return kept.keep(row, position);
             }
 
             @Override
