@@ -10,7 +10,6 @@ import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.types.DataType;
 import scala.Function1;
 
 /**
@@ -27,21 +26,21 @@ final class InternalTableTransformer implements FlatMapFunction<Iterator<Interna
     private final ExecutorModel model;
     private final TableRows reader;
     private final int[] fieldIndex;
-    private final DataType[] types;
+    private final InternalCells[] cells;
     private final RowTransformer.Outputs outputs;
     private final boolean imputed;
     private final boolean columnScores;
 
     /**
      * @param fieldIndex where each of {@code reader.columns()} sits in the input rows
-     * @param types      their types there, for which {@code reader.internalCells(types)} is not null
+     * @param cells      how to read them there ({@link TableRows#internalCells}; their types are the training types)
      */
-    InternalTableTransformer(ExecutorModel model, TableRows reader, int[] fieldIndex, DataType[] types,
+    InternalTableTransformer(ExecutorModel model, TableRows reader, int[] fieldIndex, InternalCells[] cells,
                              RowTransformer.Outputs outputs, boolean imputed, boolean columnScores) {
         this.model = model;
         this.reader = reader;
         this.fieldIndex = fieldIndex;
-        this.types = types;
+        this.cells = cells;
         this.outputs = outputs;
         this.imputed = imputed;
         this.columnScores = columnScores;
@@ -53,11 +52,10 @@ final class InternalTableTransformer implements FlatMapFunction<Iterator<Interna
                 .withTableOutputs(imputed, columnScores);
         TableCodec codec = reader.codec();
         int features = codec.features().size();
-        InternalCells[] cells = reader.internalCells(types);
         @SuppressWarnings("unchecked")
         Function1<Object, Object>[] toInternal = new Function1[features];
         for (int c = 0; c < features; c++) {
-            toInternal[c] = CatalystTypeConverters.createToCatalystConverter(types[c]);
+            toInternal[c] = CatalystTypeConverters.createToCatalystConverter(codec.column(c).type());
         }
         KeptRows kept = new KeptRows();
         VectorCells latentCell = inference.latentCell();
@@ -86,10 +84,11 @@ final class InternalTableTransformer implements FlatMapFunction<Iterator<Interna
                 if (imputed) {
                     double[] mean = inference.reconstruction(j);
                     for (int c = 0; c < features; c++) {
+                        TableColumn column = codec.column(c);
                         int field = fieldIndex[c];
                         appendedCells[at++] = cells[c].isMissing(row, field)
-                                ? toInternal[c].apply(codec.column(c).value(mean, codec.offset(c)))
-                                : row.get(field, types[c]);
+                                ? toInternal[c].apply(column.value(mean, codec.offset(c)))
+                                : row.get(field, column.type());
                     }
                 }
                 if (columnScores) {

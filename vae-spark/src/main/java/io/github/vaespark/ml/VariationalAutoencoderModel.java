@@ -6,6 +6,7 @@ import io.github.vaespark.nn.Precision;
 import io.github.vaespark.nn.VaeLayout;
 import io.github.vaespark.table.ColumnRef;
 import io.github.vaespark.table.TableCodec;
+import io.github.vaespark.table.InternalCells;
 import io.github.vaespark.table.TableColumn;
 import io.github.vaespark.table.TableProfiler;
 import java.util.LinkedHashMap;
@@ -293,59 +294,51 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
         NativeBlas.ensureLoaded(dataset.sparkSession().sparkContext().getConf());
         StructType outSchema = transformSchema(dataset.schema(), true);
         if (table != null) {
-            TableRows reader = new TableRows(table, false, "skip".equals(getHandleInvalid()));
-            int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
-            boolean imputed = getImputedCols().length > 0;
-            boolean scores = !getColumnScoresCol().isEmpty();
-            DataType[] types = internalTableTypes(dataset, index);
-            if (types != null && reader.internalCells(types) != null) {
-                // Batch input with the training types: rows stay in Spark's internal format.
-                org.apache.spark.sql.classic.SparkSession classic =
-                        (org.apache.spark.sql.classic.SparkSession) dataset.sparkSession();
-                org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows =
-                        ((org.apache.spark.sql.classic.Dataset<?>) dataset).queryExecution().toRdd().toJavaRDD()
-                                .mapPartitions(new InternalTableTransformer(executorModel(classic), reader, index,
-                                        types, outputs(), imputed, scores), true);
-                return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
-            }
-            return transformTableRows(dataset);
+            return transformTable(dataset, outSchema, true);
         }
         FeatureColumn features = featureColumn(dataset.schema());
         RowTransformer.Outputs outputs = outputs();
         int index = dataset.schema().fieldIndex(features.name());
-        if (dataset.isStreaming() || !(dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
+        if (!internalRowsPossible(dataset)) {
             return transformRows(dataset, features, index, outputs, outSchema);
         }
         // Batch input: rows stay in Spark's internal format, only the appended columns are made.
-        org.apache.spark.sql.classic.SparkSession classic = (org.apache.spark.sql.classic.SparkSession) dataset.sparkSession();
-        org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows =
-                ((org.apache.spark.sql.classic.Dataset<?>) dataset).queryExecution().toRdd().toJavaRDD()
-                        .mapPartitions(new InternalRowTransformer(executorModel(classic), features, index, outputs),
-                                true);
-        return classic.internalCreateDataFrame(rows.rdd(), outSchema, false);
+        return mapInternalRows(dataset, new InternalRowTransformer(executorModel(dataset.sparkSession()), features,
+                index, outputs), outSchema);
     }
 
     /**
-     * A table model's transform through external Rows: the path of streaming and Connect input and of
-     * columns whose numeric type differs from training (the encoder converts them), and the reference
-     * the internal-row path is tested against.
+     * A table model's transform: on Spark's internal rows where {@code internalRows} allows it and the
+     * input is a batch dataset whose table columns have exactly the training types, else through
+     * external Rows (streaming and Connect input, columns of another numeric type, which the encoder
+     * converts).
      */
-    Dataset<Row> transformTableRows(Dataset<?> dataset) {
-        StructType outSchema = transformSchema(dataset.schema(), true);
+    private Dataset<Row> transformTable(Dataset<?> dataset, StructType outSchema, boolean internalRows) {
         TableRows reader = new TableRows(table, false, "skip".equals(getHandleInvalid()));
         int[] index = reader.columns().stream().mapToInt(dataset.schema()::fieldIndex).toArray();
+        boolean imputed = getImputedCols().length > 0;
+        boolean scores = !getColumnScoresCol().isEmpty();
+        InternalCells[] cells = internalRows ? internalTableCells(dataset, reader, index) : null;
+        if (cells != null) {
+            return mapInternalRows(dataset, new InternalTableTransformer(executorModel(dataset.sparkSession()), reader,
+                    index, cells, outputs(), imputed, scores), outSchema);
+        }
         return dataset.toDF().mapPartitions(new TableTransformer(executorModel(dataset.sparkSession()), reader,
-                index, outputs(), getImputedCols().length > 0, !getColumnScoresCol().isEmpty()), tableRows(outSchema));
+                index, outputs(), imputed, scores), tableRows(outSchema));
+    }
+
+    /** A table model's transform through external Rows only: the reference the internal-row path is tested against. */
+    Dataset<Row> transformTableRows(Dataset<?> dataset) {
+        return transformTable(dataset, transformSchema(dataset.schema(), true), false);
     }
 
     /**
-     * The types of a table model's columns at {@code index} of a batch dataset's schema when they are
-     * exactly the training types (then its rows can be read and imputed in Spark's internal form);
-     * null for a streaming or Connect dataset, or a column of another numeric type (the Row path
-     * converts those).
+     * How to read a table model's columns (at {@code index} of the schema) from a batch dataset's
+     * internal rows: null for a streaming or Connect dataset, or where a column's type is not exactly
+     * its training type.
      */
-    private DataType[] internalTableTypes(Dataset<?> dataset, int[] index) {
-        if (dataset.isStreaming() || !(dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession)) {
+    private InternalCells[] internalTableCells(Dataset<?> dataset, TableRows reader, int[] index) {
+        if (!internalRowsPossible(dataset)) {
             return null;
         }
         DataType[] types = new DataType[index.length];
@@ -355,7 +348,23 @@ public final class VariationalAutoencoderModel extends Model<VariationalAutoenco
                 return null;
             }
         }
-        return types;
+        return reader.internalCells(types);
+    }
+
+    /** Whether a dataset's rows can be read in Spark's internal form: a batch dataset of a classic session. */
+    private static boolean internalRowsPossible(Dataset<?> dataset) {
+        return !dataset.isStreaming() && dataset.sparkSession() instanceof org.apache.spark.sql.classic.SparkSession;
+    }
+
+    /** A batch dataset's internal rows through {@code transformer}, as a DataFrame of {@code outSchema}. */
+    private static Dataset<Row> mapInternalRows(Dataset<?> dataset, org.apache.spark.api.java.function.FlatMapFunction<
+            java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow>, org.apache.spark.sql.catalyst.InternalRow>
+            transformer, StructType outSchema) {
+        org.apache.spark.api.java.JavaRDD<org.apache.spark.sql.catalyst.InternalRow> rows =
+                ((org.apache.spark.sql.classic.Dataset<?>) dataset).queryExecution().toRdd().toJavaRDD()
+                        .mapPartitions(transformer, true);
+        return ((org.apache.spark.sql.classic.SparkSession) dataset.sparkSession())
+                .internalCreateDataFrame(rows.rdd(), outSchema, false);
     }
 
     /**
