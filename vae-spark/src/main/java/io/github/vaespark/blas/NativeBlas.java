@@ -3,6 +3,7 @@ package io.github.vaespark.blas;
 import dev.ludovic.netlib.blas.BLAS;
 import dev.ludovic.netlib.blas.NativeBLAS;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 import org.slf4j.Logger;
@@ -137,7 +138,7 @@ public final class NativeBlas {
             List<String> others = mapped.stream().filter(p -> !p.startsWith(dir)).toList();
             if (others.isEmpty()) {
                 OpenBlasRuntime.Info info = OpenBlasRuntime.configure(1);
-                warnIfForcedNarrower(info.coreName());
+                forcedCoreWarning(info.coreName(), CpuFeatures.current()).ifPresent(w -> LOG.warn("vae-spark BLAS: {}", w));
                 return "bundled " + info.describe() + via;
             }
             LOG.warn("vae-spark BLAS: netlib was initialised before vae-spark chose the bundled OpenBLAS; it uses {}",
@@ -147,10 +148,9 @@ public final class NativeBlas {
         return describeSystem(mapped) + via;
     }
 
-    /** Warns when the environment's OPENBLAS_CORETYPE forced kernels narrower than this CPU's vectors. */
-    private static void warnIfForcedNarrower(String coreName) {
-        OpenBlasCores.forcedNarrower(coreName, System.getenv(OpenBlasCores.CORETYPE_VARIABLE), CpuFeatures.current())
-                .ifPresent(w -> LOG.warn("vae-spark BLAS: {}", w));
+    /** The warning when the environment's OPENBLAS_CORETYPE forced kernels narrower than this CPU's vectors. */
+    private static Optional<String> forcedCoreWarning(String coreName, CpuFeatures cpu) {
+        return OpenBlasCores.forcedNarrower(coreName, System.getenv(OpenBlasCores.CORETYPE_VARIABLE), cpu);
     }
 
     /** The system BLAS netlib loaded; its OpenBLAS core type when it is OpenBLAS. */
@@ -161,8 +161,10 @@ public final class NativeBlas {
         try {
             // bytedeco's bindings link to the first libopenblas.so.0 in the process: the system one netlib loaded.
             OpenBlasRuntime.Info info = OpenBlasRuntime.configure(1);
-            OpenBlasCores.mismatch(info.coreName(), CpuFeatures.current())
-                    .ifPresentOrElse(w -> LOG.warn("vae-spark BLAS: {}", w), () -> warnIfForcedNarrower(info.coreName()));
+            // A forced core is named as the cause where there is one; else a generic core the library chose.
+            CpuFeatures cpu = CpuFeatures.current();
+            forcedCoreWarning(info.coreName(), cpu).or(() -> OpenBlasCores.mismatch(info.coreName(), cpu))
+                    .ifPresent(w -> LOG.warn("vae-spark BLAS: {}", w));
             return "system " + info.describe() + " " + mapped;
         } catch (RuntimeException | LinkageError e) {
             return "system BLAS " + mapped + " (core type unknown: " + e + ")";
