@@ -4,7 +4,7 @@
 # one JSON line per table: column shapes and pair dependence against the independent-columns
 # baseline and a fresh real sample (and the share of that gap recovered), null-rate gaps,
 # imputation against mean/mode imputation, the anomaly score's AUC (mixed table), the CPU and BLAS.
-# Usage: scripts/tabular-quality.sh [--rows N] [--epochs N] [--tables "mixed penguins"] [other bench options]
+# Usage: scripts/tabular-quality.sh [--rows N] [--epochs N] [--tables "mixed penguins"] [--maskRate R] [other bench options]
 source "$(dirname "$0")/common.sh"
 TABLES="mixed penguins"
 ARGS=()

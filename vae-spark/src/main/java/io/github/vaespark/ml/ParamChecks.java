@@ -51,6 +51,11 @@ final class ParamChecks {
         return of(v -> Double.isFinite((Double) v) && (Double) v >= min);
     }
 
+    /** In [0, 1). */
+    static Function1<Object, Object> doubleInUnitInterval() {
+        return of(v -> (Double) v >= 0 && (Double) v < 1);
+    }
+
     /** Positive and finite (Spark's gt would accept +∞). */
     static Function1<Object, Object> doublePositive() {
         return of(v -> Double.isFinite((Double) v) && (Double) v > 0);

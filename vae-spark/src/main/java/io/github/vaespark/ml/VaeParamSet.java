@@ -55,6 +55,7 @@ public final class VaeParamSet implements Serializable {
     final ChoiceParam continuousScaling;
     final StringArrayParam imputedCols;
     final Param<String> columnScoresCol;
+    final DoubleParam maskRate;
 
     VaeParamSet(Params owner) {
         featuresCol = new Param<>(owner, "featuresCol",
@@ -190,6 +191,14 @@ public final class VaeParamSet implements Serializable {
                         + "log-likelihood (nats) under the reconstruction from μ(x): which column makes a row "
                         + "unusual (empty: not added)", ParamChecks.notNull());
 
+        maskRate = new DoubleParam(owner, "maskRate",
+                "table models: the share of each training row's present cells hidden from the encoder at every "
+                        + "step (as if missing; the likelihood still scores them), so that the model learns to "
+                        + "infer a row from part of it: better imputation (imputedCols) of values that are rarely "
+                        + "missing in training, at some cost in the dependence between columns of sampled rows; "
+                        + "the training -ELBO history is then that of the masked rows (in [0, 1); 0: none)",
+                ParamChecks.doubleInUnitInterval());
+
         owner.setDefault(featuresCol, "features");
         owner.setDefault(inputCols, new String[0]);
         owner.setDefault(categoricalCols, new String[0]);
@@ -198,6 +207,7 @@ public final class VaeParamSet implements Serializable {
         owner.setDefault(continuousScaling, "quantile");
         owner.setDefault(imputedCols, new String[0]);
         owner.setDefault(columnScoresCol, "");
+        owner.setDefault(maskRate, 0.0);
         owner.setDefault(latentMeanCol, "latentMean");
         owner.setDefault(reconstructionCol, "reconstruction");
         owner.setDefault(elboSamples, 1);

@@ -325,6 +325,14 @@ public interface VaeParams extends Params {
         return getOrDefault(columnScoresCol());
     }
 
+    default DoubleParam maskRate() {
+        return paramSet().maskRate;
+    }
+
+    default double getMaskRate() {
+        return (Double) getOrDefault(maskRate());
+    }
+
     default VaeLayout layoutFor(int inputDim) {
         return new VaeLayout(inputDim, getEncoderLayers(), getLatentDim(), getDecoderLayers(),
                 Activation.fromParam(getActivation()), Likelihood.fromParam(getLikelihood()));

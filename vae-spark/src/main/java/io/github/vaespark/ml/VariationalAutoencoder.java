@@ -243,6 +243,15 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         return this;
     }
 
+    /**
+     * Share of each training row's present cells hidden from the encoder at every step (table
+     * models; 0, the default, hides none): better imputation of values rarely missing in training.
+     */
+    public VariationalAutoencoder setMaskRate(double value) {
+        set(maskRate(), value);
+        return this;
+    }
+
     /** Output columns of the fitted model holding input values with missing ones imputed. */
     public VariationalAutoencoder setImputedCols(String[] value) {
         set(imputedCols(), value);
@@ -307,6 +316,10 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
         }
         if (getConditionCols().length > 0) {
             throw new InvalidInputException("conditionCols needs inputCols: a conditional VAE models table columns.");
+        }
+        if (getMaskRate() > 0) {
+            throw new InvalidInputException("maskRate = " + getMaskRate() + " needs inputCols: it hides table cells "
+                    + "from the encoder (a vector column has no missing values to learn to fill in).");
         }
         FeatureColumn.kindOf(schema, getFeaturesCol());
         return OutputColumns.append(schema, this, FeatureColumn.sizeFromMetadata(schema, getFeaturesCol()),
@@ -388,7 +401,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
             TrainingConfig config = new TrainingConfig(layout, precision, getBeta(), getKlWarmupEpochs(),
                     getMaxEpochs(), getBatchSize(), getStepSize(), getSeed(), getMaxGradNorm(), getPatience(),
                     getCheckpointDir().isEmpty() ? null : getCheckpointDir(), getCheckpointInterval(),
-                    TrainingConfig.DEFAULT_CHUNK_ROWS, exchange, GradientRounding.fromParam(getExchangePrecision()));
+                    TrainingConfig.DEFAULT_CHUNK_ROWS, exchange, GradientRounding.fromParam(getExchangePrecision()),
+                    getMaskRate());
             List<EpochObserver> observers = new ArrayList<>();
             for (TrainingListener listener : listeners()) {
                 observers.add((stats, max) -> listener.onEpochEnd(EpochSummary.of(stats), max));

@@ -239,7 +239,7 @@ public final class VaeNetwork<A> {
      */
     public LossSums accumulateGradient(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
                                        BackwardListener listener) {
-        return backward(params, x, ws, beta, grad, listener, 1);
+        return backward(params, x, x, ws, beta, grad, listener, 1);
     }
 
     /**
@@ -251,6 +251,16 @@ public final class VaeNetwork<A> {
      */
     public LossSums gradientInto(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
                                  BackwardListener listener) {
+        return gradientInto(params, x, x, ws, beta, grad, listener);
+    }
+
+    /**
+     * As {@link #gradientInto(Object, DenseMatrix, Workspace, double, Object, BackwardListener)} with
+     * the encoder reading {@code encoderInput} (the rows of {@code x} with some cells hidden,
+     * {@link CellMasking}) while the likelihood scores {@code x}.
+     */
+    public LossSums gradientInto(A params, DenseMatrix<?> x, DenseMatrix<?> encoderInput, Workspace<A> ws,
+                                 double beta, A grad, BackwardListener listener) {
         if (x.cols() == 0) {
             k.zero(grad);
             return new LossSums();
@@ -261,7 +271,7 @@ public final class VaeNetwork<A> {
         if (layout.logVarianceOffset() >= 0) {
             k.zero(grad, layout.logVarianceOffset(), layout.numParams());
         }
-        return backward(params, x, ws, beta, grad, listener, 0);
+        return backward(params, x, encoderInput, ws, beta, grad, listener, 0);
     }
 
     /**
@@ -269,23 +279,23 @@ public final class VaeNetwork<A> {
      * It is one {@link Kernels#beginPass() pass} of the kernels: no layer's weights or input change
      * between its forward and backward products.
      */
-    private LossSums backward(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
-                              BackwardListener listener, double weightBeta) {
+    private LossSums backward(A params, DenseMatrix<?> x, DenseMatrix<?> encoderInput, Workspace<A> ws, double beta,
+                              A grad, BackwardListener listener, double weightBeta) {
         if (x.cols() == 0) {
             return new LossSums();
         }
         k.beginPass();
         try {
-            return forwardAndBackward(params, x, ws, beta, grad, listener, weightBeta);
+            return forwardAndBackward(params, x, encoderInput, ws, beta, grad, listener, weightBeta);
         } finally {
             k.endPass();
         }
     }
 
-    private LossSums forwardAndBackward(A params, DenseMatrix<?> x, Workspace<A> ws, double beta, A grad,
-                                        BackwardListener listener, double weightBeta) {
+    private LossSums forwardAndBackward(A params, DenseMatrix<?> x, DenseMatrix<?> encoderInput, Workspace<A> ws,
+                                        double beta, A grad, BackwardListener listener, double weightBeta) {
         int n = x.cols();
-        DenseMatrix<?> head = encode(params, x, ws);
+        DenseMatrix<?> head = encode(params, encoderInput, ws);
         DenseMatrix<?> eps = ws.epsilon(n);
         DenseMatrix<?> z = ws.latent(n);
         DenseMatrix<?> conditions = conditions(x);
@@ -339,7 +349,7 @@ public final class VaeNetwork<A> {
             }
             k.addRowSums(delta, grad, d.biasOffset());
             if (i == 0) {
-                firstLayerWeightGradient(params, d, delta, x, grad, listener, weightBeta);
+                firstLayerWeightGradient(params, d, delta, encoderInput, grad, listener, weightBeta);
             } else {
                 DenseMatrix<?> next = ws.delta(useA, d.in(), n);
                 k.denseBackward(params, d.weightOffset(), delta, ws.encoder(i - 1, n), weightBeta, grad, next);

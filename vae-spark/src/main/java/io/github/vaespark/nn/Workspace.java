@@ -14,6 +14,8 @@ public final class Workspace<A> {
     private final int capacity;
 
     private final A input;
+    /** The encoder's masked copy of the input ({@link CellMasking}), allocated on first use. */
+    private A maskedInput;
     private final A[] encoder;
     private final A head;
     private final A epsilon;
@@ -82,6 +84,14 @@ public final class Workspace<A> {
     /** Buffer for gathering a batch: dataDim × n (features, then conditions). */
     public DenseMatrix<?> input(int n) {
         return view(input, layout.dataDim(), n);
+    }
+
+    /** A second buffer of the input's shape, for the encoder's masked copy of a batch ({@link CellMasking}). */
+    public DenseMatrix<?> maskedInput(int n) {
+        if (maskedInput == null) {
+            maskedInput = alloc(layout.dataDim());
+        }
+        return view(maskedInput, layout.dataDim(), n);
     }
 
     DenseMatrix<?> encoder(int layer, int n) {

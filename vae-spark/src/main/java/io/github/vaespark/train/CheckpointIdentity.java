@@ -2,6 +2,7 @@ package io.github.vaespark.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.DoubleNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,10 +31,13 @@ final class CheckpointIdentity {
             GROUPS.put(key, "the partitioning differs");
         }
         for (String key : List.of("layout", "numParams", "precision", "batchSize", "stepSize", "beta",
-                "klWarmupEpochs", "maxGradNorm", "seed")) {
+                "klWarmupEpochs", "maxGradNorm", "seed", "maskRate")) {
             GROUPS.put(key, "the params differ");
         }
     }
+
+    /** Fields added after checkpoints were first written, with the value those checkpoints trained with. */
+    private static final Map<String, JsonNode> ADDED_LATER = Map.of("maskRate", DoubleNode.valueOf(0.0));
 
     private final JsonNode fields;
 
@@ -57,6 +61,7 @@ final class CheckpointIdentity {
         id.put("klWarmupEpochs", config.klWarmupEpochs());
         id.put("maxGradNorm", config.maxGradNorm());
         id.put("seed", config.seed());
+        id.put("maskRate", config.maskRate());
         id.put("rows", data.rows());
         id.put("dataChecksum", DataChecksum.format(data.contentChecksum()));
         id.put("validationRows", validation == null ? 0 : validation.rows());
@@ -86,6 +91,9 @@ final class CheckpointIdentity {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode old = stored == null ? null : stored.get(e.getKey());
+            if (old == null && stored != null && ADDED_LATER.containsKey(e.getKey())) {
+                old = ADDED_LATER.get(e.getKey());
+            }
             if (!e.getValue().equals(old)) {
                 byGroup.computeIfAbsent(GROUPS.getOrDefault(e.getKey(), "the params differ"), g -> new ArrayList<>())
                         .add(e.getKey() + ": " + (old == null ? "not recorded" : shown(old)) + " in the checkpoint, "

@@ -2,6 +2,7 @@ package io.github.vaespark.train;
 
 import breeze.linalg.DenseMatrix;
 import io.github.vaespark.nn.BackwardListener;
+import io.github.vaespark.nn.CellMasking;
 import io.github.vaespark.nn.Kernels;
 import io.github.vaespark.nn.LatentNoise;
 import io.github.vaespark.nn.LossSums;
@@ -32,7 +33,7 @@ public final class ShareGradient {
 
     /** What every chunk of one share needs. */
     private record Share<A>(GradientSetup setup, A weights, PartitionData rows, int[] perm, long keyBase,
-                            long noiseSeed, double beta) {
+                            long noiseSeed, double beta, CellMasking masking, long maskSeed) {
     }
 
     private ShareGradient() {
@@ -58,7 +59,8 @@ public final class ShareGradient {
         }
         Kernels<A> kernels = main.network.kernels();
         Share<A> share = new Share<>(setup, weights, rows, Permutations.of(setup.seed(), epoch, partition, rows.rows()),
-                setup.partitionOffsets()[partition], noiseSeed(setup.seed(), epoch), beta);
+                setup.partitionOffsets()[partition], noiseSeed(setup.seed(), epoch), beta, setup.masking(),
+                maskSeed(setup.seed(), epoch));
         int chunkRows = setup.capacity();
         int chunks = (end - begin + chunkRows - 1) / chunkRows;
         if (chunks == 1) {
@@ -170,7 +172,21 @@ public final class ShareGradient {
         Kernels<A> kernels = network.kernels();
         DenseMatrix<?> x = share.rows().load(kernels, ws, share.perm(), from, to - from, share.noiseSeed(),
                 share.keyBase(), noiseScratch);
-        return network.gradientInto(share.weights(), x, ws, share.beta(), gradient, listener);
+        DenseMatrix<?> encoderInput = x;
+        if (share.masking() != null) {
+            long[] keys = new long[to - from];
+            for (int j = 0; j < keys.length; j++) {
+                keys[j] = share.keyBase() + (share.perm() == null ? from + j : share.perm()[from + j]);
+            }
+            encoderInput = ws.maskedInput(keys.length);
+            share.masking().apply(kernels, x, encoderInput, share.maskSeed(), keys, new double[x.rows()]);
+        }
+        return network.gradientInto(share.weights(), x, encoderInput, ws, share.beta(), gradient, listener);
+    }
+
+    /** The seed of the cell masks of one epoch ({@link CellMasking}). */
+    static long maskSeed(long seed, int epoch) {
+        return LatentNoise.mix(seed ^ 0x6A09E667F3BCC908L, epoch);
     }
 
     /** The seed of the noise stream of one epoch. */

@@ -57,7 +57,7 @@ public final class Trainer {
         BatchPlan plan = new BatchPlan(data.partitionRows(), config.batchSize());
         int capacity = Math.max(1, Math.min(config.chunkRows(), plan.maxShare()));
         GradientSetup setup = new GradientSetup(config.layout(), config.precision(), plan,
-                data.partitionOffsets(), config.seed(), capacity);
+                data.partitionOffsets(), config.seed(), capacity, config.maskRate());
         TrainingState state = initialState();
         int resumedFrom = state.epochsDone;
         GradientApplier applier = new GradientApplier(config, state, plan.stepsPerEpoch());

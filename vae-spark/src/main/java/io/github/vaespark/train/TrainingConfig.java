@@ -19,13 +19,16 @@ import java.io.Serializable;
 public record TrainingConfig(VaeLayout layout, Precision precision, double beta, int klWarmupEpochs,
                              int maxEpochs, int batchSize, double stepSize, long seed, double maxGradNorm,
                              int patience, String checkpointDir, int checkpointInterval, int chunkRows,
-                             ExchangeMode exchangeMode, GradientRounding gradientRounding)
+                             ExchangeMode exchangeMode, GradientRounding gradientRounding, double maskRate)
         implements Serializable {
 
     /** Rows per forward/backward pass when nothing else is said. */
     public static final int DEFAULT_CHUNK_ROWS = 1024;
 
     public TrainingConfig {
+        if (!(maskRate >= 0 && maskRate < 1)) {
+            throw new IllegalArgumentException("maskRate must be in [0, 1) but was " + maskRate);
+        }
         if (maxEpochs < 1) {
             throw new IllegalArgumentException("maxEpochs must be >= 1 but was " + maxEpochs);
         }

@@ -28,7 +28,7 @@ public final class TabularQualityBench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchArgs.parse(argv, "table", "mixed", "rows", "10000", "epochs", "60",
                 "batch", "256", "layers", "128,128", "latent", "8", "lr", "2e-3", "scaling", "quantile",
-                "master", "local[2]", "seed", "1");
+                "master", "local[2]", "seed", "1", "maskRate", "0");
         SparkSession spark = BenchArgs.session(a.get("master"), "tabular-quality", "");
         long seed = Long.parseLong(a.get("seed"));
         Dataset<Row> real;
@@ -52,7 +52,8 @@ public final class TabularQualityBench {
         VariationalAutoencoder estimator = new VariationalAutoencoder().setInputCols(columns)
                 .setLatentDim(Integer.parseInt(a.get("latent"))).setEncoderLayers(layers)
                 .setBatchSize(Integer.parseInt(a.get("batch"))).setMaxEpochs(Integer.parseInt(a.get("epochs")))
-                .setStepSize(Double.parseDouble(a.get("lr"))).setContinuousScaling(a.get("scaling")).setSeed(seed);
+                .setStepSize(Double.parseDouble(a.get("lr"))).setContinuousScaling(a.get("scaling")).setSeed(seed)
+                .setMaskRate(Double.parseDouble(a.get("maskRate")));
         long t0 = System.nanoTime();
         VariationalAutoencoderModel model = estimator.fit(real);
         double fitSeconds = (System.nanoTime() - t0) / 1e9;
@@ -72,6 +73,7 @@ public final class TabularQualityBench {
         out.put("rows", n);
         out.put("epochs", Integer.parseInt(a.get("epochs")));
         out.put("scaling", a.get("scaling"));
+        out.put("mask_rate", Double.parseDouble(a.get("maskRate")));
         out.put("fit_seconds", fitSeconds);
         out.put("column_shapes", syn.columnShapes());
         out.put("column_shapes_independent", indep.columnShapes());

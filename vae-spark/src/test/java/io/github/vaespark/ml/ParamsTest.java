@@ -20,7 +20,7 @@ class ParamsTest {
             "activation", "likelihood", "precision", "beta", "klWarmupEpochs", "maxEpochs", "batchSize", "stepSize",
             "maxGradNorm", "seed", "validationIndicatorCol", "patience", "checkpointDir", "checkpointInterval",
             "maxPartitions", "exchangeMode", "exchangePrecision", "inputCols", "categoricalCols", "conditionCols", "maxCategories",
-            "continuousScaling", "imputedCols", "columnScoresCol");
+            "continuousScaling", "imputedCols", "columnScoresCol", "maskRate");
 
     @Test
     void everyParamIsDiscoverableAndDocumented() {
@@ -46,6 +46,7 @@ class ParamsTest {
         assertEquals("error", vae.getHandleInvalid());
         assertEquals("float32", vae.getPrecision());
         assertEquals("auto", vae.getExchangeMode());
+        assertEquals(0.0, vae.getMaskRate());
         assertArrayEquals(new int[] {256, 128}, vae.getEncoderLayers());
         assertArrayEquals(new int[] {128, 256}, vae.getDecoderLayers(), "decoder mirrors the encoder by default");
         vae.setEncoderLayers(new int[] {512, 256, 64});
@@ -71,6 +72,9 @@ class ParamsTest {
         assertRejected(() -> vae.setMaxGradNorm(-1), "maxGradNorm");
         assertRejected(() -> vae.setExchangeMode("mpi"), "exchangeMode");
         assertRejected(() -> vae.setExchangePrecision("float16"), "exchangePrecision");
+        assertRejected(() -> vae.setMaskRate(1), "maskRate");
+        assertRejected(() -> vae.setMaskRate(-0.1), "maskRate");
+        assertRejected(() -> vae.setMaskRate(Double.NaN), "maskRate");
     }
 
     private static void assertRejected(Runnable action, String param) {

@@ -64,13 +64,24 @@ class TabularQualityTest {
         Dataset<Row> all = MixedTables.penguins(SparkTestSession.get()).cache();
         Dataset<Row>[] halves = all.randomSplit(new double[] {0.5, 0.5}, 1);
         Dataset<Row> real = halves[0].cache();
-        VariationalAutoencoderModel model = new VariationalAutoencoder().setInputCols(all.columns()).setLatentDim(4)
-                .setEncoderLayers(new int[] {64, 64}).setBatchSize(32).setStepSize(2e-3).setMaxEpochs(300).setSeed(1)
-                .fit(real);
+        VariationalAutoencoder estimator = new VariationalAutoencoder().setInputCols(all.columns()).setLatentDim(4)
+                .setEncoderLayers(new int[] {64, 64}).setBatchSize(32).setStepSize(2e-3).setMaxEpochs(300).setSeed(1);
+        VariationalAutoencoderModel model = estimator.fit(real);
         assertQuality(real, halves[1], model, 5);
         Map<String, Object> imputed = TableMeasures.penguinImputation(model, halves[1]);
         assertTrue((double) imputed.get("body_mass_rmse_model") < 0.8 * (double) imputed.get("body_mass_rmse_mean"),
                 imputed.toString());
+
+        // Body mass and sex are hidden together, a pattern training rows almost never have: hiding
+        // cells from the encoder in training (maskRate) teaches it to infer them from the rest.
+        VariationalAutoencoderModel masked = estimator.copy(new org.apache.spark.ml.param.ParamMap())
+                .setMaskRate(0.2).fit(real);
+        assertQuality(real, halves[1], masked, 5);
+        Map<String, Object> maskedImputed = TableMeasures.penguinImputation(masked, halves[1]);
+        String both = "maskRate 0: " + imputed + ", maskRate 0.2: " + maskedImputed;
+        assertTrue((double) maskedImputed.get("body_mass_rmse_model")
+                < 0.85 * (double) imputed.get("body_mass_rmse_model"), both);
+        assertTrue((double) maskedImputed.get("sex_accuracy_model") > (double) imputed.get("sex_accuracy_model"), both);
         all.unpersist();
     }
 }

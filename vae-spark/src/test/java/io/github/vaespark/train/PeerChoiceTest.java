@@ -17,7 +17,7 @@ class PeerChoiceTest {
         VaeLayout layout = new VaeLayout(784, hidden, 20, new int[] {hidden[1], hidden[0]}, Activation.RELU,
                 Likelihood.BERNOULLI);
         return new TrainingConfig(layout, Precision.FLOAT32, 1, 0, 1, 1024, 1e-3, 1, 0, 0, null, 1,
-                TrainingConfig.DEFAULT_CHUNK_ROWS, ExchangeMode.AUTO, GradientRounding.NONE);
+                TrainingConfig.DEFAULT_CHUNK_ROWS, ExchangeMode.AUTO, GradientRounding.NONE, 0);
     }
 
     @Test
