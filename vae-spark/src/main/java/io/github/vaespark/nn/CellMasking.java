@@ -11,8 +11,8 @@ import java.util.List;
  * likelihood still scores the true row, so the decoder learns to reconstruct hidden cells from
  * the others and the encoder to infer a row from part of it, which is what imputation asks of
  * them (the partial-VAE / masked-autoencoder recipe; q(z | part of x) still gives a lower bound on
- * log p(x)). Whether a cell is hidden is a function of (seed, row key, column) alone, so the same
- * rows give the same masks whatever the partitioning, threads or exchange.
+ * log p(x)). Whether a cell is hidden is a function of (seed, row key, column) alone, so a row's
+ * masks do not depend on the chunk it is computed in, the threads or the exchange.
  */
 public final class CellMasking {
     /** Per masked column: its first entry, its width without the indicator, the indicator entry. */
