@@ -30,7 +30,7 @@ public final class TabularScaleBench {
     public static void main(String[] argv) throws Exception {
         Map<String, String> a = BenchArgs.parse(argv, "mode", "train", "rows", "1000000", "epochs", "2",
                 "batch", "1024", "layers", "128,128", "latent", "16", "master", "local[2]", "dir", "/tmp/vae-tabular-bench",
-                "model-rows", "20000");
+                "model-rows", "20000", "maskRate", "0");
         SparkSession spark = BenchArgs.session(a.get("master"), "tabular-scale", "");
         long rows = Long.parseLong(a.get("rows"));
         String dir = a.get("dir");
@@ -42,13 +42,14 @@ public final class TabularScaleBench {
         out.put("master", a.get("master"));
         out.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         out.put("rows", rows);
+        out.put("mask_rate", Double.parseDouble(a.get("maskRate")));
         String[] columns = WideTables.SCHEMA.fieldNames();
         VariationalAutoencoder estimator = new VariationalAutoencoder().setInputCols(columns)
                 .setLatentDim(Integer.parseInt(a.get("latent")))
                 .setEncoderLayers(java.util.Arrays.stream(a.get("layers").split(",")).mapToInt(Integer::parseInt)
                         .toArray())
                 .setBatchSize(Integer.parseInt(a.get("batch"))).setMaxEpochs(Integer.parseInt(a.get("epochs")))
-                .setStepSize(2e-3).setSeed(1);
+                .setStepSize(2e-3).setSeed(1).setMaskRate(Double.parseDouble(a.get("maskRate")));
         if (a.get("mode").equals("train")) {
             String input = dir + "/wide-" + rows + ".parquet";
             WideTables.generate(spark, rows, 1, spark.sparkContext().defaultParallelism()).write().mode("overwrite")
