@@ -92,6 +92,7 @@ public final class TabularQualityBench {
         if (a.get("table").equals("mixed")) {
             out.putAll(TableMeasures.imputation(model, fresh));
             out.put("anomaly_auc", TableMeasures.anomalyAuc(model, fresh, seed));
+            out.put("column_attribution", TableMeasures.columnAttribution(model, fresh, seed));
         } else {
             out.putAll(TableMeasures.penguinImputation(model, fresh));
         }

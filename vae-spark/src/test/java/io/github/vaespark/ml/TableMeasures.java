@@ -1,6 +1,7 @@
 package io.github.vaespark.ml;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rand;
 import static org.apache.spark.sql.functions.when;
@@ -113,6 +114,33 @@ public final class TableMeasures {
         List<Row> scored = model.copy(new org.apache.spark.ml.param.ParamMap()).setElboCol("elbo").setElboSamples(4)
                 .transform(injected).select("elbo", "anomaly").collectAsList();
         return auc(scored);
+    }
+
+    /**
+     * Which column the per-column scores blame: in 1 % of the fresh rows each, one column is made
+     * unusual (income ×30, segment swapped between A and C, visits ×20 + 20, score + 40, age 95), and
+     * the share of those rows whose highest column score ({@code columnScoresCol}) is that column.
+     */
+    public static double columnAttribution(VariationalAutoencoderModel model, Dataset<Row> fresh, long seed) {
+        Dataset<Row> base = fresh.where(col("income").isNotNull().and(col("segment").isNotNull())
+                        .and(col("score").isNotNull()).and(col("age").isNotNull()))
+                .withColumn("u", rand(seed + 13)).withColumn("kind", expr("CAST(FLOOR(u * 100) AS INT)"));
+        Dataset<Row> injected = base
+                .withColumn("income", expr("IF(kind = 0, income * 30, income)"))
+                .withColumn("segment", expr("IF(kind = 1, IF(segment = 'A', 'C', 'A'), segment)"))
+                .withColumn("visits", expr("IF(kind = 2, visits * 20 + 20, visits)"))
+                .withColumn("score", expr("IF(kind = 3, score + 40, score)"))
+                .withColumn("age", expr("IF(kind = 4, 95, age)"));
+        String[] target = {"income", "segment", "visits", "score", "age"};
+        String[] inputs = model.getInputCols();
+        List<Row> rows = model.copy(new org.apache.spark.ml.param.ParamMap()).setColumnScoresCol("columnScores")
+                .transform(injected).where("kind < 5").select("kind", "columnScores").collectAsList();
+        int hits = 0;
+        for (Row r : rows) {
+            org.apache.spark.ml.linalg.Vector scores = r.getAs(1);
+            hits += inputs[scores.argmax()].equals(target[r.getInt(0)]) ? 1 : 0;
+        }
+        return (double) hits / rows.size();
     }
 
     /** P(score of an anomaly > score of a normal row), score = -elbo, ties counted half. */

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * The acceptance bar of table models, at test size: sampled rows score >= 0.85 on column shapes,
  * recover at least half of the pair-dependence gap between the independent-columns baseline and a
  * fresh real sample, keep null rates within 3 points; imputation beats mean/mode imputation on
- * columns that depend on others; the ELBO separates injected anomalies (AUC >= 0.9).
+ * columns that depend on others; the ELBO separates injected anomalies (AUC >= 0.9), and the column
+ * scores blame the altered column in at least half of the rows with one altered column (more often
+ * after training with maskRate).
  */
 class TabularQualityTest {
 
@@ -42,9 +44,9 @@ class TabularQualityTest {
         SparkSession spark = SparkTestSession.get();
         Dataset<Row> real = MixedTables.generate(spark, 5000, 1, 2).cache();
         Dataset<Row> fresh = MixedTables.generate(spark, 5000, 1001, 2).cache();
-        VariationalAutoencoderModel model = new VariationalAutoencoder().setInputCols(real.columns()).setLatentDim(8)
-                .setEncoderLayers(new int[] {64, 64}).setBatchSize(128).setStepSize(2e-3).setMaxEpochs(40).setSeed(1)
-                .fit(real);
+        VariationalAutoencoder estimator = new VariationalAutoencoder().setInputCols(real.columns()).setLatentDim(8)
+                .setEncoderLayers(new int[] {64, 64}).setBatchSize(128).setStepSize(2e-3).setMaxEpochs(40).setSeed(1);
+        VariationalAutoencoderModel model = estimator.fit(real);
         assertQuality(real, fresh, model, 7);
         Map<String, Object> imputed = TableMeasures.imputation(model, fresh);
         assertTrue((double) imputed.get("income_log_rmse_model") < (double) imputed.get("income_log_rmse_mean"),
@@ -53,6 +55,15 @@ class TabularQualityTest {
                 imputed.toString());
         double auc = TableMeasures.anomalyAuc(model, fresh, 3);
         assertTrue(auc >= 0.9, "AUC " + auc);
+
+        // Which column makes a row unusual: a model trained with cells hidden from its encoder
+        // (maskRate) names the one altered column more often.
+        double attribution = TableMeasures.columnAttribution(model, fresh, 3);
+        VariationalAutoencoderModel masked = estimator.copy(new org.apache.spark.ml.param.ParamMap())
+                .setMaskRate(0.2).fit(real);
+        double maskedAttribution = TableMeasures.columnAttribution(masked, fresh, 3);
+        assertTrue(attribution >= 0.5 && maskedAttribution > attribution,
+                "column attribution " + attribution + ", with maskRate 0.2 " + maskedAttribution);
         real.unpersist();
         fresh.unpersist();
     }
