@@ -195,7 +195,8 @@ public final class VaeParamSet implements Serializable {
                 "table models: the share of each training row's present cells hidden from the encoder at every "
                         + "step (as if missing; the likelihood still scores them), so that the model learns to "
                         + "infer a row from part of it: better imputation (imputedCols) of values that are rarely "
-                        + "missing in training, at some cost in the dependence between columns of sampled rows; "
+                        + "missing in training and column scores (columnScoresCol) that name the odd column more "
+                        + "often, at some cost in the dependence between columns of sampled rows; "
                         + "the training -ELBO history is then that of the masked rows (in [0, 1); 0: none)",
                 ParamChecks.doubleInUnitInterval());
 
