@@ -245,7 +245,8 @@ public final class VariationalAutoencoder extends Estimator<VariationalAutoencod
 
     /**
      * Share of each training row's present cells hidden from the encoder at every step (table
-     * models; 0, the default, hides none): better imputation of values rarely missing in training.
+     * models; 0, the default, hides none): better imputation of values rarely missing in training
+     * and column scores that name the odd column more often.
      */
     public VariationalAutoencoder setMaskRate(double value) {
         set(maskRate(), value);
