@@ -36,6 +36,21 @@ final class Outputs {
         }
     }
 
+    /**
+     * Fails, naming {@code path} and what to do ({@code remedy}), when something already exists there:
+     * for outputs written only after long work.
+     */
+    static void refuseExisting(SparkSession spark, String path, String remedy) {
+        try {
+            Path p = new Path(path);
+            if (p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+                throw new IllegalArgumentException(path + " already exists: give " + remedy + ".");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot check " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The training-history file written next to a model directory. */
     static String historyPath(String modelPath) {
         String trimmed = modelPath.endsWith("/") ? modelPath.substring(0, modelPath.length() - 1) : modelPath;

@@ -30,6 +30,12 @@ final class TrainCommand extends InputCommand {
         VariationalAutoencoder vae = new VariationalAutoencoder();
         ParamOptions.apply(spec, vae);
         SparkSession spark = session.create("vae-spark train");
+        if (!overwrite) {
+            // Before the fit, not after it: a fit can take hours.
+            Outputs.refuseExisting(spark, model, "--overwrite to replace the model and its history, or another --model");
+            Outputs.refuseExisting(spark, Outputs.historyPath(model),
+                    "--overwrite to replace the model and its history, or another --model");
+        }
         Dataset<Row> data = vae.isTabular() ? tableInput(spark, vae) : inputs.read(spark, vae.getFeaturesCol());
         vae.addTrainingListener(new ProgressPrinter(System.out));
         out().println("vae-spark train: " + inputs.input + " -> " + model + " (" + spark.sparkContext().master()

@@ -1,6 +1,7 @@
 package io.github.vaespark.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.vaespark.SparkTestSession;
@@ -115,7 +116,14 @@ class VaeJobTest {
         assertTrue(Files.readString(Path.of(model + ".history.json")).contains("\"negativeElbo\""));
         Path historyCrc = Path.of(model).resolveSibling("." + Path.of(model).getFileName() + ".history.json.crc");
         assertTrue(!Files.exists(historyCrc), "no Hadoop checksum file beside the history: " + historyCrc);
-        assertEquals(1, run("train", "--input", csv.toString(), "--model", model).code(), "no silent overwrite");
+        Run again = assertFails(1, model + " already exists: give --overwrite", "train", "--input", csv.toString(),
+                "--model", model);
+        assertFalse(again.out().contains("epoch 1/"), "refused before fitting: " + again.out());
+        String orphan = tmp.resolve("history-only").toString();
+        Files.writeString(Path.of(orphan + ".history.json"), "{}");
+        assertFails(1, orphan + ".history.json already exists: give --overwrite", "train", "--input", csv.toString(),
+                "--model", orphan, "--max-epochs", "1");
+        assertFalse(Files.exists(Path.of(orphan)), "no model written when its history would be refused");
 
         String out = tmp.resolve("csv-out.parquet").toString();
         assertEquals(0, run("transform", "--model", model, "--input", csv.toString(), "--output", out).code());
