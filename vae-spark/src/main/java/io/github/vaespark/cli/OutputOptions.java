@@ -38,6 +38,9 @@ final class OutputOptions {
      * followed by {@code hint} (what to change; may be empty), before anything is written.
      */
     void write(Dataset<Row> rows, String hint) {
+        if (!overwrite) {
+            Outputs.refuseExisting(rows.sparkSession(), output, "--overwrite to replace it, or another --output");
+        }
         if (!csv()) {
             rows.write().mode(mode()).parquet(output);
             return;

@@ -127,6 +127,8 @@ class VaeJobTest {
 
         String out = tmp.resolve("csv-out.parquet").toString();
         assertEquals(0, run("transform", "--model", model, "--input", csv.toString(), "--output", out).code());
+        assertFails(1, out + " already exists: give --overwrite to replace it, or another --output", "transform",
+                "--model", model, "--input", csv.toString(), "--output", out);
         Dataset<Row> transformed = SparkTestSession.get().read().parquet(out);
         assertEquals(300, transformed.count());
         assertEquals(2, ((Vector) transformed.select("latentMean").first().get(0)).size());
