@@ -2,6 +2,7 @@ package io.github.vaespark.nn;
 
 import breeze.linalg.DenseMatrix;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,7 +15,9 @@ import java.util.List;
  * log p(x)). Whether a cell is hidden is a function of (seed, row key, column) alone, so a row's
  * masks do not depend on the chunk it is computed in, the threads or the exchange.
  */
-public final class CellMasking {
+public final class CellMasking implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Per masked column: its first entry, its width without the indicator, the indicator entry. */
     private final int[] starts;
     private final int[] widths;
@@ -48,6 +51,15 @@ public final class CellMasking {
         return rate > 0 && starts.length > 0;
     }
 
+    /** The masking of a layout's table cells at {@code rate}, or null where no cell is ever hidden. */
+    public static CellMasking of(VaeLayout layout, double rate) {
+        if (rate == 0 || layout.mixedColumns() == null) {
+            return null;
+        }
+        CellMasking masking = new CellMasking(layout.mixedColumns(), rate);
+        return masking.active() ? masking : null;
+    }
+
     /**
      * Writes into {@code out} (same shape as {@code x}) the encoder's view of the rows of {@code x}:
      * column j of {@code x} is the row with key {@code keys[j]}; {@code scratch} holds at least
@@ -60,7 +72,7 @@ public final class CellMasking {
             long rowSeed = LatentNoise.mix(seed, keys[j]);
             for (int c = 0; c < starts.length; c++) {
                 if (scratch[indicators[c]] == 0 && hidden(rowSeed, columns[c])) {
-                    java.util.Arrays.fill(scratch, starts[c], starts[c] + widths[c], 0.0);
+                    Arrays.fill(scratch, starts[c], starts[c] + widths[c], 0.0);
                     scratch[indicators[c]] = 1;
                 }
             }

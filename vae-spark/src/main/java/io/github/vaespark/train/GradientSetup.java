@@ -10,23 +10,21 @@ import java.io.Serializable;
  *
  * @param partitionOffsets key of the first row of every partition (rows are keyed 0 … n-1 in partition order)
  * @param capacity         rows per forward/backward chunk
- * @param maskRate         share of a table row's present cells hidden from the encoder ({@link CellMasking}); 0: none
+ * @param masking          the encoder's cell masking of table rows ({@link CellMasking}), made once on the
+ *                         driver; null when no cell is ever hidden
  */
 public record GradientSetup(VaeLayout layout, Precision precision, BatchPlan plan, long[] partitionOffsets, long seed,
-                            int capacity, double maskRate) implements Serializable {
+                            int capacity, CellMasking masking) implements Serializable {
+
+    /** A setup hiding {@code maskRate} of a table row's present cells from the encoder. */
+    public GradientSetup(VaeLayout layout, Precision precision, BatchPlan plan, long[] partitionOffsets, long seed,
+                         int capacity, double maskRate) {
+        this(layout, precision, plan, partitionOffsets, seed, capacity, CellMasking.of(layout, maskRate));
+    }
 
     /** A setup without cell masking. */
     public GradientSetup(VaeLayout layout, Precision precision, BatchPlan plan, long[] partitionOffsets, long seed,
                          int capacity) {
-        this(layout, precision, plan, partitionOffsets, seed, capacity, 0);
-    }
-
-    /** The encoder's cell masking of table rows, or null when no cell is ever hidden. */
-    CellMasking masking() {
-        if (maskRate == 0 || layout.mixedColumns() == null) {
-            return null;
-        }
-        CellMasking masking = new CellMasking(layout.mixedColumns(), maskRate);
-        return masking.active() ? masking : null;
+        this(layout, precision, plan, partitionOffsets, seed, capacity, (CellMasking) null);
     }
 }
