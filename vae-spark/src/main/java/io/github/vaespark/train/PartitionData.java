@@ -136,11 +136,16 @@ public final class PartitionData implements Serializable {
         DenseMatrix<?> eps = ws.epsilon(n);
         int[] bits = heldAsBf16() ? new int[dim] : null;
         for (int j = 0; j < n; j++) {
-            int row = positions == null ? from + j : positions[from + j];
+            int row = rowAt(positions, from + j);
             copyRow(kernels, row, x, j, bits);
             LatentNoise.fillColumn(kernels, eps, j, noiseSeed, keyBase + row, scratch);
         }
         return x;
+    }
+
+    /** The row at permutation position {@code position} ({@code position} itself when {@code positions} is null). */
+    static int rowAt(int[] positions, int position) {
+        return positions == null ? position : positions[position];
     }
 
     /**

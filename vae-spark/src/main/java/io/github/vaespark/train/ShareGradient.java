@@ -176,7 +176,7 @@ public final class ShareGradient {
         if (share.masking() != null) {
             long[] keys = new long[to - from];
             for (int j = 0; j < keys.length; j++) {
-                keys[j] = share.keyBase() + (share.perm() == null ? from + j : share.perm()[from + j]);
+                keys[j] = share.keyBase() + PartitionData.rowAt(share.perm(), from + j);
             }
             encoderInput = ws.maskedInput(keys.length);
             share.masking().apply(kernels, x, encoderInput, share.maskSeed(), keys, new double[x.rows()]);
