@@ -39,7 +39,7 @@ final class OutputOptions {
      */
     void write(Dataset<Row> rows, String hint) {
         if (!overwrite) {
-            Outputs.refuseExisting(rows.sparkSession(), output, "--overwrite to replace it, or another --output");
+            Outputs.refuseExisting(rows.sparkSession(), "--overwrite to replace it, or another --output", output);
         }
         if (!csv()) {
             rows.write().mode(mode()).parquet(output);

@@ -37,17 +37,19 @@ final class Outputs {
     }
 
     /**
-     * Fails, naming {@code path} and what to do ({@code remedy}), when something already exists there:
-     * for outputs written only after long work.
+     * Fails, naming the first of {@code paths} where something already exists and what to do
+     * ({@code remedy}): for outputs written only after long work.
      */
-    static void refuseExisting(SparkSession spark, String path, String remedy) {
-        try {
-            Path p = new Path(path);
-            if (p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
-                throw new IllegalArgumentException(path + " already exists: give " + remedy + ".");
+    static void refuseExisting(SparkSession spark, String remedy, String... paths) {
+        for (String path : paths) {
+            try {
+                Path p = new Path(path);
+                if (p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) {
+                    throw new IllegalArgumentException(path + " already exists: give " + remedy + ".");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot check " + path + ": " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot check " + path + ": " + e.getMessage(), e);
         }
     }
 

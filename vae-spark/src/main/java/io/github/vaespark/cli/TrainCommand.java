@@ -32,9 +32,8 @@ final class TrainCommand extends InputCommand {
         SparkSession spark = session.create("vae-spark train");
         if (!overwrite) {
             // Before the fit, not after it: a fit can take hours.
-            Outputs.refuseExisting(spark, model, "--overwrite to replace the model and its history, or another --model");
-            Outputs.refuseExisting(spark, Outputs.historyPath(model),
-                    "--overwrite to replace the model and its history, or another --model");
+            Outputs.refuseExisting(spark, "--overwrite to replace the model and its history, or another --model", model,
+                    Outputs.historyPath(model));
         }
         Dataset<Row> data = vae.isTabular() ? tableInput(spark, vae) : inputs.read(spark, vae.getFeaturesCol());
         vae.addTrainingListener(new ProgressPrinter(System.out));
