@@ -54,12 +54,10 @@ final class VectorCells {
             for (int i = 0; i < rows; i++) {
                 scratch[i] = f[base + i];
             }
-            Platform.copyMemory(scratch, Platform.DOUBLE_ARRAY_OFFSET, values.getBaseObject(), valuesOffset,
-                    (long) rows * Double.BYTES);
-        } else {
-            Platform.copyMemory(data, Platform.DOUBLE_ARRAY_OFFSET + (long) base * Double.BYTES,
-                    values.getBaseObject(), valuesOffset, (long) rows * Double.BYTES);
+            return fill(scratch);
         }
+        Platform.copyMemory(data, Platform.DOUBLE_ARRAY_OFFSET + (long) base * Double.BYTES,
+                values.getBaseObject(), valuesOffset, (long) rows * Double.BYTES);
         return row;
     }
 }
