@@ -120,8 +120,8 @@ class StandaloneClusterIT {
     /**
      * The model of an undisturbed 12-epoch fit with the barrier exchange, trained once (its event
      * log in events-1, its output in {@link #undisturbedOutput}): the model the first test
-     * transforms with, and the weights the executor-loss tests must reproduce. One spark-submit
-     * instead of two, whichever test runs first.
+     * transforms with, and the weights the executor-loss tests must reproduce; whichever test runs
+     * first trains it.
      */
     private static synchronized String undisturbed() throws Exception {
         String model = work.resolve("model-undisturbed").toString();
